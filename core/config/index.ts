@@ -1,0 +1,9 @@
+export { ConfigError } from './errors';
+export {
+  configEnvNames,
+  defaults,
+  type PipelineConfig,
+  RecordLayout,
+  readPipelineConfig,
+  StreamMode,
+} from './pipeline-config';

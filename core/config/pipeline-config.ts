@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+/**
+ * The one configuration shared by the CDK stack (`infra/`) and the local runtime (`infra/local/`):
+ * resource names, retention, schedules, event-source tuning and the record layout. Both read it through
+ * {@link readPipelineConfig}, so that AWS and local cannot drift.
+ */
+
+export const RecordLayout = { multi: 'multi', single: 'single' } as const;
+export type RecordLayout = (typeof RecordLayout)[keyof typeof RecordLayout];
+
+export const StreamMode = { onDemand: 'ON_DEMAND', provisioned: 'PROVISIONED' } as const;
+export type StreamMode = (typeof StreamMode)[keyof typeof StreamMode];
+
+/** Defaults, also the documented values in README's configuration reference. */
+export const defaults = {
+  streamName: 'readings',
+  streamMode: StreamMode.onDemand,
+  streamShardCount: 2,
+  streamRetentionHours: 168,
+  database: 'RoomCondition',
+  rawTable: 'conditions',
+  aggregateTable: 'conditions_daily',
+  rawMemoryRetentionHours: 24,
+  rawMagneticRetentionDays: 3650,
+  aggregateMemoryRetentionHours: 24,
+  aggregateMagneticRetentionDays: 3650,
+  recordLayout: RecordLayout.multi,
+  dedupeCacheSize: 100_000,
+  writeConcurrency: 4,
+  writeRetryBudgetMs: 20_000,
+  writerBatchSize: 500,
+  writerBatchingWindowSeconds: 1,
+  writerParallelizationFactor: 1,
+  writerBisectOnError: true,
+  writerMaxRetryAttempts: 10,
+  writerMaxRecordAgeSeconds: 86_400,
+  writerTimeoutSeconds: 60,
+  rollupSchedule: 'cron(15 0 * * ? *)',
+  rollupTimezone: 'UTC',
+  rollupLookbackDays: 2,
+  ingestMaxBodyBytes: 1_048_576,
+  ingestMaxReadings: 500,
+} as const;
+
+const positiveInt = (max?: number) => {
+  let s = z.coerce.number().int('must be a whole number').min(1, 'must be at least 1');
+  if (max !== undefined) s = s.max(max, `must be at most ${max}`);
+  return s;
+};
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+/** Timestream names: 3..256 characters of letters, digits, '_', '-', '.' (the service's own rule). */
+const timestreamName = z
+  .string()
+  .regex(/^[a-zA-Z0-9_.-]{3,256}$/, "must be 3..256 characters of letters, digits, '_', '-' or '.'");
+const streamName = z
+  .string()
+  .regex(/^[a-zA-Z0-9_.-]{1,128}$/, "must be 1..128 characters of letters, digits, '_', '-' or '.'");
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as UTC, Asia/Tokyo or Europe/Berlin');
+const schedule = z
+  .string()
+  .regex(
+    /^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/,
+    'must be cron(...) or rate(N unit)',
+  );
+
+/** Each setting: its environment variable, its schema and its default. */
+const settings = {
+  streamName: { env: 'STREAM_NAME', schema: streamName },
+  streamMode: { env: 'STREAM_MODE', schema: z.enum(['ON_DEMAND', 'PROVISIONED']) },
+  streamShardCount: { env: 'STREAM_SHARD_COUNT', schema: positiveInt(500) },
+  streamRetentionHours: {
+    env: 'STREAM_RETENTION_HOURS',
+    schema: z.coerce.number().int().min(24, 'must be at least 24').max(8760, 'must be at most 8760'),
+  },
+  database: { env: 'TIMESTREAM_DATABASE', schema: timestreamName },
+  rawTable: { env: 'RAW_TABLE', schema: timestreamName },
+  aggregateTable: { env: 'AGGREGATE_TABLE', schema: timestreamName },
+  rawMemoryRetentionHours: { env: 'RAW_MEMORY_RETENTION_HOURS', schema: positiveInt(8766) },
+  rawMagneticRetentionDays: { env: 'RAW_MAGNETIC_RETENTION_DAYS', schema: positiveInt(73000) },
+  aggregateMemoryRetentionHours: { env: 'AGGREGATE_MEMORY_RETENTION_HOURS', schema: positiveInt(8766) },
+  aggregateMagneticRetentionDays: { env: 'AGGREGATE_MAGNETIC_RETENTION_DAYS', schema: positiveInt(73000) },
+  recordLayout: { env: 'RECORD_LAYOUT', schema: z.enum(['multi', 'single']) },
+  dedupeCacheSize: { env: 'DEDUPE_CACHE_SIZE', schema: z.coerce.number().int().min(0).max(10_000_000) },
+  writeConcurrency: { env: 'WRITE_CONCURRENCY', schema: positiveInt(64) },
+  writeRetryBudgetMs: { env: 'WRITE_RETRY_BUDGET_MS', schema: positiveInt(900_000) },
+  writerBatchSize: { env: 'WRITER_BATCH_SIZE', schema: positiveInt(10_000) },
+  writerBatchingWindowSeconds: {
+    env: 'WRITER_BATCHING_WINDOW_SECONDS',
+    schema: z.coerce.number().int().min(0).max(300, 'must be at most 300'),
+  },
+  writerParallelizationFactor: { env: 'WRITER_PARALLELIZATION_FACTOR', schema: positiveInt(10) },
+  writerBisectOnError: { env: 'WRITER_BISECT_ON_ERROR', schema: bool },
+  writerMaxRetryAttempts: {
+    env: 'WRITER_MAX_RETRY_ATTEMPTS',
+    schema: z.coerce.number().int().min(-1).max(10_000, 'must be -1 (until expiry) or 0..10000'),
+  },
+  writerMaxRecordAgeSeconds: {
+    env: 'WRITER_MAX_RECORD_AGE_SECONDS',
+    schema: z.coerce
+      .number()
+      .int()
+      .refine((v) => v === -1 || (v >= 60 && v <= 604_800), 'must be -1 (no limit) or 60..604800'),
+  },
+  writerTimeoutSeconds: { env: 'WRITER_TIMEOUT_SECONDS', schema: positiveInt(900) },
+  rollupSchedule: { env: 'ROLLUP_SCHEDULE', schema: schedule },
+  rollupTimezone: { env: 'ROLLUP_TIMEZONE', schema: timeZone },
+  rollupLookbackDays: { env: 'ROLLUP_LOOKBACK_DAYS', schema: positiveInt(366) },
+  ingestMaxBodyBytes: { env: 'INGEST_MAX_BODY_BYTES', schema: positiveInt(6 * 1_048_576) },
+  ingestMaxReadings: { env: 'INGEST_MAX_READINGS', schema: positiveInt(10_000) },
+} satisfies Record<keyof typeof defaults, { env: string; schema: z.ZodType }>;
+
+type Widen<T> = T extends string ? string : T extends number ? number : T extends boolean ? boolean : T;
+export type PipelineConfig = {
+  readonly [K in keyof typeof defaults]: K extends 'recordLayout'
+    ? RecordLayout
+    : K extends 'streamMode'
+      ? StreamMode
+      : Widen<(typeof defaults)[K]>;
+};
+
+/** The environment variable that sets each configuration key (for docs and error messages). */
+export const configEnvNames: { readonly [K in keyof PipelineConfig]: string } = Object.fromEntries(
+  Object.entries(settings).map(([k, v]) => [k, v.env]),
+) as { [K in keyof PipelineConfig]: string };
+
+/**
+ * Reads the pipeline configuration from environment variables (unset ones take {@link defaults}).
+ * Fails with a {@link ConfigError} that lists every bad variable, its value and what is allowed.
+ *
+ * @example
+ * const config = readPipelineConfig(process.env);
+ * config.rawTable; // 'conditions'
+ */
+export function readPipelineConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): PipelineConfig {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [key, { env: name, schema }] of Object.entries(settings)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') {
+      out[key] = defaults[key as keyof typeof defaults];
+      continue;
+    }
+    const parsed = (schema as z.ZodType).safeParse(raw);
+    if (parsed.success) out[key] = parsed.data;
+    else {
+      const reason = parsed.error.issues.map((i) => i.message).join('; ');
+      problems.push(`${name}=${JSON.stringify(raw)}: ${reason}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(out) as PipelineConfig;
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, defaults, readPipelineConfig } from '../../../core/config';
+
+describe('readPipelineConfig', () => {
+  it('takes the documented defaults when nothing is set', () => {
+    const config = readPipelineConfig({});
+    expect(config).toMatchObject({
+      database: 'RoomCondition',
+      rawTable: 'conditions',
+      aggregateTable: 'conditions_daily',
+      streamName: 'readings',
+      recordLayout: 'multi',
+      rollupTimezone: 'UTC',
+    });
+    expect(config.dedupeCacheSize).toBe(defaults.dedupeCacheSize);
+  });
+
+  it('reads and coerces the environment variables', () => {
+    const config = readPipelineConfig({
+      RAW_TABLE: 'raw_readings',
+      RECORD_LAYOUT: 'single',
+      ROLLUP_TIMEZONE: 'Asia/Tokyo',
+      WRITE_CONCURRENCY: '8',
+      WRITER_BISECT_ON_ERROR: 'false',
+    });
+    expect(config.rawTable).toBe('raw_readings');
+    expect(config.recordLayout).toBe('single');
+    expect(config.rollupTimezone).toBe('Asia/Tokyo');
+    expect(config.writeConcurrency).toBe(8);
+    expect(config.writerBisectOnError).toBe(false);
+  });
+
+  it('lists every bad variable with its value and what is allowed', () => {
+    let error: unknown;
+    try {
+      readPipelineConfig({ RECORD_LAYOUT: 'wide', ROLLUP_TIMEZONE: 'Mars/Olympus', WRITE_CONCURRENCY: '0' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/^RECORD_LAYOUT="wide": .*multi.*single/);
+    expect(problems.join('\n')).toContain('ROLLUP_TIMEZONE="Mars/Olympus": must be an IANA time zone');
+    expect(problems.join('\n')).toContain('WRITE_CONCURRENCY="0": must be at least 1');
+  });
+});
