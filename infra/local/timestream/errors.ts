@@ -1,0 +1,93 @@
+/**
+ * Errors of the local Timestream, each mapped to the wire exactly as the service sends it
+ * (`__type` in the JSON body and the `x-amzn-ErrorType` header, with the HTTP status), so that the unchanged
+ * AWS SDK clients raise their own typed exceptions.
+ */
+export abstract class TimestreamServiceError extends Error {
+  abstract readonly type: string;
+  abstract readonly httpStatus: number;
+  /** Extra members of the error body (e.g. RejectedRecords). */
+  body(): Record<string, unknown> {
+    return { Message: this.message };
+  }
+}
+
+export class ValidationException extends TimestreamServiceError {
+  override readonly name = 'ValidationException';
+  readonly type = 'ValidationException';
+  readonly httpStatus = 400;
+}
+
+export class ResourceNotFoundException extends TimestreamServiceError {
+  override readonly name = 'ResourceNotFoundException';
+  readonly type = 'ResourceNotFoundException';
+  readonly httpStatus = 404;
+}
+
+export class ConflictException extends TimestreamServiceError {
+  override readonly name = 'ConflictException';
+  readonly type = 'ConflictException';
+  readonly httpStatus = 409;
+}
+
+export class ThrottlingException extends TimestreamServiceError {
+  override readonly name = 'ThrottlingException';
+  readonly type = 'ThrottlingException';
+  readonly httpStatus = 429;
+}
+
+export class InternalServerException extends TimestreamServiceError {
+  override readonly name = 'InternalServerException';
+  readonly type = 'InternalServerException';
+  readonly httpStatus = 500;
+}
+
+export interface RejectedRecord {
+  readonly RecordIndex: number;
+  readonly Reason: string;
+  readonly ExistingVersion?: number;
+}
+
+export class RejectedRecordsException extends TimestreamServiceError {
+  override readonly name = 'RejectedRecordsException';
+  readonly type = 'RejectedRecordsException';
+  readonly httpStatus = 419;
+  constructor(readonly rejectedRecords: readonly RejectedRecord[]) {
+    super('One or more records have been rejected. See RejectedRecords for details.');
+  }
+  override body(): Record<string, unknown> {
+    return { Message: this.message, RejectedRecords: this.rejectedRecords };
+  }
+}
+
+/** The `X-Amz-Target` names an operation this service does not have (the service's own `__type`). */
+export class UnknownOperationException extends TimestreamServiceError {
+  override readonly name = 'UnknownOperationException';
+  readonly type = 'UnknownOperationException';
+  readonly httpStatus = 400;
+}
+
+/** The request body is not a JSON object (the service's own `__type` for unparseable input). */
+export class SerializationException extends TimestreamServiceError {
+  override readonly name = 'SerializationException';
+  readonly type = 'SerializationException';
+  readonly httpStatus = 400;
+}
+
+/**
+ * A setting of the local service itself (port, host, data directory, fault rates) is not allowed.
+ * Raised at start, never sent on the wire.
+ */
+export class LocalTimestreamSettingError extends Error {
+  override readonly name = 'LocalTimestreamSettingError';
+  constructor(
+    /** The setting (environment variable or option) that was wrong. */
+    readonly setting: string,
+    /** The value received. */
+    readonly value: string,
+    /** What is allowed. */
+    readonly expected: string,
+  ) {
+    super(`Invalid ${setting} "${value}": ${expected}`);
+  }
+}
