@@ -1,0 +1,98 @@
+import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
+import { queryAll, quoteIdentifier } from '../shared/timestream-query';
+import type { ReadingSink, WriteRequest } from '../writer/reading-sink';
+import { dailyAggregateQuery, rawTableShape, toAggregateRecord, toDailyAggregates } from './daily-aggregates';
+import type { ZoneDay } from './zone-days';
+
+export interface DailyRollupDeps {
+  readonly queryClient: TimestreamQueryClient;
+  /** Writes into the aggregate table. */
+  readonly aggregateSink: ReadingSink;
+  readonly database: string;
+  readonly rawTable: string;
+  readonly log?: (message: string, details: Record<string, unknown>) => void;
+}
+
+export interface DayReport {
+  readonly date: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  /** (device, measure) groups aggregated */
+  readonly groups: number;
+  readonly written: number;
+  readonly problems: readonly string[];
+}
+
+/** The rollup could not write every aggregate: the days listed must be run again. */
+export class RollupIncompleteError extends Error {
+  override readonly name = 'RollupIncompleteError';
+  constructor(readonly days: readonly DayReport[]) {
+    super(
+      `rollup incomplete for ${days.map((d) => d.date).join(', ')}: ${days
+        .flatMap((d) => d.problems)
+        .slice(0, 3)
+        .join('; ')}`,
+    );
+  }
+}
+
+const recordsPerRequest = 100;
+
+/**
+ * Aggregates each zone day of the raw table into the aggregate table (one MULTI record per device, measure
+ * and day), overwriting earlier runs of the same day through a higher Version. Days with no data write
+ * nothing. Throws {@link RollupIncompleteError} after trying every day if any aggregate was not written.
+ */
+export async function runDailyRollup(
+  deps: DailyRollupDeps,
+  days: readonly ZoneDay[],
+  options: {
+    readonly deadline: number;
+    readonly version: number;
+    readonly onDay?: (report: DayReport) => void;
+  },
+): Promise<DayReport[]> {
+  const { queryClient, aggregateSink, database, rawTable, log } = deps;
+  const describe = await queryAll(
+    queryClient,
+    `DESCRIBE ${quoteIdentifier(database)}.${quoteIdentifier(rawTable)}`,
+  );
+  const shape = rawTableShape(describe);
+  const reports: DayReport[] = [];
+  for (const day of days) {
+    const sql = dailyAggregateQuery(database, rawTable, shape, day);
+    const aggregates = sql ? toDailyAggregates(await queryAll(queryClient, sql), day) : [];
+    const records = aggregates.map((a) => toAggregateRecord(a, options.version));
+    const requests: WriteRequest[] = [];
+    for (let i = 0; i < records.length; i += recordsPerRequest) {
+      requests.push({ records: records.slice(i, i + recordsPerRequest) });
+    }
+    const outcomes = await aggregateSink.write(requests, { deadline: options.deadline });
+    const problems: string[] = [];
+    let written = 0;
+    outcomes.forEach((request, r) => {
+      request.forEach((outcome, i) => {
+        if (outcome.status === 'written') written++;
+        else {
+          const a = aggregates[r * recordsPerRequest + i];
+          const why = outcome.status === 'rejected' ? outcome.reason : outcome.error.message;
+          problems.push(`${a?.deviceId}/${a?.measure}/${day.date}: ${why}`);
+        }
+      });
+    });
+    const report: DayReport = {
+      date: day.date,
+      startMs: day.startMs,
+      endMs: day.endMs,
+      groups: aggregates.length,
+      written,
+      problems,
+    };
+    log?.('rollup day done', { ...report, problems: problems.slice(0, 5) });
+    options.onDay?.(report);
+    reports.push(report);
+  }
+  const incomplete = reports.filter((r) => r.problems.length > 0);
+  if (incomplete.length > 0) throw new RollupIncompleteError(incomplete);
+  return reports;
+}

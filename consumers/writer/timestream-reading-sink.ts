@@ -1,0 +1,101 @@
+import {
+  RejectedRecordsException,
+  type TimestreamWriteClient,
+  WriteRecordsCommand,
+} from '@aws-sdk/client-timestream-write';
+import { mapWithConcurrency, RetriesExhaustedError, retryWithBackoff } from '../shared/backoff';
+import type { ReadingSink, RecordOutcome, WriteRequest } from './reading-sink';
+
+export interface TimestreamReadingSinkOptions {
+  readonly client: TimestreamWriteClient;
+  readonly database: string;
+  readonly table: string;
+  /** WriteRecords calls in flight at once. */
+  readonly concurrency: number;
+  readonly observer?: {
+    onWrite?(latencyMs: number, records: number): void;
+    onRetry?(error: unknown): void;
+  };
+  readonly retry?: { baseDelayMs?: number; maxDelayMs?: number };
+}
+
+const retryableNames = new Set(['ThrottlingException', 'InternalServerException', 'ServiceUnavailable']);
+const networkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/** Throttling, the service's own 5xx and network failures are worth another attempt; nothing else is. */
+export function isRetryableWriteError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const e = error as Error & { code?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+  if (retryableNames.has(e.name) || e.$retryable) return true;
+  if (e.name === 'TimeoutError' || (e.code !== undefined && networkCodes.has(e.code))) return true;
+  const status = e.$metadata?.httpStatusCode;
+  return status !== undefined && status >= 500;
+}
+
+/**
+ * Error names that concern the records themselves: the records are refused for good and go to the
+ * dead-letter sink. Anything else that is not retryable (unknown table, access denied) is a fault of the
+ * deployment: the batch fails so that nothing is lost while it is fixed.
+ */
+const recordLevelNames = new Set(['ValidationException']);
+
+/**
+ * Adapter: writes records to a Timestream table with WriteRecords, `concurrency` calls at a time, retrying
+ * throttling and transient failures with jittered exponential backoff until the deadline.
+ */
+export class TimestreamReadingSink implements ReadingSink {
+  constructor(private readonly options: TimestreamReadingSinkOptions) {}
+
+  async write(
+    requests: readonly WriteRequest[],
+    { deadline }: { deadline: number },
+  ): Promise<RecordOutcome[][]> {
+    return mapWithConcurrency(requests, this.options.concurrency, (request) =>
+      this.writeOne(request, deadline),
+    );
+  }
+
+  private async writeOne(request: WriteRequest, deadline: number): Promise<RecordOutcome[]> {
+    const { client, database, table, observer, retry } = this.options;
+    const command = new WriteRecordsCommand({
+      DatabaseName: database,
+      TableName: table,
+      CommonAttributes: request.commonAttributes,
+      Records: [...request.records],
+    });
+    const all = (outcome: RecordOutcome) => request.records.map(() => outcome);
+    try {
+      await retryWithBackoff(
+        async () => {
+          const started = performance.now();
+          try {
+            await client.send(command);
+          } finally {
+            observer?.onWrite?.(performance.now() - started, request.records.length);
+          }
+        },
+        { deadline, isRetryable: isRetryableWriteError, onRetry: (e) => observer?.onRetry?.(e), ...retry },
+      );
+      return all({ status: 'written' });
+    } catch (error) {
+      if (error instanceof RejectedRecordsException) {
+        const outcomes: RecordOutcome[] = all({ status: 'written' });
+        for (const rejected of error.RejectedRecords ?? []) {
+          const index = rejected.RecordIndex ?? -1;
+          if (index < 0 || index >= outcomes.length) continue;
+          outcomes[index] = {
+            status: 'rejected',
+            reason: rejected.Reason ?? 'rejected by Timestream without a reason',
+            ...(rejected.ExistingVersion !== undefined ? { existingVersion: rejected.ExistingVersion } : {}),
+          };
+        }
+        return outcomes;
+      }
+      if (error instanceof Error && recordLevelNames.has(error.name)) {
+        return all({ status: 'rejected', reason: `${error.name}: ${error.message}` });
+      }
+      const cause = error instanceof RetriesExhaustedError ? error : (error as Error);
+      return all({ status: 'failed', error: cause instanceof Error ? cause : new Error(String(cause)) });
+    }
+  }
+}
