@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExpiredIteratorException } from '@aws-sdk/client-kinesis';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type EventSourceRunner,
   type EventSourceRunnerEvent,
@@ -11,6 +11,7 @@ import {
   type OnFailureRecord,
   startEventSourceRunner,
 } from '../../../../infra/local/event-source';
+import { createKinesisClient } from '../../../../infra/local/kinesis';
 import {
   fast,
   type LocalStreams,
@@ -52,13 +53,16 @@ describe('event source runner', () => {
   beforeAll(async () => {
     local = await startLocalStreams();
   });
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+  });
   afterAll(async () => {
-    await Promise.all(runners.map((r) => r.stop()));
     await local?.close();
   });
 
   async function start(
     options: Omit<EventSourceRunnerOptions, 'kinesis' | 'checkpointFile' | 'settings'> & {
+      kinesis?: EventSourceRunnerOptions['kinesis'];
       settings?: EventSourceRunnerOptions['settings'];
       checkpointFile?: string;
     },
@@ -369,8 +373,9 @@ describe('event source runner', () => {
     const streamName = await local.stream();
     await putValues(local.kinesis, streamName, ['x0', 'x1']);
     let expireNext = true;
-    // Iterators expire after 5 minutes; the error is injected into the SDK pipeline instead of waiting.
-    local.kinesis.middlewareStack.add(
+    // Iterators expire after 5 minutes; the error is injected into this client's pipeline instead of waiting.
+    const kinesis = createKinesisClient(local.endpoint);
+    kinesis.middlewareStack.add(
       (next, context) => async (args) => {
         if (context.commandName === 'GetRecordsCommand' && expireNext) {
           expireNext = false;
@@ -383,12 +388,14 @@ describe('event source runner', () => {
     try {
       const events: EventSourceRunnerEvent[] = [];
       const { handler, all } = recordingHandler(async () => undefined);
-      const runner = await start({ streamName, handler, onEvent: (e) => events.push(e) });
+      const runner = await start({ kinesis, streamName, handler, onEvent: (e) => events.push(e) });
       await runner.whenCaughtUp(10_000);
+      expect(expireNext).toBe(false);
       expect(events.some((e) => e.type === 'iterator-expired')).toBe(true);
       expect(all()).toEqual(['x0', 'x1']);
+      await runner.stop();
     } finally {
-      local.kinesis.middlewareStack.remove('expireOneIterator');
+      kinesis.destroy();
     }
   });
 

@@ -19,6 +19,7 @@ import {
 /** A kinesalite on a free port and temp directory, shared by the tests of one file. */
 export interface LocalStreams {
   readonly kinesis: KinesisClient;
+  readonly endpoint: string;
   readonly dir: string;
   /** Creates a fresh stream (unique name) and returns its name. */
   stream(shardCount?: number): Promise<string>;
@@ -33,6 +34,7 @@ export async function startLocalStreams(): Promise<LocalStreams> {
   const kinesis = createKinesisClient(local.endpoint);
   return {
     kinesis,
+    endpoint: local.endpoint,
     dir,
     async stream(shardCount = 1) {
       streamCounter++;
