@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { InvalidDashboardError, InvalidMacroContextError } from './errors';
-import { expandGrafanaMacros, type GrafanaMacroContext } from './macros';
+import { InvalidDashboardError, InvalidMacroContextError, UnknownVariableError } from './errors';
+import { expandGrafanaMacros, type GrafanaMacroContext, interpolateDashboardVariables } from './macros';
 
 /** One query of one panel of a dashboard, as the Timestream data source receives it. */
 export interface DashboardPanelQuery {
@@ -193,8 +193,20 @@ export function expandPanelQuery(
 ): string {
   const nowMs = context.nowMs ?? Date.now();
   const range = panelTimeRange(query, context, nowMs);
-  const pick = (own: string | undefined, fallback: string | undefined) =>
-    own === undefined || own === '' || own.startsWith('${') ? fallback : own;
+  const variables = context.variables ?? {};
+  // Grafana's frontend expands variables in the target's selection first; the plugin then falls back to
+  // the data source default when the value is empty or still an unexpanded `${...}`.
+  const pick = (own: string | undefined, fallback: string | undefined) => {
+    if (own === undefined || own === '') return fallback;
+    if (!own.startsWith('${')) return own;
+    try {
+      const value = interpolateDashboardVariables(own, variables, range);
+      return value === '' ? fallback : value;
+    } catch (error) {
+      if (error instanceof UnknownVariableError) return fallback;
+      throw error;
+    }
+  };
   const database = pick(query.database, context.defaults?.database);
   const table = pick(query.table, context.defaults?.table);
   const measure = pick(query.measure, context.defaults?.measure);

@@ -1,0 +1,274 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are Grafana variable syntax, not templates
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type ColumnInfo,
+  QueryCommand,
+  type Row,
+  TimestreamQueryClient,
+} from '@aws-sdk/client-timestream-query';
+import {
+  type _Record,
+  CreateDatabaseCommand,
+  CreateTableCommand,
+  TimestreamWriteClient,
+  WriteRecordsCommand,
+} from '@aws-sdk/client-timestream-write';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaults } from '../../../core/config';
+import { multiMeasureName } from '../../../core/records';
+import {
+  type DashboardPanelQuery,
+  dashboardFiles,
+  expandGrafanaMacros,
+  expandPanelQuery,
+  listDashboardPanels,
+  listDashboardVariables,
+} from '../../../dashboards/grafana';
+import { type LocalTimestream, startLocalTimestream } from '../../../infra/local/timestream';
+
+const database = defaults.database;
+const rawTable = defaults.rawTable;
+const singleTable = `${defaults.rawTable}_single`;
+const aggregateTable = defaults.aggregateTable;
+const dayMs = 86_400_000;
+const nowMs = Date.now();
+const today = Math.floor(nowMs / dayMs) * dayMs;
+const days = [5, 4, 3, 2, 1].map((n) => today - n * dayMs);
+const devices = ['dev-a', 'dev-b'] as const;
+const measures = ['co2', 'temperature'] as const;
+
+/** Seeded daily aggregate of (device, measure, day index): distinct, predictable numbers. */
+const aggregate = (d: number, m: number, i: number) => {
+  const avg = 400 + 100 * m + 10 * d + i;
+  const count = 10 + d * 5 + i;
+  return { avg, min: avg - 5, max: avg + 5, sum: avg * count, count, first: avg - 1, last: avg + 1 };
+};
+/** Seeded raw reading of a device at minute offset k (every 30 min over the last 23 h). */
+const rawValue = (d: number, measure: string, k: number) =>
+  measure === 'co2' ? 500 + d * 50 + k : measure === 'temperature' ? 20 + d + k / 100 : 40 + k / 10;
+const rawTimes = Array.from({ length: 46 }, (_, k) => ({ k, time: nowMs - 23 * 3_600_000 + k * 1_800_000 }));
+
+let ts: LocalTimestream;
+let dataDir: string;
+let query: TimestreamQueryClient;
+let panels: DashboardPanelQuery[];
+let dashboardJson: unknown;
+
+async function writeAll(write: TimestreamWriteClient, table: string, records: _Record[]) {
+  for (let i = 0; i < records.length; i += 100) {
+    await write.send(
+      new WriteRecordsCommand({
+        DatabaseName: database,
+        TableName: table,
+        Records: records.slice(i, i + 100),
+      }),
+    );
+  }
+}
+
+interface Result {
+  readonly columns: ColumnInfo[];
+  readonly rows: Row[];
+}
+async function run(sql: string): Promise<Result> {
+  const rows: Row[] = [];
+  let columns: ColumnInfo[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await query.send(new QueryCommand({ QueryString: sql, NextToken: nextToken }));
+    columns = page.ColumnInfo ?? columns;
+    rows.push(...(page.Rows ?? []));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return { columns, rows };
+}
+const column = (r: Result, name: string) => {
+  const index = r.columns.findIndex((c) => c.Name === name);
+  if (index < 0) throw new Error(`no column ${name} in ${r.columns.map((c) => c.Name).join(', ')}`);
+  return r.rows.map((row) => row.Data?.[index]?.ScalarValue);
+};
+const numbers = (r: Result, name: string) => column(r, name).map(Number);
+
+beforeAll(async () => {
+  // Prepare: a local Timestream with the three tables (magnetic writes on: the seeded days are in the past)
+  dataDir = await mkdtemp(join(tmpdir(), 'grafana-panels-'));
+  ts = await startLocalTimestream({ port: 0, dataDir });
+  const write = new TimestreamWriteClient({
+    endpoint: ts.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  query = new TimestreamQueryClient({
+    endpoint: ts.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await write.send(new CreateDatabaseCommand({ DatabaseName: database }));
+  for (const table of [rawTable, singleTable, aggregateTable]) {
+    await write.send(
+      new CreateTableCommand({
+        DatabaseName: database,
+        TableName: table,
+        RetentionProperties: {
+          MemoryStoreRetentionPeriodInHours: 24,
+          MagneticStoreRetentionPeriodInDays: 3650,
+        },
+        MagneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
+      }),
+    );
+  }
+  const daily: _Record[] = [];
+  devices.forEach((deviceId, d) => {
+    measures.forEach((measure, m) => {
+      days.forEach((day, i) => {
+        const a = aggregate(d, m, i);
+        daily.push({
+          Dimensions: [
+            { Name: 'deviceId', Value: deviceId },
+            { Name: 'measure', Value: measure },
+          ],
+          MeasureName: 'daily',
+          MeasureValueType: 'MULTI',
+          MeasureValues: [
+            ...(['avg', 'min', 'max', 'sum', 'first', 'last'] as const).map((name) => ({
+              Name: name,
+              Value: String(a[name]),
+              Type: 'DOUBLE' as const,
+            })),
+            { Name: 'count', Value: String(a.count), Type: 'BIGINT' },
+          ],
+          Time: String(day),
+          TimeUnit: 'MILLISECONDS',
+        });
+      });
+    });
+  });
+  await writeAll(write, aggregateTable, daily);
+  const multi: _Record[] = [];
+  const single: _Record[] = [];
+  devices.forEach((deviceId, d) => {
+    for (const { k, time } of rawTimes) {
+      const dims = [{ Name: 'deviceId', Value: deviceId }];
+      const names = ['co2', 'temperature', 'humidity'];
+      multi.push({
+        Dimensions: dims,
+        MeasureName: multiMeasureName,
+        MeasureValueType: 'MULTI',
+        MeasureValues: names.map((n) => ({ Name: n, Value: String(rawValue(d, n, k)), Type: 'DOUBLE' })),
+        Time: String(time),
+      });
+      for (const n of names) {
+        single.push({
+          Dimensions: dims,
+          MeasureName: n,
+          MeasureValue: String(rawValue(d, n, k)),
+          Time: String(time),
+        });
+      }
+    }
+  });
+  await writeAll(write, rawTable, multi);
+  await writeAll(write, singleTable, single);
+  write.destroy();
+  dashboardJson = JSON.parse(await readFile(dashboardFiles.iotRoomConditions, 'utf8'));
+  panels = listDashboardPanels(dashboardJson);
+});
+
+afterAll(async () => {
+  query?.destroy();
+  await ts?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+const range = { from: today - 7 * dayMs, to: nowMs };
+const variables = (rawTableName: string) => ({
+  database,
+  raw_table: rawTableName,
+  aggregate_table: aggregateTable,
+  device: 'dev-b',
+  measure: 'co2',
+});
+/** Runs one panel as Grafana would (panel 11 reads the single-layout table, as RECORD_LAYOUT=single would). */
+const runPanel = (panelId: number) => {
+  const panel = panels.find((p) => p.panelId === panelId);
+  if (!panel) throw new Error(`panel ${panelId} not in the dashboard`);
+  const sql = expandPanelQuery(panel, {
+    ...range,
+    intervalMs: 3_600_000,
+    nowMs,
+    variables: variables(panelId === 11 ? singleTable : rawTable),
+  });
+  return run(sql);
+};
+
+describe('every dashboard panel on the local Timestream', () => {
+  it('returns a time column and numeric values for each panel', async () => {
+    expect(panels.length).toBeGreaterThan(0);
+    for (const panel of panels) {
+      const result = await runPanel(panel.panelId);
+      const types = result.columns.map((c) => c.Type?.ScalarType);
+      expect(types, panel.title).toContain('TIMESTAMP');
+      expect(result.rows.length, panel.title).toBeGreaterThan(0);
+      const numeric = result.columns.filter((c) =>
+        ['DOUBLE', 'BIGINT', 'INTEGER'].includes(c.Type?.ScalarType ?? ''),
+      );
+      expect(numeric.length, panel.title).toBeGreaterThan(0);
+      for (const c of numeric) {
+        for (const v of numbers(result, c.Name!))
+          expect(Number.isFinite(v), `${panel.title} ${c.Name}`).toBe(true);
+      }
+    }
+  });
+
+  it('daily avg/min/max: the selected device and measure, one row per day in time order', async () => {
+    const result = await runPanel(2);
+    expect(column(result, 'time')).toHaveLength(days.length);
+    expect(numbers(result, 'avg')).toEqual(days.map((_, i) => aggregate(1, 0, i).avg));
+    expect(numbers(result, 'min')).toEqual(days.map((_, i) => aggregate(1, 0, i).min));
+    expect(numbers(result, 'max')).toEqual(days.map((_, i) => aggregate(1, 0, i).max));
+  });
+
+  it('devices reporting per day: both devices on every seeded day', async () => {
+    const result = await runPanel(5);
+    expect(numbers(result, 'devices')).toEqual(days.map(() => 2));
+  });
+
+  it('fleet average weighs every reading equally (sum of sums / sum of counts)', async () => {
+    const result = await runPanel(7);
+    const expected = days.map((_, i) => {
+      const a = aggregate(0, 0, i);
+      const b = aggregate(1, 0, i);
+      return (a.sum + b.sum) / (a.count + b.count);
+    });
+    for (const [i, v] of numbers(result, 'fleet_avg').entries()) expect(v).toBeCloseTo(expected[i]!, 9);
+    expect(numbers(result, 'fleet_min')).toEqual(days.map((_, i) => aggregate(0, 0, i).min));
+  });
+
+  it('last 24 hours of raw readings: same figures in the multi and the single layout', async () => {
+    const multi = await runPanel(9);
+    const single = await runPanel(11);
+    const total = (r: Result) => numbers(r, 'co2').length;
+    expect(total(multi)).toBeGreaterThan(10);
+    expect(numbers(single, 'co2')).toEqual(numbers(multi, 'co2'));
+    const mean = numbers(multi, 'co2').reduce((s, v) => s + v, 0) / total(multi);
+    expect(mean).toBeGreaterThan(550);
+    expect(mean).toBeLessThan(600);
+  });
+
+  it('fills the device and measure variables from the aggregate table', async () => {
+    const values: Record<string, string[]> = {};
+    for (const v of listDashboardVariables(dashboardJson)) {
+      if (v.kind !== 'query') continue;
+      const sql = expandGrafanaMacros(v.rawQuery, {
+        ...range,
+        intervalMs: 3_600_000,
+        variables: variables(rawTable),
+      });
+      const result = await run(sql);
+      values[v.name] = column(result, result.columns[0]!.Name!).map(String);
+    }
+    expect(values).toEqual({ device: [...devices], measure: [...measures] });
+  });
+});
