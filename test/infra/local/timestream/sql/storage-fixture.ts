@@ -1,4 +1,4 @@
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, DuckDBTimestampNanosecondsValue } from '@duckdb/node-api';
 import type {
   ColumnView,
   MeasureDataType,
@@ -34,7 +34,14 @@ const DUCK_TYPE: Record<string, string> = {
 };
 
 const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const lit = (v: string) => `'${v.replaceAll("'", "''")}'`;
+
+/** ns since epoch of an ISO-8601 UTC time, keeping up to nine fractional digits. */
+export function nsOfIso(iso: string): bigint {
+  const m = /^(.*?)(?:\.(\d{1,9}))?Z$/.exec(iso);
+  if (m === null) throw new Error(`not an ISO-8601 UTC time: ${iso}`);
+  const fraction = (m[2] ?? '').padEnd(9, '0');
+  return BigInt(Date.parse(`${m[1]}Z`)) * 1_000_000n + BigInt(fraction);
+}
 
 /** A Timestream-layout DuckDB store with an in-test QueryCatalog (the storage contract of catalog.ts). */
 export class FixtureStore implements QueryCatalog {
@@ -55,7 +62,8 @@ export class FixtureStore implements QueryCatalog {
   /** Creates the storage table (documented layout, with a hidden __ts_version column) and inserts the rows. */
   async addTable(spec: TableSpec, measures?: readonly MeasureInfo[]): Promise<TableView> {
     this.databases.add(spec.database);
-    const relation = q(`ts__${spec.database}__${spec.table}`);
+    const tableName = `ts__${spec.database}__${spec.table}`;
+    const relation = q(tableName);
     const multi = spec.multiMeasureColumns ?? [];
     const columns = [
       `"time" TIMESTAMP_NS`,
@@ -71,27 +79,29 @@ export class FixtureStore implements QueryCatalog {
     ];
     await this.connection.run(`CREATE TABLE ${relation} (${columns.join(', ')})`);
     const rows = spec.rows ?? [];
-    for (let i = 0; i < rows.length; i += 500) {
-      const values = rows.slice(i, i + 500).map((r) => {
-        const cells = [
-          `CAST(${lit(r.time.replace('T', ' ').replace('Z', ''))} AS TIMESTAMP_NS)`,
-          ...spec.dimensions.map((d) =>
-            r.dimensions[d] === undefined ? 'NULL' : lit(r.dimensions[d] as string),
-          ),
-          lit(r.measureName),
-          ...(['double', 'bigint', 'varchar', 'boolean', 'timestamp'] as const).map((t) => {
-            if (t !== r.type || r.value === null) return 'NULL';
-            if (t === 'varchar') return lit(String(r.value));
-            if (t === 'timestamp') return `CAST(${lit(String(r.value))} AS TIMESTAMP_NS)`;
-            return String(r.value);
-          }),
-          ...multi.map(() => 'NULL'),
-          '1',
-        ];
-        return `(${cells.join(', ')})`;
-      });
-      await this.connection.run(`INSERT INTO ${relation} VALUES ${values.join(', ')}`);
+    const appender = await this.connection.createAppender(tableName);
+    for (const r of rows) {
+      appender.appendTimestampNanoseconds(new DuckDBTimestampNanosecondsValue(nsOfIso(r.time)));
+      for (const d of spec.dimensions) {
+        const v = r.dimensions[d];
+        if (v === undefined) appender.appendNull();
+        else appender.appendVarchar(v);
+      }
+      appender.appendVarchar(r.measureName);
+      for (const t of ['double', 'bigint', 'varchar', 'boolean', 'timestamp'] as const) {
+        if (t !== r.type || r.value === null) appender.appendNull();
+        else if (t === 'double') appender.appendDouble(Number(r.value));
+        else if (t === 'bigint') appender.appendBigInt(BigInt(r.value));
+        else if (t === 'varchar') appender.appendVarchar(String(r.value));
+        else if (t === 'boolean') appender.appendBoolean(Boolean(r.value));
+        else
+          appender.appendTimestampNanoseconds(new DuckDBTimestampNanosecondsValue(nsOfIso(String(r.value))));
+      }
+      for (const _ of multi) appender.appendNull();
+      appender.appendBigInt(1n);
+      appender.endRow();
     }
+    appender.closeSync();
     const derived = new Map<string, { dataType: MeasureDataType; dimensions: Set<string> }>();
     for (const r of rows) {
       const m = derived.get(r.measureName) ?? { dataType: r.type, dimensions: new Set<string>() };
