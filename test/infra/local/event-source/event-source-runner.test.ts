@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExpiredIteratorException } from '@aws-sdk/client-kinesis';
+import { ExpiredIteratorException, PutRecordsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,7 +11,7 @@ import {
   type OnFailureRecord,
   startEventSourceRunner,
 } from '../../../../infra/local/event-source';
-import { createKinesisClient } from '../../../../infra/local/kinesis';
+import { createKinesisClient, ensureStream } from '../../../../infra/local/kinesis';
 import {
   fast,
   type LocalStreams,
@@ -412,5 +412,99 @@ describe('event source runner', () => {
     await putValues(local.kinesis, streamName, ['after']);
     await runner.whenCaughtUp(10_000);
     expect(all()).toEqual(['after']);
+  });
+
+  it('finds the children of a split shard and reads them only after the parent is done', async () => {
+    const streamName = await local.stream(1);
+    const putSpread = (values: string[]) =>
+      local.kinesis.send(
+        new PutRecordsCommand({
+          StreamName: streamName,
+          Records: values.map((v) => ({ PartitionKey: v, Data: Buffer.from(v) })),
+        }),
+      );
+    const parentValues = range('parent', 10);
+    await putSpread(parentValues);
+    const { handler, deliveries, all } = recordingHandler(async () => undefined);
+    const runner = await start({
+      streamName,
+      handler,
+      shardDiscoveryIntervalMs: 50,
+      settings: testSettings({ batchSize: 3 }),
+    });
+
+    await local.kinesis.send(
+      new SplitShardCommand({
+        StreamName: streamName,
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: (2n ** 127n).toString(),
+      }),
+    );
+    await ensureStream(local.kinesis, streamName, 1);
+    const childValues = range('child', 10);
+    const children = await putSpread(childValues);
+    expect(new Set(children.Records?.map((r) => r.ShardId)).size).toBe(2);
+    await until('both children are found', () => runner.lag().length === 3);
+    await runner.whenCaughtUp(10_000);
+
+    expect(new Set(all())).toEqual(new Set([...parentValues, ...childValues]));
+    expect(all()).toHaveLength(20);
+    const lastParentBatch = deliveries.findLastIndex((d) =>
+      d.event.Records[0]!.eventID.startsWith('shardId-000000000000:'),
+    );
+    const firstChildBatch = deliveries.findIndex(
+      (d) => !d.event.Records[0]!.eventID.startsWith('shardId-000000000000:'),
+    );
+    expect(lastParentBatch).toBeLessThan(firstChildBatch);
+    expect(all().slice(0, 10)).toEqual(parentValues);
+    expect(runner.checkpoints()['shardId-000000000000']).toMatchObject({ finished: true });
+  });
+
+  it('starts at AT_TIMESTAMP when asked', async () => {
+    const streamName = await local.stream();
+    await putValues(local.kinesis, streamName, ['too-early']);
+    await new Promise((r) => setTimeout(r, 20)); // arrival times 20 ms apart around the timestamp
+    const from = new Date();
+    await putValues(local.kinesis, streamName, ['on-time']);
+    const { handler, all } = recordingHandler(async () => undefined);
+    const runner = await start({
+      streamName,
+      handler,
+      settings: testSettings({ startingPosition: 'AT_TIMESTAMP', startingPositionTimestamp: from }),
+    });
+    await runner.whenCaughtUp(10_000);
+    expect(all()).toEqual(['on-time']);
+  });
+
+  it('keeps a batch under Lambda’s 6 MB invocation payload', async () => {
+    const streamName = await local.stream();
+    const big = (tag: string) => `${tag}:${'x'.repeat(800_000)}`;
+    await putValues(local.kinesis, streamName, ['0', '1', '2', '3'].map(big));
+    await putValues(local.kinesis, streamName, ['4', '5', '6', '7'].map(big));
+    const { handler, deliveries } = recordingHandler(async () => undefined);
+    const runner = await start({ streamName, handler, settings: testSettings({ batchSize: 100 }) });
+    await runner.whenCaughtUp(10_000);
+    const sizes = deliveries.map((d) => JSON.stringify(d.event).length);
+    expect(deliveries.flatMap((d) => d.values.map((v) => v.split(':')[0]))).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+    ]);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(6 * 1024 * 1024);
+    expect(deliveries.length).toBeGreaterThan(1);
+  });
+
+  it('accepts ParallelizationFactor above 1 but says it runs one batch per shard', async () => {
+    const streamName = await local.stream();
+    const warnings: string[] = [];
+    const logger = { info: () => undefined, warn: (m: string) => warnings.push(m), error: () => undefined };
+    const { handler } = recordingHandler(async () => undefined);
+    await start({ streamName, handler, logger, settings: testSettings({ parallelizationFactor: 4 }) });
+    expect(warnings).toEqual([expect.stringMatching(/ParallelizationFactor > 1 is not supported/)]);
   });
 });
