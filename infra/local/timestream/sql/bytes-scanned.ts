@@ -10,7 +10,7 @@ import type { TableRead } from './translator';
  * all rows when there is none, as the service then scans the whole table).
  * Width = sum over the table's visible columns named anywhere in the query (all of them for `*`) of
  * 8 bytes (time, double, bigint, timestamp), 1 (boolean) or 16 (varchar, a typical dimension value);
- * at least 8 (the time column is always read).
+ * the time column is always counted (every scan reads it to apply the time and retention filters).
  * One DuckDB query counts the rows of every reference; the counts use the time filters DuckDB pushes into
  * the scan, so they cost a fraction of the query itself.
  */
@@ -34,11 +34,8 @@ export async function estimateBytesScanned(
     const used =
       t.referencedColumns === undefined
         ? columns
-        : columns.filter((c) => t.referencedColumns?.has(c.name.toLowerCase()));
-    const width = Math.max(
-      8,
-      used.reduce((sum, c) => sum + c.width, 0),
-    );
+        : columns.filter((c) => c.name === 'time' || t.referencedColumns?.has(c.name.toLowerCase()));
+    const width = used.reduce((sum, c) => sum + c.width, 0);
     total += Number(row[i] ?? 0) * width;
   });
   return total;

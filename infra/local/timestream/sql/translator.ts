@@ -786,7 +786,7 @@ export class Translator {
           break;
         case 'from_unixtime':
           arity(1);
-          out.push(`make_timestamp_ns(CAST(round(${arg(0)} * 1000000000.0) AS BIGINT))`);
+          out.push(`make_timestamp_ns(CAST(round(CAST(${arg(0)} AS DOUBLE) * 1000000000.0) AS BIGINT))`);
           break;
         case 'to_unixtime':
           arity(1);
