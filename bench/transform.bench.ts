@@ -1,0 +1,115 @@
+/** Writer transform: base64 Kinesis payload -> parse -> validate -> dedupe -> convert -> map (readings/s vs decode+JSON.parse). */
+import { readPipelineConfig } from '../core/config';
+import { dedupe, RecentKeys } from '../core/dedupe';
+import { decodeKinesisPayload, type Reading } from '../core/reading';
+import { chunkWriteRequests, toTimestreamRecords } from '../core/records';
+import { createUnitRegistry } from '../core/units';
+
+const total = Number(process.argv[2] ?? 1_000_000);
+const batchSize = 500; // the writer's default Kinesis batch size
+const config = readPipelineConfig({});
+const units = createUnitRegistry();
+const nowMs = Date.UTC(2026, 0, 1);
+
+/**
+ * Synthetic device traffic: 1,000 devices, a prefecture dimension, co2/temperature/humidity like the seed;
+ * one in five temperatures in degF and one in ten times as ISO strings with an offset (conversions and time
+ * parsing on the path), one in fifty readings a re-sent duplicate (dedupe on the path), no messageIds (every
+ * dedupe key is a content hash: the slower case).
+ */
+function payloads(n: number): string[] {
+  const out: string[] = new Array(n);
+  const prefectures = ['Tokyo', 'Osaka', 'Hokkaido', 'Fukuoka'];
+  for (let i = 0; i < n; i++) {
+    const k = i % 50 === 49 ? i - 1 : i;
+    const timeMs = nowMs - 86_400_000 + k * 60;
+    const device = k % 1000;
+    const reading = {
+      deviceId: `device_${device}`,
+      time: k % 10 === 3 ? new Date(timeMs + 9 * 3_600_000).toISOString().replace('Z', '+09:00') : timeMs,
+      dimensions: { prefecture: prefectures[device % 4] },
+      measures: {
+        co2: 400 + (k % 800),
+        temperature: k % 5 === 0 ? { value: 68 + (k % 200) / 10, unit: 'degF' } : 18 + (k % 120) / 10,
+        humidity: 30 + (k % 400) / 10,
+      },
+    };
+    out[i] = Buffer.from(JSON.stringify(reading)).toString('base64');
+  }
+  return out;
+}
+
+function baseline(data: readonly string[]): number {
+  let sink = 0;
+  for (const d of data) {
+    const v = JSON.parse(Buffer.from(d, 'base64').toString('utf8'));
+    sink += v.measures.co2;
+  }
+  return sink;
+}
+
+function pipeline(data: readonly string[]): number {
+  const recent = new RecentKeys(config.dedupeCacheSize);
+  let records = 0;
+  let rejected = 0;
+  for (let start = 0; start < data.length; start += batchSize) {
+    const readings: Reading[] = [];
+    const versions: number[] = [];
+    const end = Math.min(start + batchSize, data.length);
+    for (let i = start; i < end; i++) {
+      const r = decodeKinesisPayload(data[i]!, { units, nowMs });
+      if (!r.ok) {
+        rejected++;
+        continue;
+      }
+      rejected += r.rejected.length;
+      for (const reading of r.readings) {
+        readings.push(reading);
+        versions.push(nowMs + i);
+      }
+    }
+    const { fresh, keys } = dedupe(readings, recent);
+    const mapped = toTimestreamRecords(fresh, { layout: config.recordLayout, version: nowMs });
+    for (const chunk of chunkWriteRequests(mapped)) records += chunk.records.length;
+    recent.rememberAll(keys);
+  }
+  if (rejected > 0)
+    throw new Error(`${rejected} synthetic readings were rejected: the benchmark data is wrong`);
+  return records;
+}
+
+function time(fn: () => number): { seconds: number; result: number } {
+  const t0 = process.hrtime.bigint();
+  const result = fn();
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, result };
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+console.log(`Generating ${total.toLocaleString('en')} payloads...`);
+const data = payloads(total);
+pipeline(data.slice(0, 50_000));
+baseline(data.slice(0, 50_000));
+
+let bestBase = Number.POSITIVE_INFINITY;
+let bestPipe = Number.POSITIVE_INFINITY;
+let written = 0;
+for (let round = 0; round < 3; round++) {
+  gc?.();
+  bestBase = Math.min(bestBase, time(() => baseline(data)).seconds);
+  gc?.();
+  const p = time(() => pipeline(data));
+  bestPipe = Math.min(bestPipe, p.seconds);
+  written = p.result;
+}
+const rate = total / bestPipe;
+const baseRate = total / bestBase;
+console.log(
+  `layout ${config.recordLayout}, batches of ${batchSize}, ${written.toLocaleString('en')} records after dedupe`,
+);
+console.log(`baseline (base64 decode + JSON.parse): ${Math.round(baseRate).toLocaleString('en')} readings/s`);
+console.log(
+  `transform (decode, validate, dedupe, convert, map, chunk): ${Math.round(rate).toLocaleString('en')} readings/s`,
+);
+console.log(
+  `ratio to baseline: ${(rate / baseRate).toFixed(2)} (target >= 0.35; target rate >= 300,000 readings/s)`,
+);

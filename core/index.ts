@@ -1,0 +1,4 @@
+export * from './dedupe';
+export * from './reading';
+export * from './records';
+export * from './units';

@@ -1,0 +1,102 @@
+import { IssueCode, type Reading, type ReadingInput, type ReadingIssue } from './reading';
+import { type ValidationContext, validateReading } from './validate-reading';
+
+/** A reading of a Kinesis record that failed validation: for the dead-letter sink, with the data and reasons. */
+export type RejectedReading = {
+  /** Position in the record's batch (0 for a record carrying one reading). */
+  readonly index: number;
+  /** The reading as found in the payload. */
+  readonly input: unknown;
+  readonly issues: ReadingIssue[];
+};
+
+/**
+ * A decoded Kinesis record. `ok: false`: the payload as a whole is unusable (not base64 JSON of a reading or an
+ * array of readings): send the record to the dead-letter sink. `ok: true`: the valid readings, plus any
+ * individual readings that failed validation (dead-letter those, write the rest).
+ */
+export type DecodeResult =
+  | { readonly ok: true; readonly readings: Reading[]; readonly rejected: RejectedReading[] }
+  | { readonly ok: false; readonly issues: ReadingIssue[] };
+
+/** Options of {@link decodeKinesisPayload}: the unit registry and the writer's clock. */
+export type DecodeOptions = Pick<ValidationContext, 'units' | 'nowMs'>;
+
+/**
+ * Decodes one Kinesis record's data (base64 text as in the Lambda event, or the raw bytes) into validated
+ * readings. The payload is a canonical reading or a JSON array of them (as written by {@link encodeReadings}).
+ * Never throws: the writer needs a typed result per record to route failures to its dead-letter sink.
+ */
+export function decodeKinesisPayload(data: string | Uint8Array, opts: DecodeOptions): DecodeResult {
+  const text =
+    typeof data === 'string'
+      ? Buffer.from(data, 'base64').toString('utf8')
+      : Buffer.from(data).toString('utf8');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    return {
+      ok: false,
+      issues: [
+        {
+          path: '',
+          code: IssueCode.invalidJson,
+          message: `payload is not base64 JSON: ${(cause as Error).message}`,
+        },
+      ],
+    };
+  }
+  const readings: Reading[] = [];
+  const rejected: RejectedReading[] = [];
+  if (Array.isArray(raw)) {
+    if (raw.length === 0) {
+      return {
+        ok: false,
+        issues: [{ path: '', code: IssueCode.empty, message: 'payload is an empty array' }],
+      };
+    }
+    for (let index = 0; index < raw.length; index++) {
+      const r = validateReading(raw[index], opts, { index });
+      if (r.ok) readings.push(r.reading);
+      else rejected.push({ index, input: raw[index], issues: r.issues });
+    }
+  } else {
+    const r = validateReading(raw, opts);
+    if (r.ok) readings.push(r.reading);
+    else rejected.push({ index: 0, input: raw, issues: r.issues });
+  }
+  return { ok: true, readings, rejected };
+}
+
+/** The canonical form of a validated reading: measures in canonical units, time as epoch ms (ISO with ns if any). */
+export function toReadingInput(reading: Reading): ReadingInput {
+  const measures: ReadingInput['measures'] = {};
+  for (const name in reading.measures) {
+    const m = reading.measures[name]!;
+    measures[name] = m.unit === '' ? m.value : { value: m.value, unit: m.unit };
+  }
+  const out: ReadingInput = {
+    deviceId: reading.deviceId,
+    time: readingTimeIso(reading) ?? reading.timeMs,
+    measures,
+  };
+  if (reading.messageId !== undefined) out.messageId = reading.messageId;
+  if (Object.keys(reading.dimensions).length > 0) out.dimensions = { ...reading.dimensions };
+  return out;
+}
+
+/** An ISO time with nine fractional digits when the reading has sub-millisecond nanoseconds, else `undefined`. */
+function readingTimeIso(reading: Reading): string | undefined {
+  if (reading.timeSubMsNanos === undefined) return undefined;
+  const iso = new Date(reading.timeMs).toISOString(); // 2022-04-19T20:51:00.123Z
+  return `${iso.slice(0, -1)}${String(reading.timeSubMsNanos).padStart(6, '0')}Z`;
+}
+
+/**
+ * Encodes readings as one Kinesis record's data (a JSON array of canonical readings): the ingest packs the
+ * readings of one request into one record, and {@link decodeKinesisPayload} reads it back unchanged.
+ */
+export function encodeReadings(readings: readonly Reading[]): string {
+  return JSON.stringify(readings.map(toReadingInput));
+}

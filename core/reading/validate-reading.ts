@@ -1,0 +1,323 @@
+import type { z } from 'zod';
+import { multiMeasureName } from '../records/record-layout';
+import { applyConversion, type UnitRegistry } from '../units';
+import { isoTimePattern, utf8Length } from './field-rules';
+import { formatPath } from './issue-path';
+import { readingLimits } from './limits';
+import { IssueCode, type MeasureValue, type Reading, type ReadingInput, type ReadingIssue } from './reading';
+import { canonicalReadingSchema, issueCodeOf, measuresSchema } from './reading-schema';
+import { isWellFormedMeasures, isWellFormedReading } from './well-formed';
+
+/** What validation needs besides the reading: the unit registry, the clock, and the caller's device if known. */
+export type ValidationContext = {
+  readonly units: UnitRegistry;
+  /** The receiving clock (epoch ms): times more than 15 minutes after it are refused. */
+  readonly nowMs: number;
+  /** The authenticated device: a reading naming another device is refused with `device_mismatch`. */
+  readonly deviceId?: string | undefined;
+};
+
+/** Where a reading sits in its batch, for issue paths (`[3].measures...`). */
+export type ReadingPosition = { readonly index?: number; readonly line?: number };
+
+export type ReadingResult =
+  | { readonly ok: true; readonly reading: Reading }
+  | { readonly ok: false; readonly issues: ReadingIssue[] };
+
+/**
+ * Validates one canonical reading (already JSON-parsed) into a {@link Reading}: shape, names, limits, time
+ * bounds, units (converted into canonical units) and record size. Never throws; returns every issue found
+ * (shape issues first; time, unit and size issues once the shape is right).
+ */
+export function validateReading(
+  raw: unknown,
+  ctx: ValidationContext,
+  at: ReadingPosition = {},
+): ReadingResult {
+  let input: ReadingInput;
+  if (isWellFormedReading(raw)) input = raw;
+  else {
+    const parsed = canonicalReadingSchema.safeParse(raw, { reportInput: true });
+    if (!parsed.success) return { ok: false, issues: zodIssues(parsed.error, at) };
+    input = parsed.data as ReadingInput;
+  }
+  return complete(input, ctx, at);
+}
+
+/**
+ * Validates the seed's body `{"co2": 550, "temperature": 24.2, "humidity": 48.2}`: the whole body is the
+ * measures, the device comes from the caller and the time is the receipt time.
+ */
+export function validateSeedReading(
+  raw: unknown,
+  ctx: ValidationContext & { readonly receivedAtMs: number },
+): ReadingResult {
+  if (ctx.deviceId === undefined) {
+    return {
+      ok: false,
+      issues: [
+        {
+          path: '',
+          code: IssueCode.deviceRequired,
+          message:
+            'a body of bare measures needs the device id from the caller (authenticated token); ' +
+            'or send a canonical reading with "deviceId", "time" and "measures"',
+        },
+      ],
+    };
+  }
+  let measures: ReadingInput['measures'];
+  if (isWellFormedMeasures(raw)) measures = raw;
+  else {
+    const parsed = measuresSchema.safeParse(raw, { reportInput: true });
+    if (!parsed.success) return { ok: false, issues: zodIssues(parsed.error, {}) };
+    measures = parsed.data as ReadingInput['measures'];
+  }
+  return complete({ deviceId: ctx.deviceId, time: ctx.receivedAtMs, measures }, ctx, {}, true);
+}
+
+/** Collects issues of one reading; created only once a first issue is found (the common path allocates none). */
+class IssueList {
+  readonly items: ReadingIssue[] = [];
+  private readonly prefix: string;
+  constructor(
+    private readonly at: ReadingPosition,
+    private readonly bareMeasures: boolean,
+  ) {
+    this.prefix = at.index === undefined ? '' : `[${at.index}]`;
+  }
+  add(path: readonly PropertyKey[], code: IssueCode, message: string): void {
+    this.items.push(withPosition({ path: formatPath(this.prefix, path), code, message }, this.at));
+  }
+  /** The seed body has no "measures" field: its issue paths are the measure names alone. */
+  addMeasure(name: string, field: string, code: IssueCode, message: string): void {
+    this.add(this.bareMeasures ? [name, field] : ['measures', name, field], code, message);
+  }
+}
+
+function complete(
+  input: ReadingInput,
+  ctx: ValidationContext,
+  at: ReadingPosition,
+  bareMeasures = false,
+): ReadingResult {
+  let issues: IssueList | undefined;
+  const list = () => {
+    issues ??= new IssueList(at, bareMeasures);
+    return issues;
+  };
+
+  if (ctx.deviceId !== undefined && input.deviceId !== ctx.deviceId) {
+    list().add(
+      ['deviceId'],
+      IssueCode.deviceMismatch,
+      `reading is for device "${input.deviceId}" but the caller is authenticated as "${ctx.deviceId}"`,
+    );
+  }
+
+  let timeMs: number;
+  let subMsNanos = 0;
+  if (typeof input.time === 'number') timeMs = input.time;
+  else {
+    const t = parseIsoTime(input.time);
+    if (t === undefined) {
+      list().add(['time'], IssueCode.invalidTime, `"${input.time}" is not a valid date and time`);
+      timeMs = Number.NaN;
+    } else {
+      timeMs = t.ms;
+      subMsNanos = t.subMsNanos;
+    }
+  }
+  if (timeMs < readingLimits.minTimeMs) {
+    const hint =
+      typeof input.time === 'number' && input.time > 0 && input.time < 1e11
+        ? '; it looks like epoch seconds: time must be epoch milliseconds'
+        : '; check the device clock';
+    list().add(
+      ['time'],
+      IssueCode.timeTooOld,
+      `${describeTime(input.time, timeMs)} is before 2000-01-01T00:00:00Z${hint}`,
+    );
+  } else if (timeMs > ctx.nowMs + readingLimits.maxFutureMs) {
+    const ahead = Math.round((timeMs - ctx.nowMs) / 60_000);
+    list().add(
+      ['time'],
+      IssueCode.timeInFuture,
+      `${describeTime(input.time, timeMs)} is ${ahead} minutes ahead of the receiving clock ` +
+        `(at most ${readingLimits.maxFutureMs / 60_000} allowed): check the device clock`,
+    );
+  }
+
+  const measures: Record<string, MeasureValue> = {};
+  // Upper bound on the MULTI record's size first (24 characters per number); exact count only near the limit.
+  let fixedBytes = 8 + input.deviceId.length + multiMeasureName.length + 16;
+  let measureCount = 0;
+  const units = ctx.units;
+  for (const name in input.measures) {
+    const v = input.measures[name]!;
+    let given: number;
+    let unit: string | undefined;
+    if (typeof v === 'number') given = v;
+    else {
+      given = v.value;
+      unit = v.unit;
+    }
+    const known = units.measure(name);
+    let value = given;
+    let canonicalUnit: string;
+    if (known === undefined || unit === undefined || unit === known.canonicalUnit) {
+      if (known === undefined && unit !== undefined) {
+        const c = units.toCanonical(name, given, unit);
+        list().addMeasure(
+          name,
+          'unit',
+          c.ok ? IssueCode.unregisteredMeasureUnit : c.code,
+          c.ok ? '' : c.message,
+        );
+        continue;
+      }
+      canonicalUnit = known === undefined ? '' : known.canonicalUnit;
+      measures[name] = { value, unit: canonicalUnit };
+    } else {
+      const c = known.units.get(unit);
+      if (c === undefined) {
+        const r = units.toCanonical(name, given, unit);
+        list().addMeasure(name, 'unit', r.ok ? IssueCode.unknownUnit : r.code, r.ok ? '' : r.message);
+        continue;
+      }
+      value = applyConversion(given, c);
+      if (!Number.isFinite(value)) {
+        list().addMeasure(
+          name,
+          'value',
+          IssueCode.invalidValue,
+          `${given} ${unit} is out of range once converted`,
+        );
+        continue;
+      }
+      measures[name] = { value, unit: known.canonicalUnit, original: { value: given, unit } };
+    }
+    fixedBytes += name.length;
+    measureCount++;
+  }
+  const dimensions = input.dimensions ?? {};
+  for (const name in dimensions) fixedBytes += name.length + utf8Length(dimensions[name]!);
+  if (fixedBytes + 24 * measureCount > readingLimits.maxRecordBytes) {
+    let valueChars = 0;
+    for (const name in measures) valueChars += String(measures[name]!.value).length;
+    if (fixedBytes + valueChars > readingLimits.maxRecordBytes) {
+      list().add(
+        [],
+        IssueCode.recordTooLarge,
+        `the record would be about ${fixedBytes + valueChars} bytes (Timestream allows ${readingLimits.maxRecordBytes}): ` +
+          'send fewer or shorter dimensions or measures',
+      );
+    }
+  }
+
+  if (issues !== undefined) return { ok: false, issues: issues.items };
+  const reading: {
+    deviceId: string;
+    timeMs: number;
+    timeSubMsNanos?: number;
+    messageId?: string;
+    dimensions: Record<string, string>;
+    measures: Record<string, MeasureValue>;
+  } = { deviceId: input.deviceId, timeMs, dimensions, measures };
+  if (subMsNanos !== 0) reading.timeSubMsNanos = subMsNanos;
+  if (input.messageId !== undefined) reading.messageId = input.messageId;
+  return { ok: true, reading };
+}
+
+function describeTime(given: string | number, ms: number): string {
+  return typeof given === 'number' ? `time ${given} (${new Date(ms).toISOString()})` : `time "${given}"`;
+}
+
+function withPosition(
+  issue: { path: string; code: IssueCode; message: string },
+  at: ReadingPosition,
+): ReadingIssue {
+  if (at.index === undefined) return issue;
+  return at.line === undefined ? { index: at.index, ...issue } : { index: at.index, line: at.line, ...issue };
+}
+
+const daysInMonth = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+
+/** Parses an ISO time already matching {@link isoTimePattern}; `undefined` when a field is out of range. */
+export function parseIsoTime(s: string): { ms: number; subMsNanos: number } | undefined {
+  const m = isoTimePattern.exec(s);
+  if (!m) return undefined;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const h = Number(m[4]);
+  const mi = Number(m[5]);
+  const se = Number(m[6]);
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59) return undefined;
+  let offsetMin = 0;
+  if (m[8] !== 'Z') {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return undefined;
+    offsetMin = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const frac = `${m[7] ?? ''}000000000`.slice(0, 9);
+  const base = Date.UTC(y, mo - 1, d, h, mi, se);
+  // Date.UTC maps years 0..99 to 1900..1999: such times are refused as too old anyway.
+  return { ms: base - offsetMin * 60_000 + Number(frac.slice(0, 3)), subMsNanos: Number(frac.slice(3)) };
+}
+
+/** Turns zod's issues into {@link ReadingIssue}s with formatted paths and the pipeline's codes. */
+export function zodIssues(error: z.ZodError, at: ReadingPosition): ReadingIssue[] {
+  const prefix = at.index === undefined ? '' : `[${at.index}]`;
+  const out: ReadingIssue[] = [];
+  const isTime = (path: readonly PropertyKey[]) => path.length === 1 && path[0] === 'time';
+  const walk = (issues: readonly z.core.$ZodIssue[], base: readonly PropertyKey[]) => {
+    for (const i of issues) {
+      const path = [...base, ...i.path];
+      if (i.code === 'invalid_union') {
+        // Report the branch that matched the value's type (its issues are the useful ones), else the union's message.
+        const branch = i.errors.find((b) => b.some((x) => x.path.length > 0 || x.code !== 'invalid_type'));
+        if (branch) walk(branch, path);
+        else
+          out.push(
+            withPosition(
+              { path: formatPath(prefix, path), code: unionCode(path, i), message: i.message },
+              at,
+            ),
+          );
+      } else if (i.code === 'invalid_key') {
+        walk(i.issues, path);
+      } else if (i.code === 'unrecognized_keys') {
+        for (const key of i.keys) {
+          out.push(
+            withPosition(
+              {
+                path: formatPath(prefix, [...path, key]),
+                code: IssueCode.unknownField,
+                message: `unknown field "${key}" (expected ${expectedFields(path)})`,
+              },
+              at,
+            ),
+          );
+        }
+      } else {
+        const missing = i.code === 'invalid_type' && (i as { input?: unknown }).input === undefined;
+        const code = isTime(path) && !missing ? IssueCode.invalidTime : issueCodeOf(i);
+        const message = missing ? `missing (${i.expected} expected)` : i.message;
+        out.push(withPosition({ path: formatPath(prefix, path), code, message }, at));
+      }
+    }
+  };
+  walk(error.issues, []);
+  return out;
+}
+
+function unionCode(path: readonly PropertyKey[], issue: z.core.$ZodIssue): IssueCode {
+  if (path.length === 1 && path[0] === 'time') return IssueCode.invalidTime;
+  return (issue as { input?: unknown }).input === undefined ? IssueCode.missingField : IssueCode.invalidType;
+}
+
+function expectedFields(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? 'deviceId, time, messageId, dimensions, measures' : 'value, unit';
+}

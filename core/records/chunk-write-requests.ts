@@ -1,0 +1,99 @@
+import type { MappedRecord, TimestreamDimension, TimestreamRecord } from './timestream-record';
+
+/** Timestream's limit of records per WriteRecords request. */
+export const maxRecordsPerWrite = 100;
+
+/** One WriteRecords request's worth: `CommonAttributes`, the records, and the reading index of each record. */
+export type WriteChunk = {
+  readonly commonAttributes: TimestreamRecord;
+  readonly records: TimestreamRecord[];
+  /** `readingIndexes[i]` is the reading of `records[i]`: map `RejectedRecords[].RecordIndex` back with it. */
+  readonly readingIndexes: number[];
+};
+
+/**
+ * Splits records into WriteRecords requests of at most `maxRecords`, and moves what all records of a request
+ * share into its `CommonAttributes`: each dimension with the same value in every record, and Time/TimeUnit,
+ * MeasureName, MeasureValueType and Version when equal. Records are first grouped by their dimensions
+ * (keeping their order within a group), so that a device's records land in the same requests and share
+ * the most. A hoisted dimension is removed from the records (Timestream refuses a name in both).
+ */
+export function chunkWriteRequests(
+  mapped: readonly MappedRecord[],
+  maxRecords = maxRecordsPerWrite,
+): WriteChunk[] {
+  if (!Number.isInteger(maxRecords) || maxRecords < 1 || maxRecords > maxRecordsPerWrite) {
+    throw new RangeError(`maxRecords must be 1..${maxRecordsPerWrite} (got ${maxRecords})`);
+  }
+  const groups = new Map<string, MappedRecord[]>();
+  for (const m of mapped) {
+    const key = dimensionsKey(m.record.Dimensions);
+    const group = groups.get(key);
+    if (group) group.push(m);
+    else groups.set(key, [m]);
+  }
+  const ordered: MappedRecord[] = [];
+  for (const group of groups.values()) for (const m of group) ordered.push(m);
+  const chunks: WriteChunk[] = [];
+  for (let start = 0; start < ordered.length; start += maxRecords) {
+    chunks.push(hoistCommon(ordered.slice(start, start + maxRecords)));
+  }
+  return chunks;
+}
+
+function dimensionsKey(dimensions: readonly TimestreamDimension[] | undefined): string {
+  if (!dimensions) return '';
+  let key = '';
+  for (const d of dimensions) key += `${d.Name}\u0000${d.Value}\u0001`;
+  return key;
+}
+
+function hoistCommon(slice: readonly MappedRecord[]): WriteChunk {
+  const first = slice[0]!.record;
+  const common: TimestreamRecord = {};
+  let sharedDims = new Map((first.Dimensions ?? []).map((d) => [d.Name, d.Value]));
+  let sameTime = true;
+  let sameName = true;
+  let sameType = true;
+  let sameVersion = true;
+  for (const { record: r } of slice) {
+    if (sharedDims.size > 0) {
+      const next = new Map<string, string>();
+      for (const d of r.Dimensions ?? []) if (sharedDims.get(d.Name) === d.Value) next.set(d.Name, d.Value);
+      sharedDims = next;
+    }
+    sameTime &&= r.Time === first.Time && r.TimeUnit === first.TimeUnit;
+    sameName &&= r.MeasureName === first.MeasureName;
+    sameType &&= r.MeasureValueType === first.MeasureValueType;
+    sameVersion &&= r.Version === first.Version;
+  }
+  if (sharedDims.size > 0) common.Dimensions = [...sharedDims].map(([Name, Value]) => ({ Name, Value }));
+  if (sameTime && first.Time !== undefined) {
+    common.Time = first.Time;
+    if (first.TimeUnit !== undefined) common.TimeUnit = first.TimeUnit;
+  }
+  if (sameName && first.MeasureName !== undefined) common.MeasureName = first.MeasureName;
+  if (sameType && first.MeasureValueType !== undefined) common.MeasureValueType = first.MeasureValueType;
+  if (sameVersion && first.Version !== undefined) common.Version = first.Version;
+
+  const records: TimestreamRecord[] = [];
+  const readingIndexes: number[] = [];
+  for (const { record, readingIndex } of slice) {
+    const r: TimestreamRecord = { ...record };
+    if (sharedDims.size > 0) {
+      const rest = (record.Dimensions ?? []).filter((d) => !sharedDims.has(d.Name));
+      if (rest.length > 0) r.Dimensions = rest;
+      else delete r.Dimensions;
+    }
+    if (common.Time !== undefined) {
+      delete r.Time;
+      delete r.TimeUnit;
+    }
+    if (common.MeasureName !== undefined) delete r.MeasureName;
+    if (common.MeasureValueType !== undefined) delete r.MeasureValueType;
+    if (common.Version !== undefined) delete r.Version;
+    records.push(r);
+    readingIndexes.push(readingIndex);
+  }
+  return { commonAttributes: common, records, readingIndexes };
+}

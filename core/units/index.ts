@@ -1,0 +1,18 @@
+export { builtInMeasures } from './measure-definitions';
+export {
+  applyConversion,
+  type Conversion,
+  convertedSignificantDigits,
+  createUnitRegistry,
+  type LinearConversion,
+  type MeasureUnits,
+  roundConverted,
+  type UnitRegistry,
+} from './unit-registry';
+export {
+  parseUnitsConfig,
+  readUnitsConfig,
+  type UnitsConfig,
+  unitsConfigEnvNames,
+  unitsConfigSchema,
+} from './units-config';
