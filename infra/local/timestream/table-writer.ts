@@ -56,6 +56,7 @@ export class TableWriter {
   private draining: Promise<void> | undefined;
   private index: Map<string, IndexEntry> | undefined;
   private connection: DuckDBConnection | undefined;
+  private appender: DuckDBAppender | undefined;
   private closed = false;
 
   constructor(
@@ -80,6 +81,7 @@ export class TableWriter {
   async close(): Promise<void> {
     this.closed = true;
     await this.draining;
+    this.dropAppender();
     this.connection?.closeSync();
     this.connection = undefined;
   }
@@ -321,8 +323,8 @@ export class TableWriter {
     const connection = await this.conn();
     const tableId = this.table.record.id;
     const allColumns = [...this.table.columns, ...newColumns];
+    if (newColumns.length > 0) this.dropAppender();
     await connection.run('BEGIN TRANSACTION');
-    let appender: DuckDBAppender | undefined;
     try {
       let ord = this.table.columns.length;
       for (const c of newColumns) {
@@ -334,26 +336,41 @@ export class TableWriter {
       for (const [n, m] of newMeasures) await upsertMeasure(connection, tableId, n, m, true);
       for (const [n, m] of grownMeasures) await upsertMeasure(connection, tableId, n, m, false);
       for (const rec of deletes.values()) await this.deleteStored(connection, rec, allColumns);
-      appender = await connection.createAppender(relationName(tableId));
-      const expected = baseColumns.length + allColumns.length;
-      if (appender.columnCount !== expected) {
-        throw new Error(
-          `storage table ${relationName(tableId)} has ${appender.columnCount} columns, the catalog expects ${expected}`,
-        );
-      }
+      const appender = await this.appenderFor(connection, allColumns.length);
       for (const rec of rows.values()) appendRecord(appender, rec, allColumns);
+      // inside the open transaction the flush only hands the rows over; COMMIT makes them durable
       appender.flushSync();
-      appender.closeSync();
-      appender = undefined;
       await connection.run('COMMIT');
     } catch (error) {
-      try {
-        appender?.closeSync();
-      } catch {
-        // the appender's own failure is the error reported below
-      }
+      this.dropAppender();
       await connection.run('ROLLBACK');
       throw error;
+    }
+  }
+
+  /** The table's appender, kept across calls (re-created when columns were added). */
+  private async appenderFor(connection: DuckDBConnection, extraColumns: number): Promise<DuckDBAppender> {
+    if (!this.appender) {
+      this.appender = await connection.createAppender(relationName(this.table.record.id));
+      const expected = baseColumns.length + extraColumns;
+      if (this.appender.columnCount !== expected) {
+        const found = this.appender.columnCount;
+        this.dropAppender();
+        throw new Error(
+          `storage table ${relationName(this.table.record.id)} has ${found} columns, the catalog expects ${expected}`,
+        );
+      }
+    }
+    return this.appender;
+  }
+
+  private dropAppender(): void {
+    const appender = this.appender;
+    this.appender = undefined;
+    try {
+      appender?.closeSync();
+    } catch {
+      // closing flushes nothing here (every group flushes); a failure leaves nothing to clean up
     }
   }
 

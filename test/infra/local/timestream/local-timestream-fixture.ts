@@ -9,17 +9,10 @@ import {
   TimestreamWriteClient,
 } from '@aws-sdk/client-timestream-write';
 import {
-  createLocalTimestream,
   type LocalTimestream,
   type LocalTimestreamOptions,
-} from '../../../../infra/local/timestream/create-local-timestream';
-
-const startLocalTimestream = (o: LocalTimestreamOptions) =>
-  createLocalTimestream(o, () => ({
-    execute: async () => {
-      throw new Error('no SQL engine yet');
-    },
-  }));
+  startLocalTimestream,
+} from '../../../../infra/local/timestream';
 
 /** SDK client settings for a local endpoint: dummy credentials, one attempt (retries hide errors). */
 export function clientConfig(endpoint: string) {
