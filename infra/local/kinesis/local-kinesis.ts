@@ -2,9 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { applyAtTimestampFix } from './at-timestamp-fix';
 import { ensureStream } from './ensure-stream';
 import { LocalKinesisStartError } from './errors';
+import { applyKinesalitePatches, createStoreWithFaults, type KinesisFaults } from './kinesalite-patches';
 import { createKinesisClient } from './kinesis-client';
 
 const require = createRequire(import.meta.url);
@@ -37,6 +37,8 @@ export interface LocalKinesisOptions {
   readonly shardCount?: number;
   /** Account-wide shard limit (kinesalite's default of 10 is low for resharding tests). @default 100 */
   readonly shardLimit?: number;
+  /** Faults to inject (tests of retry paths). @default none */
+  readonly faults?: KinesisFaults;
 }
 
 /** A running local Kinesis. */
@@ -44,8 +46,10 @@ export interface LocalKinesis {
   /** e.g. `http://127.0.0.1:45123`, for {@link createKinesisClient}. */
   readonly endpoint: string;
   readonly port: number;
-  /** Stops the HTTP server (dropping idle keep-alive connections) and closes the LevelDB store. */
+  /** Stops the HTTP server (dropping open connections) and closes the LevelDB store. */
   close(): Promise<void>;
+  /** Replaces the injected faults (undefined = none) for the following requests. */
+  setFaults(faults: KinesisFaults | undefined): void;
 }
 
 /**
@@ -54,12 +58,13 @@ export interface LocalKinesis {
  * local runtime and the integration tests.
  *
  * Known differences from Kinesis (kinesalite 3.3.3, unmaintained since 2020), checked by the tests:
- * - PutRecords never reports partial failures (FailedRecordCount is always 0) and there is no throttling.
+ * - PutRecords never reports partial failures by itself and there is no throttling: inject them with `faults`
+ *   (entries then fail with ErrorCode/ErrorMessage exactly as Kinesis answers).
  * - Limits per record (1 MiB data, 256-character key, 500 records per call) are enforced; the 5 MiB per call
  *   limit is not (kinesalite accepts requests up to 7 MiB).
  * - ApproximateArrivalTimestamp is in seconds with millisecond precision, as on AWS (the SDK returns a Date).
  * - AT_TIMESTAMP works (records with arrival >= timestamp); a timestamp in the future is rejected. kinesalite
- *   hangs when no record is at or after the timestamp; {@link applyAtTimestampFix} answers those as LATEST.
+ *   hangs when no record is at or after the timestamp; {@link applyKinesalitePatches} answers those as LATEST.
  * - Iterators expire after 5 minutes with ExpiredIteratorException, as on AWS.
  * - Records older than the retention period (24 h unless increased) disappear when read.
  *
@@ -75,15 +80,18 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   // levelup reports an open failure (e.g. another process holds the LOCK) as an unhandled 'error' event that
   // would crash the process, so the store is opened once here first to turn that into a typed error.
   await probeStore(dataDir, port);
-  applyAtTimestampFix();
+  applyKinesalitePatches();
   const kinesalite = require('kinesalite') as KinesaliteFactory;
-  const server = kinesalite({
-    path: dataDir,
-    createStreamMs: 0,
-    deleteStreamMs: 0,
-    updateStreamMs: 0,
-    shardLimit: options.shardLimit ?? 100,
-  });
+  const faults = { current: options.faults };
+  const server = createStoreWithFaults(faults, () =>
+    kinesalite({
+      path: dataDir,
+      createStreamMs: 0,
+      deleteStreamMs: 0,
+      updateStreamMs: 0,
+      shardLimit: options.shardLimit ?? 100,
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) =>
       reject(
@@ -123,7 +131,14 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
       client.destroy();
     }
   }
-  return { endpoint, port: actualPort, close };
+  return {
+    endpoint,
+    port: actualPort,
+    close,
+    setFaults: (next) => {
+      faults.current = next;
+    },
+  };
 }
 
 async function probeStore(dataDir: string, port: number): Promise<void> {

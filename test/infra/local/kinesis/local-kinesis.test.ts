@@ -8,6 +8,7 @@ import {
   ListShardsCommand,
   PutRecordCommand,
   PutRecordsCommand,
+  ResourceNotFoundException,
   ValidationException,
 } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -190,6 +191,77 @@ describe('local Kinesis persistence', () => {
       const results = await Promise.all([ensureStream(client, 'x', 2), ensureStream(client, 'x', 2)]);
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(results.map((r) => r.openShardCount)).toEqual([2, 2]);
+    } finally {
+      client.destroy();
+      await local.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('local Kinesis fault injection', () => {
+  it('fails chosen PutRecords entries with the shape Kinesis uses, storing only the others', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'local-kinesis-faults-'));
+    const local = await startLocalKinesis({
+      dataDir,
+      streamName,
+      faults: {
+        putRecordsEntry: ({ partitionKey, index }) =>
+          partitionKey.startsWith('hot')
+            ? 'ProvisionedThroughputExceededException'
+            : index === 3
+              ? 'InternalFailure'
+              : undefined,
+      },
+    });
+    const client = createKinesisClient(local.endpoint);
+    try {
+      const out = await client.send(
+        new PutRecordsCommand({
+          StreamName: streamName,
+          Records: ['ok-0', 'hot-1', 'ok-2', 'ok-3'].map((v) => ({ PartitionKey: v, Data: Buffer.from(v) })),
+        }),
+      );
+      expect(out.FailedRecordCount).toBe(2);
+      expect(out.Records?.[0]).toMatchObject({ ShardId: shard0, SequenceNumber: expect.any(String) });
+      expect(out.Records?.[1]).toEqual({
+        ErrorCode: 'ProvisionedThroughputExceededException',
+        ErrorMessage: expect.stringContaining('Rate exceeded'),
+      });
+      expect(out.Records?.[2]).toMatchObject({ ShardId: shard0 });
+      expect(out.Records?.[3]).toMatchObject({ ErrorCode: 'InternalFailure' });
+
+      local.setFaults(undefined);
+      const resent = await client.send(
+        new PutRecordsCommand({
+          StreamName: streamName,
+          Records: ['hot-1', 'ok-3'].map((v) => ({ PartitionKey: v, Data: Buffer.from(v) })),
+        }),
+      );
+      expect(resent.FailedRecordCount).toBe(0);
+      const stored = await readAll(client, await iterator(client, { ShardIteratorType: 'TRIM_HORIZON' }));
+      expect(stored).toEqual(['ok-0', 'ok-2', 'hot-1', 'ok-3']);
+    } finally {
+      client.destroy();
+      await local.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('local Kinesis fault injection when every entry fails', () => {
+  it('still reports a missing stream', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'local-kinesis-faults-all-'));
+    const local = await startLocalKinesis({ dataDir, faults: { putRecordsEntry: () => 'InternalFailure' } });
+    const client = createKinesisClient(local.endpoint);
+    try {
+      const put = client.send(
+        new PutRecordsCommand({
+          StreamName: 'missing',
+          Records: [{ PartitionKey: 'k', Data: Buffer.from('v') }],
+        }),
+      );
+      await expect(put).rejects.toBeInstanceOf(ResourceNotFoundException);
     } finally {
       client.destroy();
       await local.close();
