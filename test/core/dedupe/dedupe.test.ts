@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, DuplicateOf, dedupe, dedupeKey, RecentKeys } from '../../../core/dedupe';
+import { readingFactory } from '../../helpers/readings';
+
+describe('dedupeKey', () => {
+  it('uses the messageId, scoped by device, when given', () => {
+    expect(dedupeKey(readingFactory({ messageId: 'm-1' }))).toBe('m:device_1:m-1');
+    expect(dedupeKey(readingFactory({ deviceId: 'device_2', messageId: 'm-1' }))).toBe('m:device_2:m-1');
+  });
+
+  it('hashes canonical JSON that does not depend on field order', () => {
+    const a = readingFactory({
+      dimensions: { prefecture: 'Tokyo', room: 'A"1' },
+      measures: { co2: { value: 652, unit: 'ppm' }, humidity: { value: 40.4, unit: 'percent' } },
+    });
+    const b = readingFactory({
+      dimensions: { room: 'A"1', prefecture: 'Tokyo' },
+      measures: { humidity: { value: 40.4, unit: 'percent' }, co2: { value: 652, unit: 'ppm' } },
+    });
+    expect(canonicalJson(a)).toBe(
+      '["device_1",1650401460000,0,[["prefecture","Tokyo"],["room","A\\"1"]],[["co2",652,"ppm"],["humidity",40.4,"percent"]]]',
+    );
+    expect(JSON.parse(canonicalJson(a))).toBeInstanceOf(Array);
+    expect(canonicalJson(b)).toBe(canonicalJson(a));
+    expect(dedupeKey(b)).toBe(dedupeKey(a));
+    expect(dedupeKey(a)).toMatch(/^h:[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('differs when any of device, time, nanoseconds, dimensions or values differ', () => {
+    const base = readingFactory();
+    const variants = [
+      readingFactory({ deviceId: 'device_2' }),
+      readingFactory({ timeMs: base.timeMs + 1 }),
+      readingFactory({ timeSubMsNanos: 1 }),
+      readingFactory({ dimensions: { prefecture: 'Osaka' } }),
+      readingFactory({ dimensions: {} }),
+      readingFactory({ measures: { ...base.measures, co2: { value: 653, unit: 'ppm' } } }),
+    ];
+    const keys = new Set([base, ...variants].map(dedupeKey));
+    expect(keys.size).toBe(variants.length + 1);
+  });
+});
+
+describe('RecentKeys', () => {
+  it('remembers at least the last `size` keys and forgets older generations', () => {
+    const recent = new RecentKeys(3);
+    recent.rememberAll(['a', 'b', 'c']);
+    expect(['a', 'b', 'c'].every((k) => recent.has(k))).toBe(true);
+    recent.rememberAll(['d', 'e', 'f']);
+    expect(['a', 'b', 'c', 'd', 'e', 'f'].every((k) => recent.has(k))).toBe(true);
+    expect(recent.heldKeys).toBe(6);
+    recent.remember('g');
+    expect(recent.has('a')).toBe(false);
+    expect(['d', 'e', 'f', 'g'].every((k) => recent.has(k))).toBe(true);
+    expect(recent.heldKeys).toBe(4);
+  });
+
+  it('does not count a key twice, remembers nothing with size 0, and refuses a bad size', () => {
+    const recent = new RecentKeys(2);
+    recent.rememberAll(['a', 'a', 'a', 'b']);
+    expect(recent.heldKeys).toBe(2);
+    const off = new RecentKeys(0);
+    off.remember('a');
+    expect(off.has('a')).toBe(false);
+    expect(() => new RecentKeys(-1)).toThrow(/DEDUPE_CACHE_SIZE/);
+    expect(() => new RecentKeys(1.5)).toThrow(RangeError);
+  });
+});
+
+describe('dedupe', () => {
+  it('drops exact duplicates within a batch, keeping the first copy', () => {
+    const a = readingFactory();
+    const aAgain = readingFactory();
+    const b = readingFactory({ timeMs: a.timeMs + 60_000 });
+    const r = dedupe([a, aAgain, b]);
+    expect(r.fresh).toEqual([a, b]);
+    expect(r.fresh[0]).toBe(a);
+    expect(r.keys).toEqual([dedupeKey(a), dedupeKey(b)]);
+    expect(r.duplicates).toEqual([{ reading: aAgain, key: dedupeKey(a), of: DuplicateOf.batch }]);
+  });
+
+  it('drops readings remembered from earlier batches, and does not remember by itself', () => {
+    const recent = new RecentKeys(10);
+    const a = readingFactory();
+    const first = dedupe([a], recent);
+    expect(first.fresh).toEqual([a]);
+    expect(dedupe([a], recent).fresh).toEqual([a]);
+    recent.rememberAll(first.keys);
+    const again = dedupe([readingFactory()], recent);
+    expect(again.fresh).toEqual([]);
+    expect(again.duplicates.map((d) => d.of)).toEqual(['recent']);
+  });
+
+  it('treats the same messageId as a duplicate even when the content differs', () => {
+    const a = readingFactory({ messageId: 'm-1' });
+    const b = readingFactory({ messageId: 'm-1', timeMs: a.timeMs + 1 });
+    expect(dedupe([a, b]).fresh).toEqual([a]);
+  });
+});
