@@ -1,0 +1,242 @@
+import {
+  chunkWriteRequests,
+  decodeKinesisPayload,
+  dedupe,
+  type Reading,
+  type ReadingIssue,
+  type RecentKeys,
+  toReadingInput,
+  toTimestreamRecords,
+  type UnitRegistry,
+} from '../../core';
+import type { RecordLayout } from '../../core/config';
+import {
+  type DeadLetter,
+  DeadLetterCode,
+  type DeadLetterSink,
+  type KinesisCoordinates,
+} from './dead-letter/dead-letter-sink';
+import type { ReadingSink, RecordOutcome } from './reading-sink';
+
+/** The parts of a Kinesis record the writer needs (from a Lambda event, or from GetRecords on replay). */
+export interface StreamRecord {
+  /** base64, as in the Lambda event */
+  readonly data: string;
+  readonly sequenceNumber: string;
+  readonly partitionKey: string;
+  readonly shardId: string;
+  /** epoch ms */
+  readonly approximateArrivalMs: number;
+  readonly eventSourceArn?: string;
+}
+
+/** What a batch did, for logs and metrics. */
+export interface BatchSummary {
+  readonly records: number;
+  readonly readingsIn: number;
+  readonly written: number;
+  readonly duplicates: number;
+  readonly converted: number;
+  /** dead-lettered readings or payloads, by code */
+  readonly deadLettered: Partial<Record<DeadLetterCode, number>>;
+  /** stream records that must be retried */
+  readonly failedRecords: number;
+  /** epoch ms of the earliest and latest reading stored (undefined when none was) */
+  readonly minTimeMs?: number;
+  readonly maxTimeMs?: number;
+}
+
+export interface BatchResult {
+  /** sequence number -> why the record could not be settled (retry it) */
+  readonly failures: ReadonlyMap<string, Error>;
+  readonly summary: BatchSummary;
+  /** every dead letter sent, for logs */
+  readonly deadLetters: readonly DeadLetter[];
+}
+
+export interface BatchWriterDeps {
+  readonly sink: ReadingSink;
+  readonly deadLetters: DeadLetterSink;
+  readonly units: UnitRegistry;
+  readonly layout: RecordLayout;
+  /** Keys of readings stored by earlier batches of this container. */
+  readonly recent: RecentKeys;
+  readonly now?: () => number;
+}
+
+/** Sorts a rejection reason from Timestream into a dead-letter code. */
+export function classifyRejection(reason: string): DeadLetterCode {
+  const r = reason.toLowerCase();
+  if (r.includes('record version') || r.includes('higher version')) return DeadLetterCode.versionConflict;
+  if (r.includes('future')) return DeadLetterCode.futureTimestamp;
+  if (r.includes('time range') || r.includes('retention') || r.includes('memory store')) {
+    return DeadLetterCode.outsideRetention;
+  }
+  return DeadLetterCode.rejected;
+}
+
+const describeIssues = (issues: readonly ReadingIssue[]) =>
+  issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+
+const toBase64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+/**
+ * Writes a batch of stream records (one shard's, in order) to the raw table: decode, validate, dedupe,
+ * convert units, map to records, write in <= 100-record requests. Every record ends settled (all its
+ * readings stored, dropped as duplicates or dead-lettered with their reason) or listed in `failures`, to be
+ * retried by the event source: nothing acknowledged is lost and nothing is dropped silently.
+ */
+export class BatchWriter {
+  constructor(private readonly deps: BatchWriterDeps) {}
+
+  async write(
+    records: readonly StreamRecord[],
+    options: { readonly deadline: number },
+  ): Promise<BatchResult> {
+    const { sink, deadLetters, units, layout, recent } = this.deps;
+    const now = this.deps.now ?? Date.now;
+    const failures = new Map<string, Error>();
+    const letters: DeadLetter[] = [];
+    const addLetter = (record: StreamRecord, letter: Omit<DeadLetter, 'source' | 'deadLetteredAt'>) => {
+      const full: DeadLetter = {
+        ...letter,
+        source: coordinates(record),
+        deadLetteredAt: new Date(now()).toISOString(),
+      };
+      letters.push(full);
+      return full;
+    };
+
+    // decode and validate; remember which stream record each reading came from
+    const origin = new Map<Reading, StreamRecord>();
+    const readings: Reading[] = [];
+    let converted = 0;
+    const nowMs = now();
+    for (const record of records) {
+      const decoded = decodeKinesisPayload(record.data, { units, nowMs });
+      if (!decoded.ok) {
+        addLetter(record, {
+          id: `${record.shardId}:${record.sequenceNumber}`,
+          code: DeadLetterCode.invalidPayload,
+          reason: describeIssues(decoded.issues),
+          payload: record.data,
+        });
+        continue;
+      }
+      for (const rejected of decoded.rejected) {
+        addLetter(record, {
+          id: `${record.shardId}:${record.sequenceNumber}:${rejected.index}`,
+          code: DeadLetterCode.invalidPayload,
+          reason: describeIssues(rejected.issues),
+          payload: toBase64(JSON.stringify(rejected.input)),
+        });
+      }
+      for (const reading of decoded.readings) {
+        origin.set(reading, record);
+        readings.push(reading);
+        for (const name in reading.measures) if (reading.measures[name]?.original) converted++;
+      }
+    }
+
+    const { fresh, keys, duplicates } = dedupe(readings, recent);
+    const mapped = toTimestreamRecords(fresh, {
+      layout,
+      version: (reading) => Math.max(1, Math.floor(origin.get(reading)?.approximateArrivalMs ?? nowMs)),
+    });
+    const chunks = chunkWriteRequests(mapped);
+    const outcomes = await sink.write(
+      chunks.map((c) => ({ commonAttributes: c.commonAttributes, records: c.records })),
+      { deadline: options.deadline },
+    );
+
+    // fold record outcomes back onto readings: a reading is stored only when all its records are
+    const worst = new Map<number, RecordOutcome[]>();
+    chunks.forEach((chunk, c) => {
+      chunk.readingIndexes.forEach((readingIndex, r) => {
+        const outcome = outcomes[c]?.[r];
+        if (!outcome || outcome.status === 'written') return;
+        const list = worst.get(readingIndex);
+        if (list) list.push(outcome);
+        else worst.set(readingIndex, [outcome]);
+      });
+    });
+    const storedKeys: string[] = [];
+    const letterKeys = new Map<DeadLetter, string>();
+    let minTimeMs = Number.POSITIVE_INFINITY;
+    let maxTimeMs = Number.NEGATIVE_INFINITY;
+    fresh.forEach((reading, i) => {
+      const record = origin.get(reading) as StreamRecord;
+      const problems = worst.get(i);
+      if (!problems) {
+        storedKeys.push(keys[i] as string);
+        if (reading.timeMs < minTimeMs) minTimeMs = reading.timeMs;
+        if (reading.timeMs > maxTimeMs) maxTimeMs = reading.timeMs;
+        return;
+      }
+      const failed = problems.find((p) => p.status === 'failed');
+      if (failed) {
+        if (!failures.has(record.sequenceNumber)) failures.set(record.sequenceNumber, failed.error);
+        return;
+      }
+      const rejections = problems.filter((p) => p.status === 'rejected');
+      const reason = [...new Set(rejections.map((p) => p.reason))].join('; ');
+      const existing = rejections.find((p) => p.existingVersion !== undefined)?.existingVersion;
+      const letter = addLetter(record, {
+        id: `${record.shardId}:${record.sequenceNumber}:${keys[i]}`,
+        code: classifyRejection(reason),
+        reason,
+        payload: toBase64(JSON.stringify(toReadingInput(reading))),
+        ...(existing !== undefined ? { existingVersion: existing } : {}),
+      });
+      letterKeys.set(letter, keys[i] as string);
+    });
+
+    // the letters of a record that must be retried anyway are produced again by the retry
+    const toSend = letters.filter((l) => !failures.has(l.source.sequenceNumber));
+    let sent = toSend;
+    if (toSend.length > 0) {
+      try {
+        await deadLetters.send(toSend);
+      } catch (error) {
+        const cause = error instanceof Error ? error : new Error(String(error));
+        const err = new Error(`dead-letter sink ${deadLetters.target} failed: ${cause.message}`, { cause });
+        for (const l of toSend) failures.set(l.source.sequenceNumber, err);
+        sent = [];
+      }
+    }
+    // Remember only what is settled for good (stored, or dead-lettered): a retried record's other readings are
+    // then skipped as the duplicates they are, and a reading not yet settled is never mistaken for one.
+    recent.rememberAll(storedKeys);
+    for (const l of sent) {
+      const key = letterKeys.get(l);
+      if (key !== undefined) recent.remember(key);
+    }
+
+    const deadLettered: Partial<Record<DeadLetterCode, number>> = {};
+    for (const l of sent) deadLettered[l.code] = (deadLettered[l.code] ?? 0) + 1;
+    return {
+      failures,
+      deadLetters: sent,
+      summary: {
+        records: records.length,
+        readingsIn: readings.length,
+        written: storedKeys.length,
+        duplicates: duplicates.length,
+        converted,
+        deadLettered,
+        failedRecords: failures.size,
+        ...(storedKeys.length > 0 ? { minTimeMs, maxTimeMs } : {}),
+      },
+    };
+  }
+}
+
+function coordinates(record: StreamRecord): KinesisCoordinates {
+  return {
+    shardId: record.shardId,
+    sequenceNumber: record.sequenceNumber,
+    partitionKey: record.partitionKey,
+    approximateArrivalTime: new Date(record.approximateArrivalMs).toISOString(),
+    ...(record.eventSourceArn ? { eventSourceArn: record.eventSourceArn } : {}),
+  };
+}

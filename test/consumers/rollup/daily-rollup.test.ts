@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDailyRollup } from '../../../consumers/rollup/daily-rollup';
+import { zoneDays } from '../../../consumers/rollup/zone-days';
+import { BatchWriter } from '../../../consumers/writer/batch-writer';
+import { FileDeadLetterSink } from '../../../consumers/writer/dead-letter/file-dead-letter-sink';
+import { TimestreamReadingSink } from '../../../consumers/writer/timestream-reading-sink';
+import { createUnitRegistry, RecentKeys } from '../../../core';
+import { readPipelineConfig } from '../../../core/config';
+import { ensureTimestreamTables } from '../../../infra/local/provision/ensure-timestream-tables';
+import { startTimestreamStack, streamRecord, type TimestreamStack } from '../local-stack';
+
+interface Seeded {
+  deviceId: string;
+  timeMs: number;
+  co2: number;
+  temperature: number;
+}
+
+/** Readings every 20 minutes over four days around the 2026-10-25 change-over in Europe/Berlin. */
+function seedReadings(): Seeded[] {
+  const out: Seeded[] = [];
+  const start = Date.parse('2026-10-23T00:00:00Z');
+  for (let t = start, i = 0; t < Date.parse('2026-10-27T00:00:00Z'); t += 20 * 60_000, i++) {
+    for (const [d, deviceId] of ['room_a', 'room_b', 'room_c'].entries()) {
+      out.push({
+        deviceId,
+        timeMs: t + d * 1000,
+        co2: 400 + ((i * 37 + d * 11) % 500),
+        temperature: 18 + ((i + d) % 9) * 0.5,
+      });
+    }
+  }
+  return out;
+}
+
+/** The zone's calendar date of an instant, worked out independently of the code under test. */
+const localDate = (timeZone: string, ms: number) => new Date(ms).toLocaleDateString('sv-SE', { timeZone });
+
+function expected(readings: Seeded[], timeZone: string, date: string) {
+  const out = new Map<
+    string,
+    { avg: number; min: number; max: number; sum: number; count: number; first: number; last: number }
+  >();
+  for (const measure of ['co2', 'temperature'] as const) {
+    for (const deviceId of ['room_a', 'room_b', 'room_c']) {
+      const rows = readings
+        .filter((r) => r.deviceId === deviceId && localDate(timeZone, r.timeMs) === date)
+        .sort((a, b) => a.timeMs - b.timeMs);
+      if (rows.length === 0) continue;
+      const values = rows.map((r) => r[measure]);
+      const sum = values.reduce((a, b) => a + b, 0);
+      out.set(`${deviceId}/${measure}`, {
+        avg: sum / values.length,
+        min: Math.min(...values),
+        max: Math.max(...values),
+        sum,
+        count: values.length,
+        first: values[0] as number,
+        last: values.at(-1) as number,
+      });
+    }
+  }
+  return out;
+}
+
+async function seed(stack: TimestreamStack, layout: 'multi' | 'single', readings: Seeded[]) {
+  const writer = new BatchWriter({
+    sink: new TimestreamReadingSink({
+      client: stack.write,
+      database: stack.config.database,
+      table: stack.config.rawTable,
+      concurrency: 4,
+    }),
+    deadLetters: new FileDeadLetterSink(`${stack.dataDir}/dl-${layout}.jsonl`),
+    units: createUnitRegistry(),
+    layout,
+    recent: new RecentKeys(0),
+  });
+  const records = [];
+  for (let i = 0; i < readings.length; i += 50) {
+    records.push(
+      streamRecord(
+        readings.slice(i, i + 50).map((r) => ({
+          deviceId: r.deviceId,
+          time: r.timeMs,
+          measures: { co2: r.co2, temperature: r.temperature },
+        })),
+      ),
+    );
+  }
+  const result = await writer.write(records, { deadline: Date.now() + 60_000 });
+  expect(result.failures.size).toBe(0);
+  expect(result.summary.written).toBe(readings.length);
+}
+
+async function rollupAndRead(
+  stack: TimestreamStack,
+  timeZone: string,
+  aggregateTable: string,
+  from: string,
+  to: string,
+) {
+  const config = readPipelineConfig({ AGGREGATE_TABLE: aggregateTable });
+  await ensureTimestreamTables(stack.write, config);
+  const days = zoneDays(timeZone, from, to);
+  const reports = await runDailyRollup(
+    {
+      queryClient: stack.query,
+      aggregateSink: new TimestreamReadingSink({
+        client: stack.write,
+        database: config.database,
+        table: aggregateTable,
+        concurrency: 2,
+      }),
+      database: config.database,
+      rawTable: stack.config.rawTable,
+    },
+    days,
+    { deadline: Date.now() + 60_000, version: Date.now() },
+  );
+  const [{ n } = { n: 0 }] = await stack.rows(
+    `SELECT count(*) AS n FROM "RoomCondition"."${aggregateTable}"`,
+  );
+  // an empty table has no dimension or measure columns yet, as in Timestream
+  if (n === 0) return { days, reports, rows: [] };
+  const rows = await stack.rows(
+    `SELECT deviceId, measure, to_milliseconds(time) AS day, "avg", "min", "max", "sum", "count", "first", "last" ` +
+      `FROM "RoomCondition"."${aggregateTable}" WHERE measure_name = 'daily' ORDER BY day, deviceId, measure`,
+  );
+  return { days, reports, rows };
+}
+
+function assertMatches(
+  readings: Seeded[],
+  timeZone: string,
+  result: Awaited<ReturnType<typeof rollupAndRead>>,
+) {
+  let compared = 0;
+  for (const day of result.days) {
+    const want = expected(readings, timeZone, day.date);
+    const got = result.rows.filter((r) => r.day === day.startMs);
+    expect(got).toHaveLength(want.size);
+    for (const row of got) {
+      const w = want.get(`${row.deviceId}/${row.measure}`);
+      expect(w, `${row.deviceId}/${row.measure} on ${day.date}`).toBeDefined();
+      expect(row.count).toBe(w?.count);
+      expect(row.avg as number).toBeCloseTo(w?.avg as number, 9);
+      expect(row.sum as number).toBeCloseTo(w?.sum as number, 9);
+      expect([row.min, row.max, row.first, row.last]).toEqual([w?.min, w?.max, w?.first, w?.last]);
+      compared++;
+    }
+  }
+  expect(compared).toBeGreaterThan(0);
+}
+
+describe('daily rollup on the local Timestream (multi layout)', () => {
+  let stack: TimestreamStack;
+  const readings = seedReadings();
+  beforeAll(async () => {
+    stack = await startTimestreamStack();
+    await seed(stack, 'multi', readings);
+  });
+  afterAll(() => stack.close());
+
+  it('matches aggregates computed independently, per UTC day', async () => {
+    const result = await rollupAndRead(stack, 'UTC', 'daily_utc', '2026-10-23', '2026-10-26');
+    expect(result.reports.map((r) => r.groups)).toEqual([6, 6, 6, 6]);
+    expect(result.rows.filter((r) => r.deviceId === 'room_a' && r.measure === 'co2')[0]?.count).toBe(72);
+    assertMatches(readings, 'UTC', result);
+  });
+
+  it('matches per Asia/Tokyo calendar day (days start at 15:00 UTC)', async () => {
+    const result = await rollupAndRead(stack, 'Asia/Tokyo', 'daily_tokyo', '2026-10-24', '2026-10-26');
+    expect(new Date(result.days[0]?.startMs ?? 0).toISOString()).toBe('2026-10-23T15:00:00.000Z');
+    assertMatches(readings, 'Asia/Tokyo', result);
+  });
+
+  it('matches per Europe/Berlin day, including its 25-hour change-over day', async () => {
+    const result = await rollupAndRead(stack, 'Europe/Berlin', 'daily_berlin', '2026-10-24', '2026-10-26');
+    const changeOver = result.rows.filter((r) => r.day === result.days[1]?.startMs && r.measure === 'co2');
+    expect(changeOver.map((r) => r.count)).toEqual([75, 75, 75]); // 25 hours x 3 readings an hour
+    assertMatches(readings, 'Europe/Berlin', result);
+  });
+
+  it('writes nothing for a day without data, and folds late data in on a re-run', async () => {
+    const empty = await rollupAndRead(stack, 'UTC', 'daily_late', '2026-10-01', '2026-10-01');
+    expect(empty.reports[0]?.groups).toBe(0);
+    expect(empty.rows).toEqual([]);
+    const first = await rollupAndRead(stack, 'UTC', 'daily_late', '2026-10-24', '2026-10-24');
+    const late = {
+      deviceId: 'room_a',
+      timeMs: Date.parse('2026-10-24T12:00:30Z'),
+      co2: 5000,
+      temperature: 30,
+    };
+    await seed(stack, 'multi', [late]);
+    const second = await rollupAndRead(stack, 'UTC', 'daily_late', '2026-10-24', '2026-10-24');
+    const before = first.rows.find((r) => r.deviceId === 'room_a' && r.measure === 'co2');
+    const after = second.rows.find((r) => r.deviceId === 'room_a' && r.measure === 'co2');
+    expect(after?.count).toBe((before?.count as number) + 1);
+    expect(after?.max).toBe(5000);
+    expect(second.rows).toHaveLength(first.rows.length);
+  });
+});
+
+describe('daily rollup (single layout)', () => {
+  it('aggregates measure_value::double per measure_name', async () => {
+    const stack = await startTimestreamStack({ RECORD_LAYOUT: 'single' });
+    try {
+      const readings = seedReadings().filter((r) => r.timeMs < Date.parse('2026-10-25T00:00:00Z'));
+      await seed(stack, 'single', readings);
+      const result = await rollupAndRead(stack, 'UTC', 'daily_single', '2026-10-23', '2026-10-24');
+      expect(result.rows).toHaveLength(12);
+      assertMatches(readings, 'UTC', result);
+    } finally {
+      await stack.close();
+    }
+  });
+});

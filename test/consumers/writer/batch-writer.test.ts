@@ -1,0 +1,224 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchWriter } from '../../../consumers/writer/batch-writer';
+import { FileDeadLetterSink } from '../../../consumers/writer/dead-letter/file-dead-letter-sink';
+import { TimestreamReadingSink } from '../../../consumers/writer/timestream-reading-sink';
+import { createUnitRegistry, RecentKeys } from '../../../core';
+import { ensureTimestreamTables } from '../../../infra/local/provision/ensure-timestream-tables';
+import { startTimestreamStack, streamRecord, type TimestreamStack } from '../local-stack';
+
+const units = createUnitRegistry();
+const minutesAgo = (m: number) => Date.now() - m * 60_000;
+
+function writerFor(stack: TimestreamStack, layout: 'multi' | 'single', name: string) {
+  const deadLetters = new FileDeadLetterSink(join(stack.dataDir, `${name}.jsonl`));
+  const recent = new RecentKeys(1000);
+  const writer = new BatchWriter({
+    sink: new TimestreamReadingSink({
+      client: stack.write,
+      database: stack.config.database,
+      table: stack.config.rawTable,
+      concurrency: 4,
+      retry: { baseDelayMs: 5, maxDelayMs: 50 },
+    }),
+    deadLetters,
+    units,
+    layout,
+    recent,
+  });
+  return { writer, deadLetters, recent, file: join(stack.dataDir, `${name}.jsonl`) };
+}
+
+const deadline = () => Date.now() + 30_000;
+
+describe('BatchWriter on the local Timestream (multi layout)', () => {
+  let stack: TimestreamStack;
+  beforeAll(async () => {
+    stack = await startTimestreamStack();
+  });
+  afterAll(() => stack.close());
+
+  it('stores a reading sent twice (a redelivered record) once', async () => {
+    // Prepare
+    const { writer } = writerFor(stack, 'multi', 'dup');
+    const reading = { deviceId: 'dup_1', time: minutesAgo(5), messageId: 'm-1', measures: { co2: 650 } };
+    const first = streamRecord([reading], { partitionKey: 'dup_1' });
+    // Act
+    const a = await writer.write([first], { deadline: deadline() });
+    const b = await writer.write([first, streamRecord([reading])], { deadline: deadline() });
+    // Assess
+    expect(a.summary.written).toBe(1);
+    expect(b.summary.written).toBe(0);
+    expect(b.summary.duplicates).toBe(2);
+    const rows = await stack.rows(`SELECT co2 FROM "RoomCondition"."conditions" WHERE deviceId = 'dup_1'`);
+    expect(rows).toEqual([{ co2: 650 }]);
+  });
+
+  it('stores degF as degC and keeps the seed units', async () => {
+    const { writer } = writerFor(stack, 'multi', 'units');
+    const t = minutesAgo(3);
+    const result = await writer.write(
+      [
+        streamRecord([
+          {
+            deviceId: 'unit_1',
+            time: t,
+            measures: { temperature: { value: 75.2, unit: 'degF' }, humidity: 48.2 },
+          },
+        ]),
+      ],
+      { deadline: deadline() },
+    );
+    expect(result.summary).toMatchObject({ written: 1, converted: 1, failedRecords: 0 });
+    const rows = await stack.rows(
+      `SELECT temperature, humidity, to_milliseconds(time) AS ms FROM "RoomCondition"."conditions" WHERE deviceId = 'unit_1'`,
+    );
+    expect(rows).toEqual([{ temperature: 24, humidity: 48.2, ms: t }]);
+  });
+
+  it('dead-letters a poison record with its coordinates and reason, and writes the rest of the batch', async () => {
+    const { writer, file } = writerFor(stack, 'multi', 'poison');
+    const good = (id: string) =>
+      streamRecord([{ deviceId: id, time: minutesAgo(2), measures: { co2: 700 } }]);
+    const poison = streamRecord(null, { raw: '{"deviceId": "p", "measures": ' });
+    const badUnit = streamRecord([
+      { deviceId: 'poison_3', time: minutesAgo(2), measures: { temperature: { value: 20, unit: 'degR' } } },
+    ]);
+    const result = await writer.write([good('poison_1'), poison, badUnit, good('poison_2')], {
+      deadline: deadline(),
+    });
+    expect(result.failures.size).toBe(0);
+    expect(result.summary.written).toBe(2);
+    const letters = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(letters).toHaveLength(2);
+    expect(letters[0]).toMatchObject({
+      code: 'invalid-payload',
+      source: { sequenceNumber: poison.sequenceNumber, shardId: 'shardId-000000000000' },
+      payload: poison.data,
+    });
+    expect(letters[0].reason).toMatch(/not base64 JSON/);
+    expect(letters[1].reason).toContain('measures.temperature.unit: unknown unit "degR" for temperature');
+    const rows = await stack.rows(
+      `SELECT deviceId FROM "RoomCondition"."conditions" WHERE deviceId LIKE 'poison_%' ORDER BY deviceId`,
+    );
+    expect(rows.map((r) => r.deviceId)).toEqual(['poison_1', 'poison_2']);
+  });
+
+  it('dead-letters a version conflict: an older arrival with another value for the same time', async () => {
+    const { writer, file } = writerFor(stack, 'multi', 'conflict');
+    const t = minutesAgo(4);
+    const now = Date.now();
+    await writer.write(
+      [streamRecord([{ deviceId: 'conf_1', time: t, measures: { co2: 500 } }], { arrivalMs: now })],
+      {
+        deadline: deadline(),
+      },
+    );
+    const late = streamRecord([{ deviceId: 'conf_1', time: t, measures: { co2: 999 } }], {
+      arrivalMs: now - 1000,
+    });
+    const result = await writer.write([late], { deadline: deadline() });
+    expect(result.failures.size).toBe(0);
+    expect(result.summary.deadLettered).toEqual({ 'version-conflict': 1 });
+    const [letter] = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(letter.existingVersion).toBe(now);
+    expect(JSON.parse(Buffer.from(letter.payload, 'base64').toString())).toMatchObject({
+      deviceId: 'conf_1',
+      measures: { co2: { value: 999, unit: 'ppm' } },
+    });
+    const rows = await stack.rows(`SELECT co2 FROM "RoomCondition"."conditions" WHERE deviceId = 'conf_1'`);
+    expect(rows).toEqual([{ co2: 500 }]);
+  });
+
+  it('lets a later correction win', async () => {
+    const { writer } = writerFor(stack, 'multi', 'correction');
+    const t = minutesAgo(6);
+    const now = Date.now();
+    await writer.write(
+      [streamRecord([{ deviceId: 'fix_1', time: t, measures: { co2: 500 } }], { arrivalMs: now - 5000 })],
+      {
+        deadline: deadline(),
+      },
+    );
+    await writer.write(
+      [streamRecord([{ deviceId: 'fix_1', time: t, measures: { co2: 505 } }], { arrivalMs: now })],
+      {
+        deadline: deadline(),
+      },
+    );
+    const rows = await stack.rows(`SELECT co2 FROM "RoomCondition"."conditions" WHERE deviceId = 'fix_1'`);
+    expect(rows).toEqual([{ co2: 505 }]);
+  });
+});
+
+describe('BatchWriter (single layout): the seed article queries work unchanged', () => {
+  let stack: TimestreamStack;
+  beforeAll(async () => {
+    stack = await startTimestreamStack({ RAW_TABLE: 'conditions' });
+  });
+  afterAll(() => stack.close());
+
+  it('writes one DOUBLE record per measure', async () => {
+    const { writer } = writerFor(stack, 'single', 'seed');
+    const t = minutesAgo(1);
+    await writer.write(
+      [streamRecord([{ deviceId: '1', time: t, measures: { co2: 550, temperature: 24.2, humidity: 48.2 } }])],
+      {
+        deadline: deadline(),
+      },
+    );
+    const rows = await stack.rows(
+      `SELECT time, measure_name, measure_value::double as co2 FROM "RoomCondition"."conditions" WHERE measure_name = 'co2' ORDER BY time`,
+    );
+    expect(rows).toEqual([{ time: t, measure_name: 'co2', co2: 550 }]);
+  });
+});
+
+describe('BatchWriter under faults', () => {
+  it('loses nothing when 20% of writes are throttled', async () => {
+    const stack = await startTimestreamStack({}, { faults: 'throttle:0.2' });
+    try {
+      await ensureTimestreamTablesWithRetry(stack);
+      const { writer } = writerFor(stack, 'multi', 'faults');
+      const records = Array.from({ length: 40 }, (_, r) =>
+        streamRecord(
+          Array.from({ length: 25 }, (_, i) => ({
+            deviceId: `f_${i}`,
+            time: minutesAgo(10) + r * 1000,
+            measures: { co2: 400 + r, humidity: 40 + i },
+          })),
+        ),
+      );
+      const result = await writer.write(records, { deadline: deadline() });
+      expect(result.failures.size).toBe(0);
+      expect(result.summary.written).toBe(1000);
+      const [row] = await stack.rows(`SELECT count(*) AS n FROM "RoomCondition"."conditions"`);
+      expect(row?.n).toBe(1000);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('reports records for retry when the service cannot be reached, and remembers none of them', async () => {
+    const stack = await startTimestreamStack();
+    const { writer, recent } = writerFor(stack, 'multi', 'down');
+    await stack.close();
+    const record = streamRecord([{ deviceId: 'down_1', time: minutesAgo(1), measures: { co2: 1 } }]);
+    const result = await writer.write([record], { deadline: Date.now() + 300 });
+    expect([...result.failures.keys()]).toEqual([record.sequenceNumber]);
+    expect(result.summary.written).toBe(0);
+    expect(recent.heldKeys).toBe(0);
+  });
+});
+
+async function ensureTimestreamTablesWithRetry(stack: TimestreamStack) {
+  // control-plane calls are not subject to write faults, but be explicit about it
+  await ensureTimestreamTables(stack.write, stack.config);
+}
