@@ -60,8 +60,6 @@ export const RENAMED_FUNCTIONS: Readonly<Record<string, string>> = {
   pow: 'power',
   mod: 'mod',
   sign: 'sign',
-  greatest: 'greatest',
-  least: 'least',
   pi: 'pi',
   is_nan: 'isnan',
   is_finite: 'isfinite',
@@ -78,7 +76,6 @@ export const RENAMED_FUNCTIONS: Readonly<Record<string, string>> = {
   lower: 'lower',
   upper: 'upper',
   length: 'length',
-  concat: 'concat',
   substr: 'substr',
   substring: 'substr',
   replace: 'replace',
@@ -111,7 +108,8 @@ export const RENAMED_FUNCTIONS: Readonly<Record<string, string>> = {
   hour: 'hour',
   minute: 'minute',
   second: 'second',
-  date_diff: 'date_diff',
+  // Trino counts whole units elapsed, as DuckDB's date_sub (DuckDB's date_diff counts boundaries crossed)
+  date_diff: 'date_sub',
   to_nanoseconds: 'epoch_ns',
   to_milliseconds: 'epoch_ms',
 };
@@ -135,6 +133,10 @@ export const SPECIAL_FUNCTIONS = new Set([
   'millisecond',
   'date',
   'create_time_series',
+  // NULL if any argument is NULL in Trino (DuckDB's versions skip NULLs)
+  'concat',
+  'greatest',
+  'least',
 ]);
 
 /** Timestream functions known but not answered locally: refused with a message naming them. */

@@ -80,7 +80,8 @@ export function toServiceError(error: unknown, tokens: readonly Token[]): Timest
  * storage tables the catalog describes. SHOW/DESCRIBE are answered from the catalog.
  *
  * Trino divides integers as integers, so each query runs with DuckDB's `integer_division` on; it is switched
- * back off afterwards. The connection should not be shared with concurrent SQL that divides integers.
+ * back off afterwards. Queries of one engine run one after another (so one query's RESET never lands inside
+ * another's run); SQL that others send on the same connection meanwhile should not divide integers.
  *
  * @example
  * const engine = createQueryEngine({ connection, catalog });
@@ -88,38 +89,40 @@ export function toServiceError(error: unknown, tokens: readonly Token[]): Timest
  */
 export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
   const now = opts.now ?? systemNowNs;
+  let queue: Promise<unknown> = Promise.resolve();
+  const runQuery = async (sql: string): Promise<QueryResultSet> => {
+    const tokens = tokenize(sql);
+    const first = tokens[0];
+    if (first === undefined) throw new ValidationException('line 1:1: empty query: nothing to run');
+    if (isMetadataStatement(tokens)) {
+      return { ...runMetadataStatement(tokens, opts.catalog), bytesScanned: 0 };
+    }
+    const startsQuery =
+      (first.kind === TokenKind.Word && (first.value === 'select' || first.value === 'with')) ||
+      (first.kind === TokenKind.Symbol && first.value === '(');
+    if (!startsQuery) {
+      throw new ValidationException(
+        `${positionPrefix(first)}Statement '${first.text.toUpperCase()}' is not supported: only SELECT, WITH, SHOW and DESCRIBE`,
+      );
+    }
+    const translation = new Translator(tokens, opts.catalog, now()).translate();
+    try {
+      await opts.connection.run('SET integer_division = true');
+      const reader = await opts.connection.runAndReadAll(translation.sql);
+      const { columnInfo, rows } = formatResult(reader.columnNames(), reader.columnTypes(), reader.getRows());
+      const bytesScanned = await estimateBytesScanned(opts.connection, translation.tables);
+      return { columnInfo, rows, bytesScanned };
+    } catch (error) {
+      throw toServiceError(error, tokens);
+    } finally {
+      await opts.connection.run('RESET integer_division');
+    }
+  };
   return {
-    async execute(sql: string): Promise<QueryResultSet> {
-      const tokens = tokenize(sql);
-      const first = tokens[0];
-      if (first === undefined) throw new ValidationException('line 1:1: empty query: nothing to run');
-      if (isMetadataStatement(tokens)) {
-        return { ...runMetadataStatement(tokens, opts.catalog), bytesScanned: 0 };
-      }
-      const startsQuery =
-        (first.kind === TokenKind.Word && (first.value === 'select' || first.value === 'with')) ||
-        (first.kind === TokenKind.Symbol && first.value === '(');
-      if (!startsQuery) {
-        throw new ValidationException(
-          `${positionPrefix(first)}Statement '${first.text.toUpperCase()}' is not supported: only SELECT, WITH, SHOW and DESCRIBE`,
-        );
-      }
-      const translation = new Translator(tokens, opts.catalog, now()).translate();
-      try {
-        await opts.connection.run('SET integer_division = true');
-        const reader = await opts.connection.runAndReadAll(translation.sql);
-        const { columnInfo, rows } = formatResult(
-          reader.columnNames(),
-          reader.columnTypes(),
-          reader.getRows(),
-        );
-        const bytesScanned = await estimateBytesScanned(opts.connection, translation.tables);
-        return { columnInfo, rows, bytesScanned };
-      } catch (error) {
-        throw toServiceError(error, tokens);
-      } finally {
-        await opts.connection.run('RESET integer_division');
-      }
+    execute(sql: string): Promise<QueryResultSet> {
+      const result = queue.then(() => runQuery(sql));
+      queue = result.catch(() => undefined);
+      return result;
     },
   };
 }

@@ -44,6 +44,18 @@ function formatTimeOfDay(nanosOfDay: bigint): string {
 
 /** Nanoseconds since the epoch -> `YYYY-MM-DD HH:MM:SS.fffffffff` in UTC, as Timestream returns timestamps. */
 export function formatTimestampNs(nanos: bigint): string {
+  let millis = nanos / 1_000_000n;
+  let subMillis = nanos - millis * 1_000_000n;
+  if (subMillis < 0n) {
+    millis -= 1n;
+    subMillis += 1_000_000n;
+  }
+  const ms = Number(millis);
+  // Date covers years 0..9999 in this fixed-width form; outside it fall back to day arithmetic
+  if (ms >= -62_167_219_200_000 && ms < 253_402_300_800_000) {
+    const iso = new Date(ms).toISOString();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 23)}${subMillis.toString().padStart(6, '0')}`;
+  }
   let days = nanos / NANOS_PER_DAY;
   let rest = nanos % NANOS_PER_DAY;
   if (rest < 0n) {

@@ -816,6 +816,19 @@ export class Translator {
           arity(1);
           out.push(`CAST(${arg(0)} AS DATE)`);
           break;
+        case 'concat':
+          if (argRanges.length < 1) arity(1);
+          out.push(`(${argRanges.map((_, i) => `CAST(${arg(i)} AS VARCHAR)`).join(' || ')})`);
+          break;
+        case 'greatest':
+        case 'least': {
+          if (argRanges.length < 1) arity(1);
+          const all = argRanges.map((_, i) => arg(i));
+          out.push(
+            `(CASE WHEN ${all.map((a) => `${a} IS NULL`).join(' OR ')} THEN NULL ELSE ${name}(${all.join(', ')}) END)`,
+          );
+          break;
+        }
         case 'create_time_series': {
           arity(2);
           const t = arg(0);

@@ -285,6 +285,22 @@ describe('Timestream SQL on DuckDB', () => {
       ]);
     });
 
+    it('keeps Trino NULL semantics of concat, greatest and least, and whole units of date_diff', async () => {
+      expect(
+        await one(
+          `SELECT concat('a', NULL), concat('a', 'b', 1), greatest(1, NULL, 3), least(4, 2, 3), date_diff('day', from_milliseconds(${T0}), from_milliseconds(${T0 + 86_400_000 * 2 - 1}))`,
+        ),
+      ).toEqual([null, 'ab1', null, '2', '1']);
+    });
+
+    it('answers concurrent queries each with its own result', async () => {
+      const [a, b] = await Promise.all([
+        one('SELECT 7 / 2'),
+        one(`SELECT count(*) FROM "db"."t" WHERE device = 'd2'`),
+      ]);
+      expect([a, b]).toEqual([['3'], ['20']]);
+    });
+
     it('formats doubles as Timestream does', async () => {
       expect(
         await one(
