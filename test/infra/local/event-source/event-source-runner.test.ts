@@ -4,6 +4,7 @@ import { ExpiredIteratorException, PutRecordsCommand, SplitShardCommand } from '
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CaughtUpTimeoutError,
   type EventSourceRunner,
   type EventSourceRunnerEvent,
   type EventSourceRunnerOptions,
@@ -506,5 +507,91 @@ describe('event source runner', () => {
     const { handler } = recordingHandler(async () => undefined);
     await start({ streamName, handler, logger, settings: testSettings({ parallelizationFactor: 4 }) });
     expect(warnings).toEqual([expect.stringMatching(/ParallelizationFactor > 1 is not supported/)]);
+  });
+
+  it('with MaximumRetryAttempts -1 retries until the records are too old, then reports RecordAgeExceeded', async () => {
+    const streamName = await local.stream();
+    const seqs = await putValues(local.kinesis, streamName, ['stuck']);
+    const failures: OnFailureRecord[] = [];
+    let clockOffsetMs = 0;
+    const { handler, deliveries } = recordingHandler(async () => {
+      throw new Error('always failing');
+    });
+    const runner = await start({
+      streamName,
+      handler,
+      settings: testSettings({ maximumRetryAttempts: -1, maximumRecordAgeInSeconds: 60 }),
+      now: () => Date.now() + clockOffsetMs,
+      onFailure: async (record) => {
+        failures.push(record);
+      },
+    });
+    await until('three attempts', () => deliveries.length >= 3);
+    expect(failures).toEqual([]);
+    clockOffsetMs = 61_000;
+    await runner.whenCaughtUp(10_000);
+
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({
+      requestContext: { condition: 'RecordAgeExceeded' },
+      responseContext: { functionError: 'Unhandled' },
+      KinesisBatchInfo: { startSequenceNumber: seqs[0], batchSize: 1 },
+    });
+    expect(failures[0]!.requestContext.approximateInvokeCount).toBeGreaterThanOrEqual(3);
+  });
+
+  it('retries the on-failure destination until it accepts, and only then moves past the records', async () => {
+    const streamName = await local.stream();
+    await putValues(local.kinesis, streamName, ['bad']);
+    const events: EventSourceRunnerEvent[] = [];
+    let destinationCalls = 0;
+    const { handler } = recordingHandler(async () => {
+      throw new Error('bad record');
+    });
+    const runner = await start({
+      streamName,
+      handler,
+      settings: testSettings({ maximumRetryAttempts: 0 }),
+      onEvent: (e) => events.push(e),
+      onFailure: async () => {
+        destinationCalls++;
+        if (destinationCalls < 3) throw new Error('queue unavailable');
+      },
+    });
+    await runner.whenCaughtUp(10_000);
+    expect(destinationCalls).toBe(3);
+    expect(events.filter((e) => e.type === 'destination-error')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'records-discarded')).toHaveLength(1);
+  });
+
+  it('does not claim to be caught up while a batch keeps failing; stop() interrupts the retries', async () => {
+    const streamName = await local.stream();
+    const checkpointFile = join(local.dir, 'failing.json');
+    await putValues(local.kinesis, streamName, ['f0']);
+    const { handler, deliveries } = recordingHandler(async () => {
+      throw new Error('down');
+    });
+    const runner = await start({
+      streamName,
+      handler,
+      checkpointFile,
+      settings: testSettings({ maximumRetryAttempts: -1 }),
+      retryBackoff: { baseMs: 10_000, maxMs: 10_000 },
+    });
+    const caughtUp = runner.whenCaughtUp(300);
+    await expect(caughtUp).rejects.toBeInstanceOf(CaughtUpTimeoutError);
+    await expect(caughtUp).rejects.toMatchObject({
+      shards: [{ shardId: 'shardId-000000000000', delivering: true }],
+    });
+
+    const stopStarted = Date.now();
+    await runner.stop();
+    expect(Date.now() - stopStarted).toBeLessThan(5_000); // not the 10 s backoff
+    expect(deliveries).toHaveLength(1);
+
+    const again = recordingHandler(async () => undefined);
+    const runner2 = await start({ streamName, handler: again.handler, checkpointFile });
+    await runner2.whenCaughtUp(10_000);
+    expect(again.all()).toEqual(['f0']);
   });
 });
