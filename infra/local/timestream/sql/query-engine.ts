@@ -32,6 +32,13 @@ const systemNowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
 function tokenAt(tokens: readonly Token[], name: string): Token | undefined {
   const wanted = name.toLowerCase();
+  const typed = /^measure_value::(\w+)$/.exec(wanted);
+  if (typed !== null) {
+    return tokens.find(
+      (t, i) =>
+        t.value === 'measure_value' && tokens[i + 1]?.value === '::' && tokens[i + 2]?.value === typed[1],
+    );
+  }
   return tokens.find(
     (t) => (t.kind === TokenKind.Word || t.kind === TokenKind.Quoted) && t.value.toLowerCase() === wanted,
   );

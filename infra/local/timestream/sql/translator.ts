@@ -330,6 +330,11 @@ export class Translator {
         case 'select':
           return this.selectList(k, end, out);
         case 'from':
+          // `a IS [NOT] DISTINCT FROM b` is a comparison, not a FROM clause
+          if (this.isWord(k - 1, 'distinct') && (this.isWord(k - 2, 'is') || this.isWord(k - 2, 'not'))) {
+            out.push('FROM');
+            return k + 1;
+          }
           return this.fromClause(k, end, out);
         case 'join':
           out.push('JOIN');
@@ -445,7 +450,8 @@ export class Translator {
       t !== undefined &&
       (t.kind === TokenKind.Quoted || (t.kind === TokenKind.Word && !this.isKeywordAt(at)));
     if (n >= 2 && this.isWord(b - 2, 'as')) return false;
-    if (n >= 2 && isName(last, b - 1) && prev !== undefined) {
+    const intervalUnit = prev?.kind === TokenKind.String && this.isWord(b - 3, 'interval');
+    if (n >= 2 && isName(last, b - 1) && prev !== undefined && !intervalUnit) {
       const prevIsOperand =
         prev.kind === TokenKind.Number ||
         prev.kind === TokenKind.String ||

@@ -293,12 +293,47 @@ describe('Timestream SQL on DuckDB', () => {
       ).toEqual([null, 'ab1', null, '2', '1']);
     });
 
+    it('reads IS DISTINCT FROM as a comparison and names an INTERVAL literal _col<N>', async () => {
+      const result = await q(
+        `SELECT count(*) AS n, INTERVAL '1' DAY FROM "db"."t" WHERE device IS DISTINCT FROM 'd1'`,
+      );
+      expect(result.columnInfo.map((c) => c.Name)).toEqual(['n', '_col1']);
+      expect(values(result)).toEqual([['20', '1 00:00:00.000000000']]);
+    });
+
     it('answers concurrent queries each with its own result', async () => {
       const [a, b] = await Promise.all([
         one('SELECT 7 / 2'),
         one(`SELECT count(*) FROM "db"."t" WHERE device = 'd2'`),
       ]);
       expect([a, b]).toEqual([['3'], ['20']]);
+    });
+
+    it('answers the recorded select-consts query with its types and values', async () => {
+      const result = await q(
+        `SELECT 1 AS t_int32, 'two' AS t_varchar, TIMESTAMP '2020-08-08 01:00:00' AS timestamp, INTERVAL '1' DAY + INTERVAL '21' HOUR AS interval_day_to_second, INTERVAL '31' MONTH AS interval_year_to_month, TIME '01:00:00' AS time, DATE '2020-08-08' AS date`,
+      );
+      // select-consts.json, as recorded from the service
+      expect(scalarTypes(result)).toEqual([
+        ['t_int32', 'INTEGER'],
+        ['t_varchar', 'VARCHAR'],
+        ['timestamp', 'TIMESTAMP'],
+        ['interval_day_to_second', 'INTERVAL_DAY_TO_SECOND'],
+        ['interval_year_to_month', 'INTERVAL_YEAR_TO_MONTH'],
+        ['time', 'TIME'],
+        ['date', 'DATE'],
+      ]);
+      expect(values(result)).toEqual([
+        [
+          '1',
+          'two',
+          '2020-08-08 01:00:00.000000000',
+          '1 21:00:00.000000000',
+          '2-7',
+          '01:00:00.000000000',
+          '2020-08-08',
+        ],
+      ]);
     });
 
     it('formats doubles as Timestream does', async () => {
