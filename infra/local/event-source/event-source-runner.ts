@@ -47,8 +47,9 @@ export interface EventSourceRunner {
   /** Lets the in-flight invocation finish, stops polling, persists the checkpoints. Idempotent. */
   stop(): Promise<void>;
   /**
-   * Resolves when every shard has processed all records that were in the stream when this was called (and is
-   * not retrying anything). Fails with {@link CaughtUpTimeoutError} after `timeoutMs`.
+   * Resolves when every shard found so far has processed all records that were in the stream when this was
+   * called (and is not retrying anything). Fails with {@link CaughtUpTimeoutError} after `timeoutMs` (default
+   * 30 s), with {@link EventSourceStoppedError} once stopped.
    */
   whenCaughtUp(timeoutMs?: number): Promise<void>;
   /** Per shard progress. */

@@ -21,6 +21,7 @@ export type EventSourceRunnerEvent =
   | { readonly type: 'batch-bisected'; readonly shardId: string; readonly sizes: readonly [number, number] }
   | { readonly type: 'records-discarded'; readonly record: OnFailureRecord }
   | { readonly type: 'destination-error'; readonly shardId: string; readonly error: unknown }
+  /** GetRecords, GetShardIterator or the checkpoint file failed; the shard re-reads from its checkpoint after a backoff. */
   | { readonly type: 'poll-error'; readonly shardId: string; readonly error: unknown }
   | { readonly type: 'iterator-expired'; readonly shardId: string }
   | {
