@@ -1,0 +1,17 @@
+export { PublishIncompleteError } from './errors';
+export {
+  createIngestApp,
+  type IngestAppDeps,
+  type IngestLimits,
+  type IngestLogger,
+} from './ingest-app';
+export { IngestProblem, ProblemCode } from './ingest-problem';
+export { type IngestServer, type IngestServerOptions, startIngestServer } from './ingest-server';
+export {
+  KinesisReadingPublisher,
+  type KinesisReadingPublisherOptions,
+  type PutRecordsClient,
+} from './kinesis-reading-publisher';
+export { readingMessageId } from './message-id';
+export { maxRecordBytes, type PackedRecord, packReadings } from './pack-readings';
+export type { PublishOptions, PublishReport, ReadingPublisher } from './reading-publisher';
