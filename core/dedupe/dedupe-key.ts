@@ -4,38 +4,96 @@ import type { Reading } from '../reading';
 /**
  * A stable key that identifies a reading across retries and re-sends:
  * - `m:<deviceId>:<messageId>` when the sender gave a messageId (ids are unique per device, not globally);
- * - else `h:<sha256>` of the canonical, order-independent JSON of deviceId, time, sorted dimensions and sorted
- *   measures (in canonical units, so 75.2 degF and 24 degC of the same instant are the same reading).
+ * - else `h:<sha256, base64url>` of {@link canonicalBytes}: deviceId, time, sorted dimensions and sorted
+ *   measures in canonical units (so 75.2 degF and 24 degC of the same instant are the same reading).
+ * The same reading always gives the same key, in any process.
  */
 export function dedupeKey(reading: Reading): string {
   if (reading.messageId !== undefined) return `m:${reading.deviceId}:${reading.messageId}`;
-  return `h:${hash('sha256', canonicalJson(reading), 'base64url')}`;
+  return `h:${hash('sha256', canonicalBytes(reading), 'base64url')}`;
 }
+
+let scratch = Buffer.allocUnsafe(4096);
+let scratchView = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
+let off = 0;
 
 /**
- * The canonical JSON hashed by {@link dedupeKey}:
- * `[deviceId, timeMs, subMsNanos, [[dimension, value], ...], [[measure, value, unit], ...]]`, names sorted.
- * Written by hand (names, units and device ids are from restricted character sets and need no escaping;
- * dimension values are JSON-escaped) because it runs for every reading.
+ * The canonical, order-independent encoding hashed by {@link dedupeKey}: length-prefixed UTF-8 strings and
+ * IEEE-754 doubles, in the order deviceId, timeMs, timeSubMsNanos, dimension count, (name, value) sorted by
+ * name, measure count, (name, value, unit) sorted by name. Length prefixes and counts make it unambiguous.
+ * Binary rather than JSON text because it runs for every reading: no number formatting, no string building.
+ * The returned view is only valid until the next call.
  */
-export function canonicalJson(reading: Reading): string {
-  let out = `["${reading.deviceId}",${reading.timeMs},${reading.timeSubMsNanos ?? 0},[`;
-  const dims = sortedKeys(reading.dimensions);
-  for (let i = 0; i < dims.length; i++) {
-    const k = dims[i]!;
-    out += `${i === 0 ? '' : ','}["${k}",${JSON.stringify(reading.dimensions[k])}]`;
+export function canonicalBytes(reading: Reading): Uint8Array {
+  off = 0;
+  writeString(reading.deviceId);
+  writeNumber(reading.timeMs);
+  writeNumber(reading.timeSubMsNanos ?? 0);
+  const dimensions = reading.dimensions;
+  const dimNames = sortedKeys(dimensions);
+  writeNumber(dimNames.length);
+  for (const k of dimNames) {
+    writeString(k);
+    writeString(dimensions[k]!);
   }
-  out += '],[';
-  const measures = sortedKeys(reading.measures);
-  for (let i = 0; i < measures.length; i++) {
-    const k = measures[i]!;
-    const m = reading.measures[k]!;
-    out += `${i === 0 ? '' : ','}["${k}",${m.value},"${m.unit}"]`;
+  const measures = reading.measures;
+  const measureNames = sortedKeys(measures);
+  writeNumber(measureNames.length);
+  for (const k of measureNames) {
+    const m = measures[k]!;
+    writeString(k);
+    // +0 so that -0 and 0 (the same stored value) give the same key.
+    writeNumber(m.value + 0);
+    writeString(m.unit);
   }
-  return `${out}]]`;
+  return scratch.subarray(0, off);
 }
 
-function sortedKeys(o: object): string[] {
+function ensure(bytes: number): void {
+  if (off + bytes <= scratch.length) return;
+  const bigger = Buffer.allocUnsafe(Math.max(off + bytes, scratch.length * 2));
+  scratch.copy(bigger, 0, 0, off);
+  scratch = bigger;
+  scratchView = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
+}
+
+function writeString(s: string): void {
+  const len = s.length;
+  ensure(4 + len * 3);
+  const start = off + 4;
+  let p = start;
+  // Names, units and device ids are ASCII: copy code units directly, and let Buffer encode anything else.
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) {
+      p = start + scratch.utf8Write(s, start);
+      break;
+    }
+    scratch[p++] = c;
+  }
+  scratchView.setUint32(off, p - start, true);
+  off = p;
+}
+
+function writeNumber(v: number): void {
+  ensure(8);
+  scratchView.setFloat64(off, v, true);
+  off += 8;
+}
+
+const noKeys: readonly string[] = [];
+
+/** The object's keys in code-unit order; sorts only when they are not in order already. */
+function sortedKeys(o: object): readonly string[] {
+  let previous: string | undefined;
+  let count = 0;
+  let ordered = true;
+  for (const k in o) {
+    if (previous !== undefined && k < previous) ordered = false;
+    previous = k;
+    count++;
+  }
+  if (count === 0) return noKeys;
   const keys = Object.keys(o);
-  return keys.length > 1 ? keys.sort() : keys;
+  return ordered ? keys : keys.sort();
 }

@@ -101,14 +101,11 @@ function complete(
   at: ReadingPosition,
   bareMeasures = false,
 ): ReadingResult {
+  // Created at the first issue only: the common valid path allocates no issue list and no closures.
   let issues: IssueList | undefined;
-  const list = () => {
-    issues ??= new IssueList(at, bareMeasures);
-    return issues;
-  };
 
   if (ctx.deviceId !== undefined && input.deviceId !== ctx.deviceId) {
-    list().add(
+    (issues ??= new IssueList(at, bareMeasures)).add(
       ['deviceId'],
       IssueCode.deviceMismatch,
       `reading is for device "${input.deviceId}" but the caller is authenticated as "${ctx.deviceId}"`,
@@ -121,7 +118,11 @@ function complete(
   else {
     const t = parseIsoTime(input.time);
     if (t === undefined) {
-      list().add(['time'], IssueCode.invalidTime, `"${input.time}" is not a valid date and time`);
+      (issues ??= new IssueList(at, bareMeasures)).add(
+        ['time'],
+        IssueCode.invalidTime,
+        `"${input.time}" is not a valid date and time`,
+      );
       timeMs = Number.NaN;
     } else {
       timeMs = t.ms;
@@ -133,14 +134,14 @@ function complete(
       typeof input.time === 'number' && input.time > 0 && input.time < 1e11
         ? '; it looks like epoch seconds: time must be epoch milliseconds'
         : '; check the device clock';
-    list().add(
+    (issues ??= new IssueList(at, bareMeasures)).add(
       ['time'],
       IssueCode.timeTooOld,
       `${describeTime(input.time, timeMs)} is before 2000-01-01T00:00:00Z${hint}`,
     );
   } else if (timeMs > ctx.nowMs + readingLimits.maxFutureMs) {
     const ahead = Math.round((timeMs - ctx.nowMs) / 60_000);
-    list().add(
+    (issues ??= new IssueList(at, bareMeasures)).add(
       ['time'],
       IssueCode.timeInFuture,
       `${describeTime(input.time, timeMs)} is ${ahead} minutes ahead of the receiving clock ` +
@@ -168,7 +169,7 @@ function complete(
     if (known === undefined || unit === undefined || unit === known.canonicalUnit) {
       if (known === undefined && unit !== undefined) {
         const c = units.toCanonical(name, given, unit);
-        list().addMeasure(
+        (issues ??= new IssueList(at, bareMeasures)).addMeasure(
           name,
           'unit',
           c.ok ? IssueCode.unregisteredMeasureUnit : c.code,
@@ -182,12 +183,17 @@ function complete(
       const c = known.units.get(unit);
       if (c === undefined) {
         const r = units.toCanonical(name, given, unit);
-        list().addMeasure(name, 'unit', r.ok ? IssueCode.unknownUnit : r.code, r.ok ? '' : r.message);
+        (issues ??= new IssueList(at, bareMeasures)).addMeasure(
+          name,
+          'unit',
+          r.ok ? IssueCode.unknownUnit : r.code,
+          r.ok ? '' : r.message,
+        );
         continue;
       }
       value = applyConversion(given, c);
       if (!Number.isFinite(value)) {
-        list().addMeasure(
+        (issues ??= new IssueList(at, bareMeasures)).addMeasure(
           name,
           'value',
           IssueCode.invalidValue,
@@ -206,7 +212,7 @@ function complete(
     let valueChars = 0;
     for (const name in measures) valueChars += String(measures[name]!.value).length;
     if (fixedBytes + valueChars > readingLimits.maxRecordBytes) {
-      list().add(
+      (issues ??= new IssueList(at, bareMeasures)).add(
         [],
         IssueCode.recordTooLarge,
         `the record would be about ${fixedBytes + valueChars} bytes (Timestream allows ${readingLimits.maxRecordBytes}): ` +

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, DuplicateOf, dedupe, dedupeKey, RecentKeys } from '../../../core/dedupe';
+import { canonicalBytes, DuplicateOf, dedupe, dedupeKey, RecentKeys } from '../../../core/dedupe';
 import { readingFactory } from '../../helpers/readings';
 
 describe('dedupeKey', () => {
@@ -8,7 +8,7 @@ describe('dedupeKey', () => {
     expect(dedupeKey(readingFactory({ deviceId: 'device_2', messageId: 'm-1' }))).toBe('m:device_2:m-1');
   });
 
-  it('hashes canonical JSON that does not depend on field order', () => {
+  it('hashes a canonical encoding that does not depend on field order', () => {
     const a = readingFactory({
       dimensions: { prefecture: 'Tokyo', room: 'A"1' },
       measures: { co2: { value: 652, unit: 'ppm' }, humidity: { value: 40.4, unit: 'percent' } },
@@ -17,13 +17,24 @@ describe('dedupeKey', () => {
       dimensions: { room: 'A"1', prefecture: 'Tokyo' },
       measures: { humidity: { value: 40.4, unit: 'percent' }, co2: { value: 652, unit: 'ppm' } },
     });
-    expect(canonicalJson(a)).toBe(
-      '["device_1",1650401460000,0,[["prefecture","Tokyo"],["room","A\\"1"]],[["co2",652,"ppm"],["humidity",40.4,"percent"]]]',
-    );
-    expect(JSON.parse(canonicalJson(a))).toBeInstanceOf(Array);
-    expect(canonicalJson(b)).toBe(canonicalJson(a));
+    const bytesA = Buffer.from(canonicalBytes(a));
+    expect(Buffer.from(canonicalBytes(b)).equals(bytesA)).toBe(true);
+    // Length-prefixed deviceId first, then the time as a double.
+    expect(bytesA.readUInt32LE(0)).toBe(8);
+    expect(bytesA.toString('utf8', 4, 12)).toBe('device_1');
+    expect(bytesA.readDoubleLE(12)).toBe(1650401460000);
     expect(dedupeKey(b)).toBe(dedupeKey(a));
     expect(dedupeKey(a)).toMatch(/^h:[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('encodes non-ASCII and long values, and treats -0 as 0', () => {
+    const long = readingFactory({ dimensions: { room: 'é'.repeat(3000) } });
+    const bytes = Buffer.from(canonicalBytes(long));
+    expect(bytes.length).toBeGreaterThan(6000);
+    expect(bytes.includes(Buffer.from('é'.repeat(3000)))).toBe(true);
+    expect(dedupeKey(long)).not.toBe(dedupeKey(readingFactory({ dimensions: { room: 'e'.repeat(3000) } })));
+    const zero = (value: number) => readingFactory({ measures: { co2: { value, unit: 'ppm' } } });
+    expect(dedupeKey(zero(-0))).toBe(dedupeKey(zero(0)));
   });
 
   it('differs when any of device, time, nanoseconds, dimensions or values differ', () => {
@@ -53,6 +64,19 @@ describe('RecentKeys', () => {
     expect(recent.has('a')).toBe(false);
     expect(['d', 'e', 'f', 'g'].every((k) => recent.has(k))).toBe(true);
     expect(recent.heldKeys).toBe(4);
+  });
+
+  it('keeps a key remembered again alive when its old generation expires', () => {
+    const recent = new RecentKeys(2);
+    recent.rememberAll(['a', 'b', 'c']);
+    recent.remember('a');
+    recent.rememberAll(['d', 'e']);
+    expect(recent.has('a')).toBe(true);
+    expect(recent.has('b')).toBe(false);
+    expect(recent.has('c')).toBe(true);
+    recent.remember('f');
+    expect(['a', 'b', 'c'].some((k) => recent.has(k))).toBe(false);
+    expect(recent.heldKeys).toBe(3);
   });
 
   it('does not count a key twice, remembers nothing with size 0, and refuses a bad size', () => {
