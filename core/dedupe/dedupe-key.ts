@@ -66,7 +66,7 @@ function writeString(s: string): void {
   for (let i = 0; i < len; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x80) {
-      p = start + scratch.utf8Write(s, start);
+      p = start + scratch.write(s, start, 'utf8');
       break;
     }
     scratch[p++] = c;

@@ -76,18 +76,16 @@ export function validateSeedReading(
   return complete({ deviceId: ctx.deviceId, time: ctx.receivedAtMs, measures }, ctx, {}, true);
 }
 
-/** Collects issues of one reading; created only once a first issue is found (the common path allocates none). */
+/** Collects the issues of one reading; cheap to create, as the common valid path finds none. */
 class IssueList {
   readonly items: ReadingIssue[] = [];
-  private readonly prefix: string;
   constructor(
     private readonly at: ReadingPosition,
     private readonly bareMeasures: boolean,
-  ) {
-    this.prefix = at.index === undefined ? '' : `[${at.index}]`;
-  }
+  ) {}
   add(path: readonly PropertyKey[], code: IssueCode, message: string): void {
-    this.items.push(withPosition({ path: formatPath(this.prefix, path), code, message }, this.at));
+    const prefix = this.at.index === undefined ? '' : `[${this.at.index}]`;
+    this.items.push(withPosition({ path: formatPath(prefix, path), code, message }, this.at));
   }
   /** The seed body has no "measures" field: its issue paths are the measure names alone. */
   addMeasure(name: string, field: string, code: IssueCode, message: string): void {
@@ -101,11 +99,10 @@ function complete(
   at: ReadingPosition,
   bareMeasures = false,
 ): ReadingResult {
-  // Created at the first issue only: the common valid path allocates no issue list and no closures.
-  let issues: IssueList | undefined;
+  const issues = new IssueList(at, bareMeasures);
 
   if (ctx.deviceId !== undefined && input.deviceId !== ctx.deviceId) {
-    (issues ??= new IssueList(at, bareMeasures)).add(
+    issues.add(
       ['deviceId'],
       IssueCode.deviceMismatch,
       `reading is for device "${input.deviceId}" but the caller is authenticated as "${ctx.deviceId}"`,
@@ -118,11 +115,7 @@ function complete(
   else {
     const t = parseIsoTime(input.time);
     if (t === undefined) {
-      (issues ??= new IssueList(at, bareMeasures)).add(
-        ['time'],
-        IssueCode.invalidTime,
-        `"${input.time}" is not a valid date and time`,
-      );
+      issues.add(['time'], IssueCode.invalidTime, `"${input.time}" is not a valid date and time`);
       timeMs = Number.NaN;
     } else {
       timeMs = t.ms;
@@ -134,14 +127,14 @@ function complete(
       typeof input.time === 'number' && input.time > 0 && input.time < 1e11
         ? '; it looks like epoch seconds: time must be epoch milliseconds'
         : '; check the device clock';
-    (issues ??= new IssueList(at, bareMeasures)).add(
+    issues.add(
       ['time'],
       IssueCode.timeTooOld,
       `${describeTime(input.time, timeMs)} is before 2000-01-01T00:00:00Z${hint}`,
     );
   } else if (timeMs > ctx.nowMs + readingLimits.maxFutureMs) {
     const ahead = Math.round((timeMs - ctx.nowMs) / 60_000);
-    (issues ??= new IssueList(at, bareMeasures)).add(
+    issues.add(
       ['time'],
       IssueCode.timeInFuture,
       `${describeTime(input.time, timeMs)} is ${ahead} minutes ahead of the receiving clock ` +
@@ -169,7 +162,7 @@ function complete(
     if (known === undefined || unit === undefined || unit === known.canonicalUnit) {
       if (known === undefined && unit !== undefined) {
         const c = units.toCanonical(name, given, unit);
-        (issues ??= new IssueList(at, bareMeasures)).addMeasure(
+        issues.addMeasure(
           name,
           'unit',
           c.ok ? IssueCode.unregisteredMeasureUnit : c.code,
@@ -183,17 +176,12 @@ function complete(
       const c = known.units.get(unit);
       if (c === undefined) {
         const r = units.toCanonical(name, given, unit);
-        (issues ??= new IssueList(at, bareMeasures)).addMeasure(
-          name,
-          'unit',
-          r.ok ? IssueCode.unknownUnit : r.code,
-          r.ok ? '' : r.message,
-        );
+        issues.addMeasure(name, 'unit', r.ok ? IssueCode.unknownUnit : r.code, r.ok ? '' : r.message);
         continue;
       }
       value = applyConversion(given, c);
       if (!Number.isFinite(value)) {
-        (issues ??= new IssueList(at, bareMeasures)).addMeasure(
+        issues.addMeasure(
           name,
           'value',
           IssueCode.invalidValue,
@@ -212,7 +200,7 @@ function complete(
     let valueChars = 0;
     for (const name in measures) valueChars += String(measures[name]!.value).length;
     if (fixedBytes + valueChars > readingLimits.maxRecordBytes) {
-      (issues ??= new IssueList(at, bareMeasures)).add(
+      issues.add(
         [],
         IssueCode.recordTooLarge,
         `the record would be about ${fixedBytes + valueChars} bytes (Timestream allows ${readingLimits.maxRecordBytes}): ` +
@@ -221,7 +209,7 @@ function complete(
     }
   }
 
-  if (issues !== undefined) return { ok: false, issues: issues.items };
+  if (issues.items.length > 0) return { ok: false, issues: issues.items };
   const reading: {
     deviceId: string;
     timeMs: number;
