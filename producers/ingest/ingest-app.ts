@@ -139,13 +139,32 @@ export function createIngestApp(deps: IngestAppDeps): Hono<IngestEnv> {
         'the body is not valid UTF-8: send UTF-8 JSON',
       );
     }
-    const parsed = parseRequestBody(body, {
-      contentType: c.req.header('content-type'),
-      deviceId,
-      receivedAtMs,
-      units: deps.units,
-      maxReadings: limits.maxReadings,
-    });
+    let parsed: ReturnType<typeof parseRequestBody>;
+    try {
+      parsed = parseRequestBody(body, {
+        contentType: c.req.header('content-type'),
+        deviceId,
+        receivedAtMs,
+        units: deps.units,
+        maxReadings: limits.maxReadings,
+      });
+    } catch (error) {
+      // The validator promises not to throw; if it does on some input, that input is still the client's to fix.
+      logger.warn('validator threw on a request body', {
+        requestId: c.get('requestId'),
+        deviceId,
+        error: { name: (error as Error).name, message: (error as Error).message },
+      });
+      throw new IngestProblem(
+        400,
+        ProblemCode.invalidReadings,
+        `the readings could not be validated (${(error as Error).message}): check that times are epoch ` +
+          'milliseconds or ISO 8601 and numbers are in range, then resend',
+        { issues: [] },
+        {},
+        { cause: error },
+      );
+    }
     if (!parsed.ok) throw readingsRefused(parsed.issues);
     const { readings } = parsed;
     try {
