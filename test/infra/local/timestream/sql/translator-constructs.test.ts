@@ -211,6 +211,20 @@ describe('Timestream SQL on DuckDB', () => {
       ).toEqual(['2023-11-14 22:13:20.123456750', ts(T0)]);
     });
 
+    it('shifts bins by a time-zone offset and picks first/last values with min_by/max_by (rollup style)', async () => {
+      const result = await q(`
+        SELECT device, bin(time + 9h, 1d) - 9h AS local_day, min_by(measure_value::double, time) AS first, max_by(measure_value::double, time) AS last
+        FROM "db"."t"
+        WHERE measure_name = 'temp' AND time >= from_iso8601_timestamp('2023-12-31T15:00:00Z') AND time < from_iso8601_timestamp('2024-01-01T15:00:00Z')
+        GROUP BY device, bin(time + 9h, 1d) - 9h
+        ORDER BY device`);
+      // 2024-01-01 in UTC+9 starts at 2023-12-31T15:00Z
+      expect(values(result)).toEqual([
+        ['d1', ts(T0 - 9 * 3600_000), '20.0', '29.0'],
+        ['d2', ts(T0 - 9 * 3600_000), '30.0', '34.5'],
+      ]);
+    });
+
     it('truncates with date_trunc and converts with from_/to_ functions', async () => {
       const t = T0 + 40 * 86_400_000 + 3_723_456; // 2024-02-10 01:02:03.456
       expect(
