@@ -28,7 +28,7 @@ function prng(seed: number) {
   };
 }
 
-type Case = { kind: string; headers: Record<string, string>; body: string | Uint8Array };
+type Case = { kind: string; headers: Record<string, string>; body: string | Uint8Array<ArrayBuffer> };
 
 const wrongValues: unknown[] = [
   null,
