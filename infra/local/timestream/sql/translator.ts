@@ -29,12 +29,13 @@ export interface Translation {
 }
 
 /** Words that are always keywords (never identifiers) in the translated SQL. */
+// biome-ignore format: a word list reads best packed
 const HARD_KEYWORDS = new Set([
   'select', 'from', 'where', 'group', 'by', 'having', 'order', 'limit', 'offset', 'as', 'and', 'or', 'not', 'in',
   'is', 'null', 'true', 'false', 'like', 'between', 'case', 'when', 'then', 'else', 'end', 'distinct', 'all',
   'union', 'intersect', 'except', 'join', 'inner', 'left', 'right', 'full', 'outer', 'cross', 'on', 'using',
   'with', 'over', 'exists', 'any', 'some', 'asc', 'desc', 'natural', 'values', 'recursive',
-]); // biome-ignore format: a word list reads best packed
+]);
 
 /** Keywords that end a SELECT list or a FROM clause. */
 const CLAUSE_KEYWORDS = new Set([
