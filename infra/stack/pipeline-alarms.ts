@@ -1,0 +1,127 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IAlarmAction,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { requireIntegerIn } from './errors';
+import { metricsNamespace } from './pipeline-function';
+
+export interface PipelineAlarmsProps {
+  readonly writer: IFunction;
+  readonly rollup: IFunction;
+  /** Readings the writer rejected, with their data. */
+  readonly deadLetterQueue: IQueue;
+  /** Batch metadata of batches the event source gave up on. */
+  readonly batchFailureQueue: IQueue;
+  /** Where the alarms notify (e.g. an SNS topic action). */
+  readonly actions: readonly IAlarmAction[];
+  /**
+   * The writer's iterator age (how far it lags behind the stream) that raises the alarm.
+   * @default Duration.minutes(5)
+   */
+  readonly maxIteratorAge?: Duration;
+  /**
+   * Rejected readings per 5 minutes that raise the alarm (`ReadingsDeadLettered`).
+   * @default 1
+   */
+  readonly deadLetteredThreshold?: number;
+}
+
+/**
+ * The pipeline's alarms: writer lag (iterator age), writer errors, readings sent to the dead-letter queue
+ * (the writer's `ReadingsDeadLettered` metric and the queues' depth) and failed rollups.
+ */
+export class PipelineAlarms extends Construct {
+  readonly writerIteratorAge: Alarm;
+  readonly writerErrors: Alarm;
+  readonly readingsDeadLettered: Alarm;
+  readonly deadLetterQueueDepth: Alarm;
+  readonly batchFailureQueueDepth: Alarm;
+  readonly rollupErrors: Alarm;
+
+  constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
+    super(scope, id);
+    const maxIteratorAge = props.maxIteratorAge ?? Duration.minutes(5);
+    const maxAgeMs = maxIteratorAge.toMilliseconds();
+    requireIntegerIn(
+      `${id}.maxIteratorAge (ms)`,
+      maxAgeMs,
+      1_000,
+      7 * 86_400_000,
+      'give e.g. Duration.minutes(5)',
+    );
+    const deadLettered = props.deadLetteredThreshold ?? 1;
+    requireIntegerIn(`${id}.deadLetteredThreshold`, deadLettered, 1, 1_000_000);
+
+    const period = Duration.minutes(5);
+    const alarm = (
+      alarmId: string,
+      metric: Metric,
+      threshold: number,
+      description: string,
+      evaluationPeriods = 1,
+    ) => {
+      const a = new Alarm(this, alarmId, {
+        metric,
+        threshold,
+        evaluationPeriods,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      for (const action of props.actions) a.addAlarmAction(action);
+      return a;
+    };
+
+    this.writerIteratorAge = alarm(
+      'WriterIteratorAge',
+      props.writer.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
+      maxAgeMs,
+      `The writer lags more than ${maxIteratorAge.toHumanString()} behind the stream: readings are not ` +
+        'reaching Timestream in time (throttling, errors or too little parallelism).',
+      3,
+    );
+    this.writerErrors = alarm(
+      'WriterErrors',
+      props.writer.metricErrors({ period }),
+      1,
+      'The writer Lambda failed invocations: its batches are retried and may end in the batch-failure queue.',
+    );
+    this.readingsDeadLettered = alarm(
+      'ReadingsDeadLettered',
+      new Metric({
+        namespace: metricsNamespace,
+        metricName: 'ReadingsDeadLettered',
+        dimensionsMap: { service: 'writer' },
+        statistic: 'Sum',
+        period,
+      }),
+      deadLettered,
+      'The writer rejected readings and sent them, with their data, to the dead-letter queue.',
+    );
+    this.deadLetterQueueDepth = alarm(
+      'DeadLetterQueueDepth',
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
+      1,
+      'Rejected readings wait in the dead-letter queue: inspect and replay them.',
+    );
+    this.batchFailureQueueDepth = alarm(
+      'BatchFailureQueueDepth',
+      props.batchFailureQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
+      1,
+      'The event source gave up on a batch (retries or record age exhausted): replay its sequence range.',
+    );
+    this.rollupErrors = alarm(
+      'RollupErrors',
+      props.rollup.metricErrors({ period: Duration.hours(1) }),
+      1,
+      'The daily rollup failed: the aggregate table (and the dashboards) miss days until it succeeds.',
+    );
+  }
+}
