@@ -4,7 +4,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { requireIntegerIn } from './errors';
+import { InvalidStackPropError, requireIntegerIn } from './errors';
 
 /** The repository root (entries, lock file and tsconfig are resolved from it). */
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -56,8 +56,10 @@ export class PipelineFunction extends NodejsFunction {
     const memorySize = props.memorySize ?? 512;
     requireIntegerIn(`${id}.memorySize`, memorySize, 128, 10_240, 'Lambda memory is set in MB');
     if (!/^[\w./-]+\.ts$/.test(props.entry) || props.entry.startsWith('/')) {
-      throw new Error(
-        `${id}.entry=${JSON.stringify(props.entry)}: give a .ts file relative to the repository root, e.g. consumers/writer/handler.ts`,
+      throw new InvalidStackPropError(
+        `${id}.entry`,
+        props.entry,
+        'give a .ts file relative to the repository root, e.g. consumers/writer/handler.ts',
       );
     }
     const logGroup = new LogGroup(scope, `${id}Logs`, {

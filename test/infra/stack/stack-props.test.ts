@@ -47,6 +47,12 @@ describe('TelemetryPipelineStack props validation', () => {
     expect(build({ maxIteratorAge: Duration.millis(10) })).toThrow(/maxIteratorAge \(ms\)=10/);
   });
 
+  it('rejects an absolute or non-TypeScript entry', () => {
+    expect(build({ entries: { rollup: '/etc/passwd' } })).toThrow(
+      'RollupFunction.entry="/etc/passwd": give a .ts file relative to the repository root',
+    );
+  });
+
   it('rejects a missing handler entry with the path in the message', () => {
     expect(build({ entries: { writer: 'consumers/writer/nope.ts' } })).toThrow(/nope\.ts/);
   });
