@@ -46,7 +46,8 @@ export function canonicalBytes(reading: Reading): Uint8Array {
     writeNumber(m.value + 0);
     writeString(m.unit);
   }
-  return scratch.subarray(0, off);
+  // A plain Uint8Array view: cheaper to make than Buffer#subarray, and all crypto.hash needs.
+  return new Uint8Array(scratch.buffer, scratch.byteOffset, off);
 }
 
 function ensure(bytes: number): void {

@@ -16,8 +16,10 @@ export type RejectedReading = {
  * individual readings that failed validation (dead-letter those, write the rest).
  */
 export type DecodeResult =
-  | { readonly ok: true; readonly readings: Reading[]; readonly rejected: RejectedReading[] }
+  | { readonly ok: true; readonly readings: Reading[]; readonly rejected: readonly RejectedReading[] }
   | { readonly ok: false; readonly issues: ReadingIssue[] };
+
+const noneRejected: readonly RejectedReading[] = Object.freeze([]);
 
 /** Options of {@link decodeKinesisPayload}: the unit registry and the writer's clock. */
 export type DecodeOptions = Pick<ValidationContext, 'units' | 'nowMs'>;
@@ -47,24 +49,24 @@ export function decodeKinesisPayload(data: string | Uint8Array, opts: DecodeOpti
       ],
     };
   }
+  if (!Array.isArray(raw)) {
+    // The common case, one reading per record: no intermediate arrays.
+    const r = validateReading(raw, opts);
+    if (r.ok) return { ok: true, readings: [r.reading], rejected: noneRejected };
+    return { ok: true, readings: [], rejected: [{ index: 0, input: raw, issues: r.issues }] };
+  }
   const readings: Reading[] = [];
   const rejected: RejectedReading[] = [];
-  if (Array.isArray(raw)) {
-    if (raw.length === 0) {
-      return {
-        ok: false,
-        issues: [{ path: '', code: IssueCode.empty, message: 'payload is an empty array' }],
-      };
-    }
-    for (let index = 0; index < raw.length; index++) {
-      const r = validateReading(raw[index], opts, { index });
-      if (r.ok) readings.push(r.reading);
-      else rejected.push({ index, input: raw[index], issues: r.issues });
-    }
-  } else {
-    const r = validateReading(raw, opts);
+  if (raw.length === 0) {
+    return {
+      ok: false,
+      issues: [{ path: '', code: IssueCode.empty, message: 'payload is an empty array' }],
+    };
+  }
+  for (let index = 0; index < raw.length; index++) {
+    const r = validateReading(raw[index], opts, { index });
     if (r.ok) readings.push(r.reading);
-    else rejected.push({ index: 0, input: raw, issues: r.issues });
+    else rejected.push({ index, input: raw[index], issues: r.issues });
   }
   return { ok: true, readings, rejected };
 }

@@ -78,20 +78,29 @@ function hoistCommon(slice: readonly MappedRecord[]): WriteChunk {
 
   const records: TimestreamRecord[] = [];
   const readingIndexes: number[] = [];
+  const hoistTime = common.Time !== undefined;
   for (const { record, readingIndex } of slice) {
-    const r: TimestreamRecord = { ...record };
-    if (sharedDims.size > 0) {
-      const rest = (record.Dimensions ?? []).filter((d) => !sharedDims.has(d.Name));
-      if (rest.length > 0) r.Dimensions = rest;
-      else delete r.Dimensions;
+    // Built field by field (no spread-and-delete, which would turn every record into a slow dictionary object).
+    const r: TimestreamRecord = {};
+    if (record.Dimensions !== undefined) {
+      if (sharedDims.size === 0) r.Dimensions = record.Dimensions;
+      else {
+        const rest = record.Dimensions.filter((d) => !sharedDims.has(d.Name));
+        if (rest.length > 0) r.Dimensions = rest;
+      }
     }
-    if (common.Time !== undefined) {
-      delete r.Time;
-      delete r.TimeUnit;
+    if (common.MeasureName === undefined && record.MeasureName !== undefined)
+      r.MeasureName = record.MeasureName;
+    if (record.MeasureValue !== undefined) r.MeasureValue = record.MeasureValue;
+    if (common.MeasureValueType === undefined && record.MeasureValueType !== undefined) {
+      r.MeasureValueType = record.MeasureValueType;
     }
-    if (common.MeasureName !== undefined) delete r.MeasureName;
-    if (common.MeasureValueType !== undefined) delete r.MeasureValueType;
-    if (common.Version !== undefined) delete r.Version;
+    if (record.MeasureValues !== undefined) r.MeasureValues = record.MeasureValues;
+    if (!hoistTime) {
+      if (record.Time !== undefined) r.Time = record.Time;
+      if (record.TimeUnit !== undefined) r.TimeUnit = record.TimeUnit;
+    }
+    if (common.Version === undefined && record.Version !== undefined) r.Version = record.Version;
     records.push(r);
     readingIndexes.push(readingIndex);
   }

@@ -40,7 +40,9 @@ export function toTimestreamRecords(readings: readonly Reading[], opts: RecordOp
     if (!Number.isSafeInteger(version) || version < 1) throw new InvalidRecordVersionError(version, i);
     const dimensions: TimestreamDimension[] = [{ Name: deviceIdDimension, Value: reading.deviceId }];
     for (const name in reading.dimensions) dimensions.push({ Name: name, Value: reading.dimensions[name]! });
-    const { time, unit } = recordTime(reading);
+    const sub = reading.timeSubMsNanos;
+    const time = sub === undefined ? String(reading.timeMs) : nanosecondTime(reading.timeMs, sub);
+    const unit = sub === undefined ? TimeUnit.milliseconds : TimeUnit.nanoseconds;
     if (opts.layout === RecordLayout.multi) {
       const values: TimestreamMeasureValue[] = [];
       for (const name in reading.measures) {
@@ -86,8 +88,9 @@ export function toTimestreamRecords(readings: readonly Reading[], opts: RecordOp
 export function recordTime(reading: Reading): { time: string; unit: TimeUnit } {
   if (reading.timeSubMsNanos === undefined)
     return { time: String(reading.timeMs), unit: TimeUnit.milliseconds };
-  return {
-    time: `${reading.timeMs}${String(reading.timeSubMsNanos).padStart(6, '0')}`,
-    unit: TimeUnit.nanoseconds,
-  };
+  return { time: nanosecondTime(reading.timeMs, reading.timeSubMsNanos), unit: TimeUnit.nanoseconds };
+}
+
+function nanosecondTime(timeMs: number, subMsNanos: number): string {
+  return `${timeMs}${String(subMsNanos).padStart(6, '0')}`;
 }
