@@ -34,6 +34,8 @@ export function testIngestApp(options: {
   limits?: Partial<IngestLimits>;
   maxRecordBytes?: number;
   logger?: ReturnType<typeof memoryLogger>;
+  /** @default the fixed test clock (testNowMs) */
+  now?: () => number;
 }) {
   const publisher =
     options.publisher ??
@@ -51,7 +53,7 @@ export function testIngestApp(options: {
     units: testUnits,
     limits: { maxBodyBytes: 1_048_576, maxReadings: 500, ...options.limits },
     logger,
-    now: () => testNowMs,
+    now: options.now ?? (() => testNowMs),
   });
   return { app, logger };
 }
