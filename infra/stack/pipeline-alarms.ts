@@ -7,6 +7,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { requireIntegerIn } from './errors';
@@ -15,6 +16,8 @@ import { metricsNamespace } from './pipeline-function';
 export interface PipelineAlarmsProps {
   readonly writer: IFunction;
   readonly rollup: IFunction;
+  /** The schedule group of the rollup schedule (its invocations that EventBridge Scheduler dropped). */
+  readonly rollupScheduleGroup: IScheduleGroup;
   /** Readings the writer rejected, with their data. */
   readonly deadLetterQueue: IQueue;
   /** Batch metadata of batches the event source gave up on. */
@@ -35,7 +38,8 @@ export interface PipelineAlarmsProps {
 
 /**
  * The pipeline's alarms: writer lag (iterator age), writer errors, readings sent to the dead-letter queue
- * (the writer's `ReadingsDeadLettered` metric and the queues' depth) and failed rollups.
+ * (the writer's `ReadingsDeadLettered` metric and the queues' depth), failed rollups and rollup runs that
+ * EventBridge Scheduler could not deliver at all.
  */
 export class PipelineAlarms extends Construct {
   readonly writerIteratorAge: Alarm;
@@ -44,6 +48,7 @@ export class PipelineAlarms extends Construct {
   readonly deadLetterQueueDepth: Alarm;
   readonly batchFailureQueueDepth: Alarm;
   readonly rollupErrors: Alarm;
+  readonly rollupInvocationsDropped: Alarm;
 
   constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
     super(scope, id);
@@ -122,6 +127,12 @@ export class PipelineAlarms extends Construct {
       props.rollup.metricErrors({ period: Duration.hours(1) }),
       1,
       'The daily rollup failed: the aggregate table (and the dashboards) miss days until it succeeds.',
+    );
+    this.rollupInvocationsDropped = alarm(
+      'RollupInvocationsDropped',
+      props.rollupScheduleGroup.metricDropped({ statistic: 'Sum', period: Duration.hours(1) }),
+      1,
+      'EventBridge Scheduler gave up invoking the rollup (retries or event age exhausted): no rollup ran.',
     );
   }
 }

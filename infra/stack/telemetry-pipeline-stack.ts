@@ -22,6 +22,7 @@ import {
   ContextAttribute,
   Schedule,
   ScheduleExpression,
+  ScheduleGroup,
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -288,7 +289,11 @@ export class TelemetryPipelineStack extends Stack {
     });
     this.storage.grantQuery(this.rollupFunction, TimestreamTableRole.raw);
     this.storage.grantWrite(this.rollupFunction, TimestreamTableRole.aggregate);
+    const rollupScheduleGroup = new ScheduleGroup(this, 'RollupScheduleGroup', {
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     new Schedule(this, 'RollupSchedule', {
+      scheduleGroup: rollupScheduleGroup,
       description: `Daily rollup of ${config.rawTable} into ${config.aggregateTable}`,
       schedule: ScheduleExpression.expression(config.rollupSchedule, TimeZone.of(config.rollupTimezone)),
       target: new LambdaInvoke(this.rollupFunction, {
@@ -306,6 +311,7 @@ export class TelemetryPipelineStack extends Stack {
     this.alarms = new PipelineAlarms(this, 'Alarms', {
       writer: this.writerFunction,
       rollup: this.rollupFunction,
+      rollupScheduleGroup,
       deadLetterQueue: this.deadLetterQueue,
       batchFailureQueue: this.batchFailureQueue,
       actions: [new SnsAction(alarmTopic)],

@@ -260,6 +260,7 @@ describe('rollup', () => {
     const rollup = functionId('rollup');
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: defaults.rollupSchedule,
+      GroupName: scheduleGroupName(),
       ScheduleExpressionTimezone: defaults.rollupTimezone,
       FlexibleTimeWindow: { Mode: 'OFF' },
       Target: {
@@ -309,9 +310,23 @@ describe('functions', () => {
   });
 });
 
+const scheduleGroupName = () =>
+  template.toJSON().Resources[logicalId('AWS::Scheduler::ScheduleGroup')].Properties.Name as string;
+
+const alarmOn = (props: Record<string, unknown>) =>
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    AlarmActions: [{ Ref: logicalId('AWS::SNS::Topic') }],
+    ...props,
+  });
+
 describe('alarms', () => {
   it('watch writer lag, writer errors, dead-lettered readings, queue depth and rollup failures', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    alarmOn({
+      MetricName: 'InvocationDroppedCount',
+      Namespace: 'AWS/Scheduler',
+      Dimensions: [{ Name: 'ScheduleGroup', Value: scheduleGroupName() }],
+    });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
     const topic = { Ref: logicalId('AWS::SNS::Topic') };
     const alarm = (props: Record<string, unknown>) =>
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topic], ...props });
