@@ -13,7 +13,7 @@ export interface FleetOptions {
   /** Length of the run: the fleet sends `floor(durationMs / 1000 * rate / batch)` requests (at least 1). */
   readonly durationMs: number;
   readonly seed: number;
-  /** Fraction of readings resent later with the same messageId. @default 0 */
+  /** Fraction of readings sent again (same messageId) in the device's next request. @default 0 */
   readonly duplicates?: number;
   /** Fraction of readings sent with a time minutes to hours in the past. @default 0 */
   readonly late?: number;
@@ -127,12 +127,14 @@ export function createFleet(options: FleetOptions): Fleet {
         if (r.late) late++;
       }
       let duplicates = 0;
-      if (k > 0 && (options.duplicates ?? 0) > 0) {
-        // Resend some readings of this device's previous request, as a device does that missed an answer.
+      if ((options.duplicates ?? 0) > 0) {
+        // Resend some readings of this device's previous request (or, in its first request, of this one), as a
+        // device does that missed an answer.
         const r = randomFor(options.seed, d, k, 0x64757073);
+        const from = Math.max(0, k - 1) * batch;
         for (let i = 0; i < batch && readings.length < maxReadings; i++) {
           if (r.next() >= options.duplicates!) continue;
-          const again = reading(d, (k - 1) * batch + r.int(batch));
+          const again = reading(d, from + r.int(batch));
           readings.push(again.input);
           duplicates++;
           if (again.late) late++;
