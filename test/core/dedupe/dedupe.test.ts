@@ -79,6 +79,16 @@ describe('RecentKeys', () => {
     expect(recent.heldKeys).toBe(3);
   });
 
+  it('holds many keys exactly: the last `size` are found, the forgotten and the unseen are not', () => {
+    const recent = new RecentKeys(20_000);
+    const keys = Array.from({ length: 50_000 }, (_, i) => `h:key-${i}`);
+    recent.rememberAll(keys);
+    expect(keys.slice(-20_000).every((k) => recent.has(k))).toBe(true);
+    expect(keys.slice(0, 10_000).some((k) => recent.has(k))).toBe(false);
+    expect(Array.from({ length: 50_000 }, (_, i) => `m:other:${i}`).some((k) => recent.has(k))).toBe(false);
+    expect(recent.heldKeys).toBe(30_000);
+  });
+
   it('does not count a key twice, remembers nothing with size 0, and refuses a bad size', () => {
     const recent = new RecentKeys(2);
     recent.rememberAll(['a', 'a', 'a', 'b']);
