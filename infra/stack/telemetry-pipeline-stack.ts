@@ -345,7 +345,7 @@ export class TelemetryPipelineStack extends Stack {
     output('AggregateTable', config.aggregateTable, 'Timestream table of daily aggregates');
     output('DeadLetterQueueUrl', this.deadLetterQueue.queueUrl, 'Rejected readings, with their data');
     output('BatchFailureQueueUrl', this.batchFailureQueue.queueUrl, 'Batches the event source gave up on');
-    output('TokenSecretArn', this.tokenSecret.secretArn, 'Secret holding the device bearer token');
+    output('TokenSecretArn', this.tokenSecret.secretArn, 'Secret holding the HMAC key of the device tokens');
     output('AlarmTopicArn', alarmTopic.topicArn, 'Subscribe to receive the pipeline alarms');
   }
 }
