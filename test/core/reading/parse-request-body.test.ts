@@ -50,6 +50,10 @@ describe('parseRequestBody: formats', () => {
     expect(fromNdjson).toEqual(fromArray);
   });
 
+  it('ignores a byte order mark at the start of the body', () => {
+    expect(parseRequestBody('\ufeff{"co2": 550}', opts).ok).toBe(true);
+  });
+
   it('accepts canonical readings without a caller device (e.g. a trusted gateway)', () => {
     const r = parseRequestBody(JSON.stringify(canonicalReadingFactory({ deviceId: 'device_9' })), {
       units: testUnits,
