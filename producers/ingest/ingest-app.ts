@@ -184,7 +184,7 @@ export function createIngestApp(deps: IngestAppDeps): Hono<IngestEnv> {
       throw new IngestProblem(
         503,
         ProblemCode.publishIncomplete,
-        `the stream did not take ${error.unpublishedIndexes.length} of ${readings.length} readings in time ` +
+        `the stream did not take ${error.unpublishedIndexes.length} of ${readings.length} readings ` +
           `(${error.lastError || 'no answer'}): resend the request after Retry-After seconds ` +
           '(readings already published are recognised by their message ids and stored once)',
         { published: messageIds.length, messageIds, unpublishedIndexes: error.unpublishedIndexes },

@@ -63,6 +63,9 @@ program.action(async (flags: Flags) => {
     );
   }
   const aws = flags.aws === true || process.env.TARGET === 'aws';
+  if (aws && flags.endpoint === undefined) {
+    program.error('--aws needs --endpoint: give the ingest API URL (the stack output IngestUrl or similar)');
+  }
   const endpoint = flags.endpoint ?? `http://127.0.0.1:${process.env.INGEST_PORT || localPorts.INGEST_PORT}`;
   const secret = await resolveTokenSecret({
     env: process.env,
