@@ -161,13 +161,9 @@ function complete(
     let canonicalUnit: string;
     if (known === undefined || unit === undefined || unit === known.canonicalUnit) {
       if (known === undefined && unit !== undefined) {
+        // Refused by the registry's policy: a unit on a measure it cannot check.
         const c = units.toCanonical(name, given, unit);
-        issues.addMeasure(
-          name,
-          'unit',
-          c.ok ? IssueCode.unregisteredMeasureUnit : c.code,
-          c.ok ? '' : c.message,
-        );
+        if (!c.ok) issues.addMeasure(name, 'unit', c.code, c.message);
         continue;
       }
       canonicalUnit = known === undefined ? '' : known.canonicalUnit;
@@ -175,8 +171,9 @@ function complete(
     } else {
       const c = known.units.get(unit);
       if (c === undefined) {
+        // An unknown unit: the registry words the error (with the units it accepts).
         const r = units.toCanonical(name, given, unit);
-        issues.addMeasure(name, 'unit', r.ok ? IssueCode.unknownUnit : r.code, r.ok ? '' : r.message);
+        if (!r.ok) issues.addMeasure(name, 'unit', r.code, r.message);
         continue;
       }
       value = applyConversion(given, c);
