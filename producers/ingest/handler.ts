@@ -8,19 +8,14 @@ import {
   createSecretsManagerClient,
   serviceEndpointsFromEnv,
 } from '../../infra/service-clients';
-import { createHmacTokenVerifier } from '../auth/device-token';
 import { resolveTokenSecret } from '../auth/token-secret';
-import { createIngestApp } from './ingest-app';
-import { KinesisReadingPublisher } from './kinesis-reading-publisher';
+import { createIngestAppFromConfig } from './ingest-app-from-config';
 
 const config = readPipelineConfig(process.env);
 const endpoints = serviceEndpointsFromEnv(process.env);
 const units = createUnitRegistry(readUnitsConfig(process.env));
 const logger = new Logger({ serviceName: 'ingest' });
-const publisher = new KinesisReadingPublisher({
-  client: createKinesisServiceClient(endpoints),
-  streamName: config.streamName,
-});
+const kinesis = createKinesisServiceClient(endpoints);
 
 type LambdaHandler = ReturnType<typeof handle>;
 let ready: Promise<LambdaHandler> | undefined;
@@ -32,14 +27,7 @@ async function build(): Promise<LambdaHandler> {
     aws: true,
     secretsManager: () => createSecretsManagerClient(endpoints),
   });
-  const app = createIngestApp({
-    publisher,
-    tokens: createHmacTokenVerifier(secret),
-    units,
-    limits: { maxBodyBytes: config.ingestMaxBodyBytes, maxReadings: config.ingestMaxReadings },
-    logger,
-  });
-  return handle(app);
+  return handle(createIngestAppFromConfig({ config, kinesis, secret, units, logger }));
 }
 
 /** Ingest Lambda behind API Gateway HTTP API: the same Hono app as the local server. */

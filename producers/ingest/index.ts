@@ -5,6 +5,7 @@ export {
   type IngestLimits,
   type IngestLogger,
 } from './ingest-app';
+export { createIngestAppFromConfig, type IngestWiring } from './ingest-app-from-config';
 export { IngestProblem, ProblemCode } from './ingest-problem';
 export { type IngestServer, type IngestServerOptions, startIngestServer } from './ingest-server';
 export {
