@@ -12,12 +12,10 @@ import {
   createTimestreamQueryClient,
   createTimestreamWriteClient,
 } from '../../infra/service-clients';
-import { runDailyRollup } from '../rollup/daily-rollup';
-import { zoneDate, zoneDays } from '../rollup/zone-days';
 import { batchWriterFromEnv } from '../writer/batch-writer-from-env';
 import { TimestreamReadingSink } from '../writer/timestream-reading-sink';
+import { replayAndRollUp } from './replay-backfill';
 import { loadReplayState, type ReplayState } from './replay-state';
-import { replayStream } from './stream-replay';
 
 interface Options {
   from: string;
@@ -90,7 +88,7 @@ program.action(async (opts: Options) => {
     `Replaying stream "${config.streamName}" from ${from} to ${to ?? 'the tip'} (${endpoints.target})`,
   );
   try {
-    state = await replayStream(
+    const result = await replayAndRollUp(
       {
         kinesis: createKinesisServiceClient(endpoints),
         streamName: config.streamName,
@@ -106,34 +104,34 @@ program.action(async (opts: Options) => {
         },
       },
       state,
+      opts.rollup
+        ? {
+            timeZone: config.rollupTimezone,
+            deps: {
+              queryClient: createTimestreamQueryClient(endpoints),
+              aggregateSink: new TimestreamReadingSink({
+                client: createTimestreamWriteClient(endpoints),
+                database: config.database,
+                table: config.aggregateTable,
+                concurrency: config.writeConcurrency,
+              }),
+              database: config.database,
+              rawTable: config.rawTable,
+            },
+          }
+        : undefined,
     );
+    state = result.state;
     bar.update(Math.max(1, endMs - startMs));
+    bar.stop();
+    console.log(`Replayed ${state.records} records, ${state.readings} readings.`);
+    if (result.rollup.length > 0) {
+      console.log(
+        `Rolled up ${result.rollup.length} day(s) ${result.rollup[0]?.date} .. ${result.rollup.at(-1)?.date} (${config.rollupTimezone}).`,
+      );
+    }
   } finally {
     bar.stop();
-  }
-  console.log(`Replayed ${state.records} records, ${state.readings} readings.`);
-
-  if (opts.rollup && state.minTimeMs !== undefined && state.maxTimeMs !== undefined) {
-    const tz = config.rollupTimezone;
-    const days = zoneDays(tz, zoneDate(tz, state.minTimeMs), zoneDate(tz, state.maxTimeMs));
-    console.log(
-      `Re-running the rollup for ${days.length} day(s) ${days[0]?.date} .. ${days.at(-1)?.date} (${tz})`,
-    );
-    await runDailyRollup(
-      {
-        queryClient: createTimestreamQueryClient(endpoints),
-        aggregateSink: new TimestreamReadingSink({
-          client: createTimestreamWriteClient(endpoints),
-          database: config.database,
-          table: config.aggregateTable,
-          concurrency: config.writeConcurrency,
-        }),
-        database: config.database,
-        rawTable: config.rawTable,
-      },
-      days,
-      { deadline: Number.POSITIVE_INFINITY, version: Date.now() },
-    );
   }
   console.log('Done.');
 });

@@ -1,0 +1,33 @@
+import { type DailyRollupDeps, type DayReport, runDailyRollup } from '../rollup/daily-rollup';
+import { zoneDate, zoneDays } from '../rollup/zone-days';
+import type { ReplayState } from './replay-state';
+import { replayStream, type StreamReplayDeps } from './stream-replay';
+
+export interface ReplayBackfillResult {
+  readonly state: ReplayState;
+  /** The rollup of the zone days the replayed readings fall in (empty when nothing was stored). */
+  readonly rollup: readonly DayReport[];
+}
+
+/**
+ * A backfill: replays the stream (see {@link replayStream}), then re-runs the daily rollup for every zone
+ * day from the earliest to the latest reading it stored, so that the aggregate table matches again.
+ */
+export async function replayAndRollUp(
+  replay: StreamReplayDeps,
+  initial: ReplayState,
+  rollup:
+    | { readonly deps: DailyRollupDeps; readonly timeZone: string; readonly onDay?: (r: DayReport) => void }
+    | undefined,
+): Promise<ReplayBackfillResult> {
+  const state = await replayStream(replay, initial);
+  if (!rollup || state.minTimeMs === undefined || state.maxTimeMs === undefined) return { state, rollup: [] };
+  const { timeZone } = rollup;
+  const days = zoneDays(timeZone, zoneDate(timeZone, state.minTimeMs), zoneDate(timeZone, state.maxTimeMs));
+  const reports = await runDailyRollup(rollup.deps, days, {
+    deadline: Number.POSITIVE_INFINITY,
+    version: Date.now(),
+    ...(rollup.onDay ? { onDay: rollup.onDay } : {}),
+  });
+  return { state, rollup: reports };
+}
