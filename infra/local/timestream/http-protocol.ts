@@ -61,10 +61,10 @@ export function createRequestListener(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) return onInternalError(error);
+      if (error instanceof TimestreamServiceError) return sendError(res, error);
       onInternalError(error);
-      if (!res.headersSent) {
-        sendError(res, new InternalServerException('The local Timestream failed to answer; see its log.'));
-      }
+      sendError(res, new InternalServerException('The local Timestream failed to answer; see its log.'));
     });
   };
 
@@ -115,14 +115,6 @@ export function createRequestListener(
       region: (typeof auth === 'string' && regionPattern.exec(auth)?.[1]) || 'us-east-1',
       address: address(),
     };
-    try {
-      send(res, 200, await operation(body as Record<string, unknown>, ctx));
-    } catch (error) {
-      if (error instanceof TimestreamServiceError) {
-        sendError(res, error);
-        return;
-      }
-      throw error;
-    }
+    send(res, 200, await operation(body as Record<string, unknown>, ctx));
   }
 }

@@ -26,6 +26,9 @@ import {
   valueFingerprint,
 } from './write-request';
 
+/** How often a table's writer deletes the rows past both retentions (with the next write). */
+const purgeIntervalNs = 10n * 60n * 1_000_000_000n;
+
 /** What one WriteRecords call achieved. */
 export interface WriteOutcome {
   readonly memoryStore: number;
@@ -58,6 +61,8 @@ export class TableWriter {
   private connection: DuckDBConnection | undefined;
   private appender: DuckDBAppender | undefined;
   private closed = false;
+  /** when rows past both retentions were last deleted (they are hidden from queries at once, deleted lazily) */
+  private lastPurgeNs = 0n;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -238,7 +243,16 @@ export class TableWriter {
       return { memoryStore, magneticStore, rejected };
     });
 
-    if (rows.size > 0) await this.persist(rows, deletes, newColumns, newMeasures, grownMeasures);
+    const retentionCutoff = memoryStart < magneticStart ? memoryStart : magneticStart;
+    const purge = now - this.lastPurgeNs >= purgeIntervalNs ? retentionCutoff : undefined;
+    if (rows.size > 0 || purge !== undefined) {
+      await this.persist(rows, deletes, newColumns, newMeasures, grownMeasures, purge);
+    }
+    if (purge !== undefined) {
+      this.lastPurgeNs = now;
+      for (const key of index.keys())
+        if (BigInt(key.slice(0, key.indexOf('\u001e'))) < purge) index.delete(key);
+    }
 
     for (const [k, v] of overlay) index.set(k, v);
     columns.push(...newColumns);
@@ -319,6 +333,7 @@ export class TableWriter {
     newColumns: readonly ExtraColumn[],
     newMeasures: Map<string, MeasureRecord>,
     grownMeasures: Map<string, MeasureRecord>,
+    purgeBeforeNs: bigint | undefined,
   ): Promise<void> {
     const connection = await this.conn();
     const tableId = this.table.record.id;
@@ -326,6 +341,11 @@ export class TableWriter {
     if (newColumns.length > 0) this.dropAppender();
     await connection.run('BEGIN TRANSACTION');
     try {
+      if (purgeBeforeNs !== undefined) {
+        await connection.run(`DELETE FROM ${this.relation} WHERE time < make_timestamp_ns($1::BIGINT)`, [
+          purgeBeforeNs,
+        ]);
+      }
       let ord = this.table.columns.length;
       for (const c of newColumns) {
         await connection.run(
