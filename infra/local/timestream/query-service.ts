@@ -29,6 +29,15 @@ export interface QueryResponse {
   QueryStatus: { ProgressPercentage: number; CumulativeBytesScanned: number; CumulativeBytesMetered: number };
 }
 
+/** Size of a row on the wire, estimated without serializing it (scalars are most of it). */
+function rowSize(row: Row): number {
+  let size = 12;
+  for (const d of row.Data ?? []) {
+    size += d.ScalarValue !== undefined ? d.ScalarValue.length + 20 : JSON.stringify(d).length + 2;
+  }
+  return size;
+}
+
 interface StoredResult {
   readonly queryId: string;
   readonly queryString: string;
@@ -94,7 +103,7 @@ export class QueryService {
       queryId: `AEDQ${randomUUID().replaceAll('-', '').toUpperCase()}`,
       queryString: QueryString,
       result,
-      rowBytes: result.rows.map((r) => JSON.stringify(r).length),
+      rowBytes: result.rows.map(rowSize),
       expiresAt: this.now() + queryResultTtlMs,
       cancelled: false,
     };
