@@ -30,14 +30,14 @@ export function canonicalBytes(reading: Reading): Uint8Array {
   writeNumber(reading.timeMs);
   writeNumber(reading.timeSubMsNanos ?? 0);
   const dimensions = reading.dimensions;
-  const dimNames = sortedKeys(dimensions);
+  const dimNames = sortedKeys(dimensions, dimensionOrder);
   writeNumber(dimNames.length);
   for (const k of dimNames) {
     writeString(k);
     writeString(dimensions[k]!);
   }
   const measures = reading.measures;
-  const measureNames = sortedKeys(measures);
+  const measureNames = sortedKeys(measures, measureOrder);
   writeNumber(measureNames.length);
   for (const k of measureNames) {
     const m = measures[k]!;
@@ -84,17 +84,30 @@ function writeNumber(v: number): void {
 
 const noKeys: readonly string[] = [];
 
-/** The object's keys in code-unit order; sorts only when they are not in order already. */
-function sortedKeys(o: object): readonly string[] {
-  let previous: string | undefined;
-  let count = 0;
-  let ordered = true;
+/**
+ * Readings of one device come with the same names in the same order, so the last order seen and its sorted
+ * form are kept (one per object kind): a repeat costs one pass over the keys and no allocation.
+ */
+type OrderMemo = { order: string[]; sorted: readonly string[] };
+const dimensionOrder: OrderMemo = { order: [], sorted: noKeys };
+const measureOrder: OrderMemo = { order: [], sorted: noKeys };
+
+/** The object's keys in code-unit order. */
+function sortedKeys(o: object, memo: OrderMemo): readonly string[] {
+  const order = memo.order;
+  let i = 0;
+  let same = true;
   for (const k in o) {
-    if (previous !== undefined && k < previous) ordered = false;
-    previous = k;
-    count++;
+    if (i >= order.length || order[i] !== k) {
+      same = false;
+      break;
+    }
+    i++;
   }
-  if (count === 0) return noKeys;
+  if (same && i === order.length) return memo.sorted;
   const keys = Object.keys(o);
-  return ordered ? keys : keys.sort();
+  if (keys.length === 0) return noKeys;
+  memo.order = keys;
+  memo.sorted = [...keys].sort();
+  return memo.sorted;
 }

@@ -26,8 +26,19 @@ export function chunkWriteRequests(
     throw new RangeError(`maxRecords must be 1..${maxRecordsPerWrite} (got ${maxRecords})`);
   }
   const groups = new Map<string, MappedRecord[]>();
+  // Records of one reading, or of one device from toTimestreamRecords, share their Dimensions list: its
+  // grouping key is built once per list.
+  const keyOfList = new Map<readonly TimestreamDimension[], string>();
   for (const m of mapped) {
-    const key = dimensionsKey(m.record.Dimensions);
+    const list = m.record.Dimensions;
+    let key = '';
+    if (list !== undefined) {
+      const known = keyOfList.get(list);
+      if (known === undefined) {
+        key = dimensionsKey(list);
+        keyOfList.set(list, key);
+      } else key = known;
+    }
     const group = groups.get(key);
     if (group) group.push(m);
     else groups.set(key, [m]);

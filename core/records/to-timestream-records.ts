@@ -34,12 +34,12 @@ export type RecordOptions = {
 export function toTimestreamRecords(readings: readonly Reading[], opts: RecordOptions): MappedRecord[] {
   const out: MappedRecord[] = [];
   const fixed = typeof opts.version === 'number' ? opts.version : undefined;
+  const shared = new Map<string, SharedDimensions>();
   for (let i = 0; i < readings.length; i++) {
     const reading = readings[i]!;
     const version = fixed ?? (opts.version as (r: Reading, i: number) => number)(reading, i);
     if (!Number.isSafeInteger(version) || version < 1) throw new InvalidRecordVersionError(version, i);
-    const dimensions: TimestreamDimension[] = [{ Name: deviceIdDimension, Value: reading.deviceId }];
-    for (const name in reading.dimensions) dimensions.push({ Name: name, Value: reading.dimensions[name]! });
+    const dimensions = dimensionsOf(reading, shared);
     const sub = reading.timeSubMsNanos;
     const time = sub === undefined ? String(reading.timeMs) : nanosecondTime(reading.timeMs, sub);
     const unit = sub === undefined ? TimeUnit.milliseconds : TimeUnit.nanoseconds;
@@ -82,6 +82,32 @@ export function toTimestreamRecords(readings: readonly Reading[], opts: RecordOp
     }
   }
   return out;
+}
+
+type SharedDimensions = { source: Readonly<Record<string, string>>; list: TimestreamDimension[] };
+
+/**
+ * The Dimensions list of a reading. Readings of a device with equal dimensions share one list (treat it as
+ * read-only): less to allocate, and chunkWriteRequests groups records by it cheaply.
+ */
+function dimensionsOf(reading: Reading, shared: Map<string, SharedDimensions>): TimestreamDimension[] {
+  const known = shared.get(reading.deviceId);
+  if (known !== undefined && sameDimensions(known.source, reading.dimensions)) return known.list;
+  const list: TimestreamDimension[] = [{ Name: deviceIdDimension, Value: reading.deviceId }];
+  for (const name in reading.dimensions) list.push({ Name: name, Value: reading.dimensions[name]! });
+  shared.set(reading.deviceId, { source: reading.dimensions, list });
+  return list;
+}
+
+function sameDimensions(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  if (a === b) return true;
+  let count = 0;
+  for (const k in b) {
+    if (a[k] !== b[k]) return false;
+    count++;
+  }
+  for (const _ in a) count--;
+  return count === 0;
 }
 
 /** The record time: epoch ms, or epoch ns when the reading carries sub-millisecond nanoseconds. */
