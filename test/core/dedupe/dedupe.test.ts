@@ -89,6 +89,21 @@ describe('RecentKeys', () => {
     expect(recent.heldKeys).toBe(30_000);
   });
 
+  it('holds real content keys (digest fingerprints) and odd h: keys (hashed) without mixing them up', () => {
+    const recent = new RecentKeys(5_000);
+    const content = Array.from({ length: 10_000 }, (_, i) =>
+      dedupeKey(readingFactory({ timeMs: 1650401460000 + i })),
+    );
+    expect(content[0]).toMatch(/^h:/);
+    recent.rememberAll(content);
+    expect(content.slice(-5_000).every((k) => recent.has(k))).toBe(true);
+    expect(content.slice(0, 5_000).some((k) => recent.has(k))).toBe(false);
+    const odd = 'h:not base64url at all!';
+    expect(recent.has(odd)).toBe(false);
+    recent.remember(odd);
+    expect(recent.has(odd)).toBe(true);
+  });
+
   it('does not count a key twice, remembers nothing with size 0, and refuses a bad size', () => {
     const recent = new RecentKeys(2);
     recent.rememberAll(['a', 'a', 'a', 'b']);
