@@ -91,7 +91,7 @@ describe('RecentKeys', () => {
 
   it('holds real content keys (digest fingerprints) and odd h: keys (hashed) without mixing them up', () => {
     const recent = new RecentKeys(5_000);
-    const content = Array.from({ length: 10_000 }, (_, i) =>
+    const content = Array.from({ length: 12_000 }, (_, i) =>
       dedupeKey(readingFactory({ timeMs: 1650401460000 + i })),
     );
     expect(content[0]).toMatch(/^h:/);
