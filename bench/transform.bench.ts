@@ -1,4 +1,6 @@
-/** Writer transform: base64 Kinesis payload -> parse -> validate -> dedupe -> convert -> map (readings/s vs decode+JSON.parse). */
+/**
+ * Writer transform: base64 Kinesis payload -> parse -> validate -> dedupe -> convert -> map, vs decode + JSON.parse.
+ */
 import { readPipelineConfig } from '../core/config';
 import { dedupe, RecentKeys } from '../core/dedupe';
 import { decodeKinesisPayload, type Reading } from '../core/reading';
@@ -55,7 +57,7 @@ function pipeline(data: readonly string[]): number {
   for (let start = 0; start < data.length; start += batchSize) {
     const readings: Reading[] = [];
     // The writer's version policy: each reading gets the arrival time of the Kinesis record that carried it.
-    const arrivalOf = new Map<Reading, number>();
+    const arrivals: number[] = [];
     const end = Math.min(start + batchSize, data.length);
     for (let i = start; i < end; i++) {
       const r = decodeKinesisPayload(data[i]!, { units, nowMs });
@@ -66,13 +68,13 @@ function pipeline(data: readonly string[]): number {
       rejected += r.rejected.length;
       for (const reading of r.readings) {
         readings.push(reading);
-        arrivalOf.set(reading, nowMs + i);
+        arrivals.push(nowMs + i);
       }
     }
-    const { fresh, keys } = dedupe(readings, recent);
+    const { fresh, keys, indexes } = dedupe(readings, recent);
     const mapped = toTimestreamRecords(fresh, {
       layout: config.recordLayout,
-      version: (r) => arrivalOf.get(r)!,
+      version: (_r, i) => arrivals[indexes[i]!]!,
     });
     for (const chunk of chunkWriteRequests(mapped)) records += chunk.records.length;
     recent.rememberAll(keys);

@@ -11,6 +11,8 @@ export type DedupeResult<T extends Reading = Reading> = {
   readonly fresh: T[];
   /** `keys[i]` is the dedupe key of `fresh[i]`: hand them to `recent.rememberAll` after the write succeeds. */
   readonly keys: string[];
+  /** `indexes[i]` is the position of `fresh[i]` in the input (to find its Kinesis record, version, ...). */
+  readonly indexes: number[];
   readonly duplicates: { readonly reading: T; readonly key: string; readonly of: DuplicateOf }[];
 };
 
@@ -28,8 +30,10 @@ export function dedupe<T extends Reading>(readings: readonly T[], recent?: Recen
   const seen = new Set<string>();
   const fresh: T[] = [];
   const keys: string[] = [];
+  const indexes: number[] = [];
   const duplicates: { reading: T; key: string; of: DuplicateOf }[] = [];
-  for (const reading of readings) {
+  for (let i = 0; i < readings.length; i++) {
+    const reading = readings[i]!;
     const key = dedupeKey(reading);
     if (seen.has(key)) duplicates.push({ reading, key, of: DuplicateOf.batch });
     else if (recent?.has(key)) duplicates.push({ reading, key, of: DuplicateOf.recent });
@@ -37,7 +41,8 @@ export function dedupe<T extends Reading>(readings: readonly T[], recent?: Recen
       seen.add(key);
       fresh.push(reading);
       keys.push(key);
+      indexes.push(i);
     }
   }
-  return { fresh, keys, duplicates };
+  return { fresh, keys, indexes, duplicates };
 }

@@ -125,6 +125,7 @@ describe('dedupe', () => {
     expect(r.fresh).toEqual([a, b]);
     expect(r.fresh[0]).toBe(a);
     expect(r.keys).toEqual([dedupeKey(a), dedupeKey(b)]);
+    expect(r.indexes).toEqual([0, 2]);
     expect(r.duplicates).toEqual([{ reading: aAgain, key: dedupeKey(a), of: DuplicateOf.batch }]);
   });
 
