@@ -1,0 +1,92 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
+import { serve } from '@hono/node-server';
+import type { RecordLayout } from '../../core/config';
+import { buildClientAssets } from './client-assets';
+import { createDashboardApp } from './dashboard-app';
+import { createPanelService } from './panel-service';
+
+/** Options of {@link startDashboardServer}. */
+export interface DashboardServerOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** @default '127.0.0.1' (loopback only) */
+  readonly host?: string;
+  /** The Timestream Query client (local endpoint or AWS) the panels run through. */
+  readonly queryClient: TimestreamQueryClient;
+  readonly database: string;
+  readonly rawTable: string;
+  readonly aggregateTable: string;
+  /** The raw table's record layout: shows the raw-readings panel written for it. */
+  readonly layout: RecordLayout;
+  /** Quoted in the empty state of aggregate panels (e.g. `cron(15 0 * * ? *)`, `UTC`). */
+  readonly rollupSchedule?: string;
+  readonly rollupTimezone?: string;
+}
+
+/** A running dashboard server. */
+export interface DashboardServer {
+  /** e.g. `http://127.0.0.1:3001` */
+  readonly url: string;
+  /** Stops accepting, waits for requests in flight, drops idle keep-alive connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the local web dashboard: the Grafana dashboard's panels, their SQL run through `queryClient`, drawn
+ * with uPlot. Bundles the page's script with esbuild, then listens; fails when the port is taken.
+ *
+ * @example
+ * const dashboard = await startDashboardServer({ port: 3001, queryClient, database: 'RoomCondition',
+ *   rawTable: 'conditions', aggregateTable: 'conditions_daily', layout: 'multi' });
+ * console.log(dashboard.url);
+ */
+export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
+  const host = options.host ?? '127.0.0.1';
+  const assets = await buildClientAssets();
+  const panels = createPanelService({
+    queryClient: options.queryClient,
+    database: options.database,
+    rawTable: options.rawTable,
+    aggregateTable: options.aggregateTable,
+    layout: options.layout,
+    ...(options.rollupSchedule ? { rollupSchedule: options.rollupSchedule } : {}),
+    ...(options.rollupTimezone ? { rollupTimezone: options.rollupTimezone } : {}),
+  });
+  const app = createDashboardApp({
+    panels,
+    title: 'IoT room conditions',
+    clientScript: assets.script,
+    uplotCss: assets.uplotCss,
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: options.port, hostname: host }) as Server;
+    const onError = (error: Error) =>
+      reject(
+        new Error(
+          `the dashboard server could not listen on ${host}:${options.port}: ${error.message}. ` +
+            'Set DASHBOARD_PORT to a free port (0 = any free one).',
+          { cause: error },
+        ),
+      );
+    s.once('error', onError);
+    s.once('listening', () => {
+      s.off('error', onError);
+      resolve(s);
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    close: () => {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** What the page needs of a panel beyond its SQL: its description and its width on Grafana's 24-column grid. */
+export interface PanelLayout {
+  readonly description?: string;
+  /** Width in Grafana grid columns (1..24). */
+  readonly width: number;
+  /** How a time series is drawn (`line`, `bars`, `points`): fieldConfig.defaults.custom.drawStyle. */
+  readonly drawStyle?: string;
+}
+
+const panelSchema = z.looseObject({
+  id: z.number(),
+  description: z.string().optional(),
+  gridPos: z.looseObject({ w: z.number().int().min(1).max(24) }).optional(),
+  fieldConfig: z
+    .looseObject({
+      defaults: z
+        .looseObject({ custom: z.looseObject({ drawStyle: z.string().optional() }).optional() })
+        .optional(),
+    })
+    .optional(),
+});
+const layoutSchema = z.looseObject({
+  panels: z.array(panelSchema.extend({ panels: z.array(panelSchema).optional() })).default([]),
+});
+
+/**
+ * Reads each panel's description and grid width from a Grafana dashboard JSON (nested row panels included),
+ * by panel id. Panels without a `gridPos` take the full width. The JSON's shape itself is checked by
+ * `listDashboardPanels`; a panel this reader cannot parse just gets the defaults.
+ */
+export function readPanelLayouts(json: unknown): ReadonlyMap<number, PanelLayout> {
+  const parsed = layoutSchema.safeParse(json);
+  const out = new Map<number, PanelLayout>();
+  if (!parsed.success) return out;
+  const add = (p: z.infer<typeof panelSchema>) =>
+    out.set(p.id, {
+      ...(p.description ? { description: p.description } : {}),
+      width: p.gridPos?.w ?? 24,
+      ...(p.fieldConfig?.defaults?.custom?.drawStyle
+        ? { drawStyle: p.fieldConfig.defaults.custom.drawStyle }
+        : {}),
+    });
+  for (const p of parsed.data.panels) {
+    add(p);
+    for (const nested of p.panels ?? []) add(nested);
+  }
+  return out;
+}

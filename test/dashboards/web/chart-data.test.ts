@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { builtInMeasureUnits, PanelShapeError, toTable, toTimeSeries } from '../../../dashboards/web';
+
+const units = builtInMeasureUnits();
+const day = (n: number) => Date.UTC(2026, 10, n);
+
+describe('toTimeSeries', () => {
+  it('makes one series per numeric column, x in epoch seconds, with the selected measure unit', () => {
+    const data = toTimeSeries(
+      {
+        columns: [
+          { name: 'time', type: 'TIMESTAMP' },
+          { name: 'avg', type: 'DOUBLE' },
+          { name: 'max', type: 'DOUBLE' },
+        ],
+        rows: [
+          [day(2), 21.5, 23],
+          [day(1), 20, null],
+        ],
+      },
+      { measure: 'temperature', units },
+    );
+    expect(data.x).toEqual([day(1) / 1000, day(2) / 1000]);
+    expect(data.series).toEqual([
+      { label: 'avg', unit: 'degC', values: [20, 21.5] },
+      { label: 'max', unit: 'degC', values: [null, 23] },
+    ]);
+    expect(data.points).toBe(3);
+  });
+
+  it('partitions by a text column (one series per measure, each with its own unit) and leaves gaps as null', () => {
+    const data = toTimeSeries(
+      {
+        columns: [
+          { name: 'time', type: 'TIMESTAMP' },
+          { name: 'measure', type: 'VARCHAR' },
+          { name: 'fleet_avg', type: 'DOUBLE' },
+        ],
+        rows: [
+          [day(1), 'temperature', 21],
+          [day(1), 'co2', 600],
+          [day(2), 'co2', 640],
+        ],
+      },
+      { measure: 'co2', units },
+    );
+    expect(data.series).toEqual([
+      { label: 'co2', unit: 'ppm', values: [600, 640] },
+      { label: 'temperature', unit: 'degC', values: [21, null] },
+    ]);
+  });
+
+  it('gives count columns their own unit', () => {
+    const data = toTimeSeries(
+      {
+        columns: [
+          { name: 'time', type: 'TIMESTAMP' },
+          { name: 'devices', type: 'BIGINT' },
+        ],
+        rows: [[day(1), 3]],
+      },
+      { measure: 'co2', units },
+    );
+    expect(data.series[0]).toMatchObject({ label: 'devices', unit: 'devices' });
+  });
+
+  it('keeps the series of an empty result (stable legend) and reports 0 points', () => {
+    const data = toTimeSeries(
+      {
+        columns: [
+          { name: 'binned_time', type: 'TIMESTAMP' },
+          { name: 'co2', type: 'DOUBLE' },
+        ],
+        rows: [],
+      },
+      { units },
+    );
+    expect(data).toEqual({
+      kind: 'timeseries',
+      x: [],
+      series: [{ label: 'co2', unit: 'ppm', values: [] }],
+      points: 0,
+    });
+  });
+
+  it('throws PanelShapeError naming the columns when there is no time or no number', () => {
+    const noTime = { columns: [{ name: 'deviceId', type: 'VARCHAR' }], rows: [] };
+    expect(() => toTimeSeries(noTime, { units })).toThrow(PanelShapeError);
+    expect(() => toTimeSeries(noTime, { units })).toThrow(/deviceId:VARCHAR.*TIMESTAMP/);
+    const noNumber = { columns: [{ name: 'time', type: 'TIMESTAMP' }], rows: [] };
+    expect(() => toTimeSeries(noNumber, { units })).toThrow(/numeric column/);
+  });
+});
+
+describe('toTable', () => {
+  it('keeps rows as returned and puts units on numeric columns only', () => {
+    const table = toTable(
+      {
+        columns: [
+          { name: 'time', type: 'TIMESTAMP' },
+          { name: 'avg', type: 'DOUBLE' },
+          { name: 'count', type: 'BIGINT' },
+        ],
+        rows: [[day(2), 650.5, 48]],
+      },
+      { measure: 'co2', units },
+    );
+    expect(table.columns.map((c) => c.unit)).toEqual(['', 'ppm', 'count']);
+    expect(table.rows).toEqual([[day(2), 650.5, 48]]);
+    expect(table.points).toBe(1);
+  });
+});

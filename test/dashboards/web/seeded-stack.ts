@@ -1,0 +1,84 @@
+import { runDailyRollup } from '../../../consumers/rollup/daily-rollup';
+import { lookbackDays } from '../../../consumers/rollup/zone-days';
+import { BatchWriter } from '../../../consumers/writer/batch-writer';
+import { FileDeadLetterSink } from '../../../consumers/writer/dead-letter/file-dead-letter-sink';
+import { TimestreamReadingSink } from '../../../consumers/writer/timestream-reading-sink';
+import { createUnitRegistry, RecentKeys } from '../../../core';
+import { startTimestreamStack, streamRecord, type TimestreamStack } from '../../consumers/local-stack';
+
+/** The seeded devices: each with its own co2 level, so that a device change visibly changes the charts. */
+export const seededDevices = ['room_a', 'room_b', 'room_c'] as const;
+export const seededDays = 4;
+const stepMs = 30 * 60_000;
+
+/** co2 of device d at step i: device d sits around 450 + 200 d ppm, with a daily swing. */
+export const seededCo2 = (d: number, i: number) => Math.round(450 + 200 * d + 80 * Math.sin(i / 7.6));
+
+/**
+ * A local Timestream (multi layout) with readings of three devices every 30 minutes over the last four
+ * days, written through the writer's BatchWriter, and the real daily rollup run over the past days (unless
+ * `rollup: false`: a fresh stack where the rollup has not run yet).
+ */
+export async function startSeededStack(
+  options: { readonly nowMs?: number; readonly rollup?: boolean } = {},
+): Promise<TimestreamStack & { readings: number }> {
+  const nowMs = options.nowMs ?? Date.now();
+  const stack = await startTimestreamStack();
+  try {
+    const writer = new BatchWriter({
+      sink: new TimestreamReadingSink({
+        client: stack.write,
+        database: stack.config.database,
+        table: stack.config.rawTable,
+        concurrency: 4,
+      }),
+      deadLetters: new FileDeadLetterSink(`${stack.dataDir}/dead-letters.jsonl`),
+      units: createUnitRegistry(),
+      layout: 'multi',
+      recent: new RecentKeys(0),
+    });
+    const start = nowMs - seededDays * 86_400_000;
+    const readings = [];
+    for (let t = start, i = 0; t < nowMs - 60_000; t += stepMs, i++) {
+      for (const [d, deviceId] of seededDevices.entries()) {
+        readings.push({
+          deviceId,
+          time: t + d * 1000,
+          measures: {
+            co2: seededCo2(d, i),
+            temperature: 20 + d + 2 * Math.sin(i / 9),
+            humidity: 40 + 5 * d + 3 * Math.cos(i / 11),
+          },
+        });
+      }
+    }
+    const records = [];
+    for (let i = 0; i < readings.length; i += 50) records.push(streamRecord(readings.slice(i, i + 50)));
+    const result = await writer.write(records, { deadline: Date.now() + 60_000 });
+    if (result.failures.size > 0 || result.summary.written !== readings.length) {
+      throw new Error(
+        `seeding wrote ${result.summary.written} of ${readings.length} readings (${result.failures.size} failed records)`,
+      );
+    }
+    if (options.rollup !== false)
+      await runDailyRollup(
+        {
+          queryClient: stack.query,
+          aggregateSink: new TimestreamReadingSink({
+            client: stack.write,
+            database: stack.config.database,
+            table: stack.config.aggregateTable,
+            concurrency: 2,
+          }),
+          database: stack.config.database,
+          rawTable: stack.config.rawTable,
+        },
+        lookbackDays('UTC', nowMs, seededDays),
+        { deadline: Date.now() + 60_000, version: Date.now() },
+      );
+    return Object.assign(stack, { readings: readings.length });
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
+}
