@@ -64,9 +64,28 @@ function nameProblem(v: string, maxBytes: number, kind: 'dimension' | 'measure')
   return undefined;
 }
 
+/*
+ * Devices send the same few names over and over: names already found valid are remembered (bounded), so the
+ * common path is one set lookup instead of a regex and a lowercase copy.
+ */
+const goodDimensionNames = new Set<string>();
+const goodMeasureNames = new Set<string>();
+const maxRememberedNames = 10_000;
+
+function cachedNameProblem(v: string, good: Set<string>, maxBytes: number, kind: 'dimension' | 'measure') {
+  if (good.has(v)) return undefined;
+  const p = nameProblem(v, maxBytes, kind);
+  if (p === undefined) {
+    if (good.size >= maxRememberedNames) good.clear();
+    good.add(v);
+  }
+  return p;
+}
+
 export const dimensionNameProblem = (v: string) =>
-  nameProblem(v, readingLimits.maxDimensionNameBytes, 'dimension');
-export const measureNameProblem = (v: string) => nameProblem(v, readingLimits.maxMeasureNameBytes, 'measure');
+  cachedNameProblem(v, goodDimensionNames, readingLimits.maxDimensionNameBytes, 'dimension');
+export const measureNameProblem = (v: string) =>
+  cachedNameProblem(v, goodMeasureNames, readingLimits.maxMeasureNameBytes, 'measure');
 
 export function dimensionValueProblem(v: string): RuleProblem | undefined {
   if (v.length === 0) return { code: IssueCode.invalidDimensionValue, message: 'must not be empty' };
