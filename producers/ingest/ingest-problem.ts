@@ -107,5 +107,8 @@ export function bodyTooLarge(maxBytes: number): IngestProblem {
     ProblemCode.bodyTooLarge,
     `the body is larger than ${maxBytes} bytes: send fewer readings per request`,
     { maxBytes },
+    // the rest of the body is not read, so the connection cannot carry another request: say so, or a
+    // keep-alive client would send its next request on a socket the server is about to close
+    { Connection: 'close' },
   );
 }

@@ -9,8 +9,8 @@ import { createWriterHandler } from '../../../consumers/writer/kinesis-writer-ha
 import { TimestreamReadingSink } from '../../../consumers/writer/timestream-reading-sink';
 import { createUnitRegistry, readUnitsConfig } from '../../../core';
 import { type PipelineConfig, readPipelineConfig } from '../../../core/config';
-import { createHmacTokenVerifier, localTokenSecret, signDeviceToken } from '../../../producers/auth';
-import { createIngestApp, KinesisReadingPublisher, startIngestServer } from '../../../producers/ingest';
+import { resolveTokenSecret, signDeviceToken } from '../../../producers/auth';
+import { createIngestAppFromConfig, startIngestServer } from '../../../producers/ingest';
 import { createTimestreamQueryClient, createTimestreamWriteClient } from '../../service-clients';
 import {
   type EventSourceRunnerEvent,
@@ -154,14 +154,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     closers.push(() => scheduler.stop());
 
     // the ingest endpoint, with the same app as the ingest Lambda
-    const secret = await localTokenSecret(settings.dataDir);
-    const ingestLogger = new Logger({ serviceName: 'ingest', logLevel });
-    const app = createIngestApp({
-      publisher: new KinesisReadingPublisher({ client: kinesis, streamName: config.streamName }),
-      tokens: createHmacTokenVerifier(secret),
+    const secret = await resolveTokenSecret({ env: { ...env, DATA_DIR: settings.dataDir } });
+    const app = createIngestAppFromConfig({
+      config,
+      kinesis,
+      secret,
       units: createUnitRegistry(readUnitsConfig(env)),
-      limits: { maxBodyBytes: config.ingestMaxBodyBytes, maxReadings: config.ingestMaxReadings },
-      logger: ingestLogger,
+      logger: new Logger({ serviceName: 'ingest', logLevel }),
     });
     const ingest = await startIngestServer({ app, port: settings.ingestPort, host: settings.host });
     closers.push(() => ingest.close());
