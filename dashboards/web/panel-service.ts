@@ -165,15 +165,22 @@ export function createPanelService(options: PanelServiceOptions): PanelService {
 
   const emptyReason = (q: DashboardPanelQuery, s: PanelSelection, range: { from: number; to: number }) => {
     const span = describeSpan(range.to - range.from);
-    const forDevice = usesVariable(q.rawQuery, 'device') ? ` for device ${s.device}` : '';
-    const forMeasure = usesVariable(q.rawQuery, 'measure') ? ` and ${s.measure}` : '';
-    if (sourceOf(q) === PanelSource.raw) return `No readings in the last ${span}${forDevice}.`;
+    const what = [
+      usesVariable(q.rawQuery, 'device') ? `device ${s.device}` : '',
+      usesVariable(q.rawQuery, 'measure') ? `measure ${s.measure}` : '',
+    ].filter((w) => w !== '');
+    const forWhat = what.length > 0 ? ` for ${what.join(', ')}` : '';
+    if (sourceOf(q) === PanelSource.raw) return `No readings in the last ${span}${forWhat}.`;
     const schedule = options.rollupSchedule
       ? `on ${options.rollupSchedule} (${options.rollupTimezone ?? 'UTC'})`
       : 'daily at 00:15 UTC';
+    const short =
+      range.to - range.from < 2 * 86_400_000
+        ? ' Each daily point sits at the start of its day, so a range this short may hold none: pick 7 days or more.'
+        : '';
     return (
-      `No daily aggregates in the last ${span}${forDevice}${forMeasure}: the rollup runs ${schedule} ` +
-      'and aggregates the days before; run `npm run rollup` to aggregate now.'
+      `No daily aggregates in the last ${span}${forWhat}: the rollup runs ${schedule} ` +
+      `and aggregates the days before; run \`npm run rollup\` to aggregate now.${short}`
     );
   };
 
@@ -272,6 +279,7 @@ export function createPanelService(options: PanelServiceOptions): PanelService {
    * reading has arrived.
    */
   async function runOrNothing(sql: string, source: string, table: string): Promise<QueryResult> {
+    const started = performance.now();
     try {
       return await runQuery(options.queryClient, sql, source);
     } catch (error) {
@@ -284,7 +292,7 @@ export function createPanelService(options: PanelServiceOptions): PanelService {
       );
       const columns = describe.rows.map((row) => String(row[0]));
       if (columns.some((c) => c !== 'time' && c !== 'measure_name')) throw error;
-      return { columns: [], rows: [], bytesScanned: 0, pages: 0, elapsedMs: 0 };
+      return { columns: [], rows: [], bytesScanned: 0, pages: 0, elapsedMs: performance.now() - started };
     }
   }
 

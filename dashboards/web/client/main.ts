@@ -29,6 +29,7 @@ autoRefresh.checked = params.get('refresh') !== 'off';
 
 const charts = new Map<number, uPlot>();
 let generation = 0;
+let pickerNote = '';
 let timer: number | undefined;
 
 function selection(): URLSearchParams {
@@ -88,6 +89,9 @@ async function loadVariables(): Promise<void> {
     `/api/variables?range=${encodeURIComponent(rangeSelect.value)}`,
   );
   const find = (name: string) => variables.find((v) => v.name === name);
+  pickerNote = variables.some((v) => v.source === 'raw')
+    ? 'pickers from raw readings (no aggregates yet) · '
+    : '';
   fillSelect(deviceSelect, find('device'), deviceSelect.value || params.get('device'));
   fillSelect(measureSelect, find('measure'), measureSelect.value || params.get('measure'));
 }
@@ -325,7 +329,7 @@ async function refreshAll(reloadLayout: boolean) {
   main.dataset.state = 'ready';
   main.dataset.generation = String(current);
   const total = articles.reduce((sum, a) => sum + Number(a.dataset.bytesScanned ?? 0), 0);
-  statusLine.textContent = `Times in UTC · updated ${new Date().toISOString().slice(11, 19)} · ${formatBytes(total)} scanned`;
+  statusLine.textContent = `${pickerNote}Times in UTC · updated ${new Date().toISOString().slice(11, 19)} · ${formatBytes(total)} scanned`;
 }
 
 function schedule() {

@@ -173,4 +173,28 @@ describe('local web dashboard in chromium (seeded local Timestream, multi layout
     expect(panels.find((p) => p.id === '9')!.legend).toEqual(['temperature (degC)']);
     expect(panels.every((p) => p.state === 'ready')).toBe(true);
   });
+
+  it("shows a failed query's error in its panel, and the other panels still draw", async () => {
+    const broken = await startDashboardServer({
+      port: 0,
+      queryClient: stack.query,
+      database: stack.config.database,
+      rawTable: 'no_such_table',
+      aggregateTable: stack.config.aggregateTable,
+      layout: 'multi',
+    });
+    try {
+      const other = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+      await other.goto(`${broken.url}/?refresh=off`);
+      await waitForGeneration(other, 0);
+      const panels = await panelStates(other);
+      expect(panels.filter((p) => p.state !== 'ready').map((p) => [p.id, p.state])).toEqual([['9', 'error']]);
+      const message = await other.locator('article[data-panel-id="9"] [role="alert"]').textContent();
+      expect(message).toMatch(/^PanelQueryError: panel 9 .*no_such_table/);
+      expect(message).toContain('FROM "RoomCondition"."no_such_table"');
+      await other.close();
+    } finally {
+      await broken.close();
+    }
+  });
 });

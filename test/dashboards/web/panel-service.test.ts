@@ -43,7 +43,7 @@ describe('panel service before the first rollup', () => {
     // the aggregate table has had no record: Timestream has no deviceId column there yet
     expect(response.data).toBeNull();
     expect(response.empty).toBe(
-      'No daily aggregates in the last 30 days for device room_b and co2: the rollup runs on cron(15 0 * * ? *) (UTC) ' +
+      'No daily aggregates in the last 30 days for device room_b, measure co2: the rollup runs on cron(15 0 * * ? *) (UTC) ' +
         'and aggregates the days before; run `npm run rollup` to aggregate now.',
     );
   });
@@ -55,7 +55,9 @@ describe('panel service before the first rollup', () => {
     expect(drawn.bytesScanned).toBeGreaterThan(0);
     expect(drawn.empty).toBeUndefined();
     const none = await service.runPanel('9', { ...last30d, device: 'room_z', measure: 'co2' });
-    expect(none.empty).toBe('No readings in the last 24 h for device room_z.');
+    expect(none.empty).toBe('No readings in the last 24 h for device room_z, measure co2.');
+    const short = await service.runPanel('5', { ...last30d, from: now - 86_400_000 });
+    expect(short.empty).toMatch(/a range this short may hold none: pick 7 days or more\.$/);
   });
 
   it('does not query a device panel when no device is selected', async () => {
