@@ -1,0 +1,65 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+export interface ChildService {
+  readonly child: ChildProcess;
+  /** Everything the child printed on stdout so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a TypeScript entry point in its own Node process (so that it gets its own core, as a separate
+ * service would) and resolves once its stdout matches every pattern.
+ */
+export function startChild(
+  entry: string,
+  env: Record<string, string>,
+  readyPatterns: readonly RegExp[],
+  timeoutMs = 60_000,
+): Promise<ChildService & { matches: RegExpExecArray[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${entry} was not ready after ${timeoutMs} ms:\n${out}`)),
+      timeoutMs,
+    );
+    child.once('exit', (code) =>
+      reject(new Error(`${entry} exited with ${code} before it was ready:\n${out}`)),
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const matches = readyPatterns.map((p) => p.exec(out));
+      if (matches.every((m) => m !== null)) {
+        clearTimeout(timer);
+        resolve({
+          child,
+          matches: matches as RegExpExecArray[],
+          output: () => out,
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+  });
+}
+
+/** The local Timestream (`npm run timestream:local`) in a child process, on a free port. */
+export async function startTimestreamChild(dataDir: string) {
+  const service = await startChild(
+    'infra/local/timestream/main.ts',
+    { TIMESTREAM_PORT: '0', DATA_DIR: dataDir, TIMESTREAM_FAULTS: '' },
+    [/listening on (http:\/\/\S+)/],
+  );
+  return { ...service, endpoint: service.matches[0]?.[1] as string };
+}
+
+/** Formats a rate for the tables the benchmarks print. */
+export const perSecond = (n: number) => `${Math.round(n).toLocaleString('en-US')}/s`;

@@ -1,0 +1,186 @@
+/**
+ * Writer: readings/s through the writer Lambda handler into the local Timestream, vs raw WriteRecords.
+ *
+ * Usage: npm run bench -- writer [--readings 200000] [--per-record 100] [--batch 50]
+ * The local Timestream runs in its own process. Baseline, in the same run: the same readings as prebuilt
+ * 100-record MULTI WriteRecords calls, 4 in flight (the local Timestream's raw write rate).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
+import type { Context, KinesisStreamEvent } from 'aws-lambda';
+import { mapWithConcurrency } from '../consumers/shared/backoff';
+import { BatchWriter } from '../consumers/writer/batch-writer';
+import { FileDeadLetterSink } from '../consumers/writer/dead-letter/file-dead-letter-sink';
+import { createWriterHandler } from '../consumers/writer/kinesis-writer-handler';
+import { TimestreamReadingSink } from '../consumers/writer/timestream-reading-sink';
+import {
+  chunkWriteRequests,
+  createUnitRegistry,
+  type Reading,
+  RecentKeys,
+  toTimestreamRecords,
+} from '../core';
+import { readPipelineConfig } from '../core/config';
+import { ensureTimestreamTables } from '../infra/local/provision/ensure-timestream-tables';
+import { createTimestreamWriteClient } from '../infra/service-clients';
+import { perSecond, startTimestreamChild } from './support/child-services';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(args[i + 1]);
+  if (!Number.isInteger(v) || v <= 0)
+    throw new Error(`--${name} needs a positive whole number, got ${args[i + 1]}`);
+  return v;
+};
+const total = option('readings', 200_000);
+const perRecord = option('per-record', 100);
+const eventBatch = option('batch', 50);
+const devices = 1000;
+const concurrency = 4;
+
+/** Canonical readings as a device would send them: one device per Kinesis record, 100 readings. */
+function payloads(devicePrefix: string, startMs: number) {
+  const records: string[] = [];
+  for (let r = 0; r * perRecord < total; r++) {
+    const deviceId = `${devicePrefix}${r % devices}`;
+    const readings = [];
+    for (let i = 0; i < perRecord && r * perRecord + i < total; i++) {
+      const n = r * perRecord + i;
+      readings.push({
+        deviceId,
+        time: startMs + Math.floor(n / devices) * 10 + i,
+        measures: { co2: 400 + (n % 800), temperature: 20 + (n % 100) / 10, humidity: 30 + (n % 400) / 10 },
+      });
+    }
+    records.push(JSON.stringify(readings));
+  }
+  return records;
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-writer-'));
+  const timestream = await startTimestreamChild(dataDir);
+  const client = createTimestreamWriteClient({ timestreamEndpoint: timestream.endpoint });
+  try {
+    const config = readPipelineConfig({});
+    await ensureTimestreamTables(client, config);
+    for (const table of ['baseline', 'baseline_after', 'warmup']) {
+      await ensureTimestreamTables(client, readPipelineConfig({ RAW_TABLE: table }));
+    }
+    const startMs = Date.now() - 10 * 60_000;
+    console.log(
+      `Writer benchmark: ${total.toLocaleString('en-US')} readings, ${perRecord} per Kinesis record, ${eventBatch} records per invocation, ${concurrency} WriteRecords in flight (2 cores; local Timestream in its own process)`,
+    );
+
+    // baseline: the local Timestream's raw WriteRecords rate for the same readings, already mapped
+    const units = createUnitRegistry();
+    const readings: Reading[] = payloads('base-', startMs).flatMap((p) =>
+      (JSON.parse(p) as { deviceId: string; time: number; measures: Record<string, number> }[]).map((r) => ({
+        deviceId: r.deviceId,
+        timeMs: r.time,
+        dimensions: {},
+        measures: Object.fromEntries(
+          Object.entries(r.measures).map(([k, v]) => [
+            k,
+            { value: v, unit: units.measure(k)?.canonicalUnit ?? '' },
+          ]),
+        ),
+      })),
+    );
+    const chunks = chunkWriteRequests(toTimestreamRecords(readings, { layout: 'multi', version: startMs }));
+    const runBaseline = async (table: string) => {
+      const began = performance.now();
+      await mapWithConcurrency(chunks, concurrency, (chunk) =>
+        client.send(
+          new WriteRecordsCommand({
+            DatabaseName: config.database,
+            TableName: table,
+            CommonAttributes: chunk.commonAttributes,
+            Records: chunk.records,
+          }),
+        ),
+      );
+      return readings.length / ((performance.now() - began) / 1000);
+    };
+    // warm-up of the server and the client (JIT, connections, table creation), not measured
+    await runBaseline('warmup');
+    const baselineBefore = await runBaseline('baseline');
+
+    // the writer Lambda's handler, as deployed, fed real Kinesis events
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    const handler = createWriterHandler({
+      writer: new BatchWriter({
+        sink: new TimestreamReadingSink({
+          client,
+          database: config.database,
+          table: config.rawTable,
+          concurrency,
+        }),
+        deadLetters: new FileDeadLetterSink(join(dataDir, 'dead-letters.jsonl')),
+        units,
+        layout: 'multi',
+        recent: new RecentKeys(config.dedupeCacheSize),
+      }),
+      logger: new Logger({ serviceName: 'writer', logLevel: 'WARN' }),
+      metrics: new Metrics({ namespace: 'IotTelemetry', serviceName: 'writer' }),
+    });
+    const data = payloads('dev-', startMs).map((p) => Buffer.from(p).toString('base64'));
+    const events: KinesisStreamEvent[] = [];
+    for (let i = 0; i < data.length; i += eventBatch) {
+      events.push({
+        Records: data.slice(i, i + eventBatch).map((d, j) => ({
+          kinesis: {
+            kinesisSchemaVersion: '1.0',
+            partitionKey: 'dev',
+            sequenceNumber: String(1_000_000 + i + j),
+            data: d,
+            approximateArrivalTimestamp: (startMs + i + j) / 1000,
+          },
+          eventSource: 'aws:kinesis',
+          eventVersion: '1.0',
+          eventID: `shardId-000000000000:${1_000_000 + i + j}`,
+          eventName: 'aws:kinesis:record',
+          invokeIdentityArn: 'arn:aws:iam::000000000000:role/writer',
+          awsRegion: 'us-east-1',
+          eventSourceARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/readings',
+        })),
+      });
+    }
+    const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'bench' } as unknown as Context;
+    const started = performance.now();
+    let failed = 0;
+    for (const event of events) {
+      const response = await handler(event, context);
+      failed += response.batchItemFailures.length;
+    }
+    const writerRate = total / ((performance.now() - started) / 1000);
+    if (failed > 0) throw new Error(`${failed} records failed: the figure would not be honest`);
+    const baselineAfter = await runBaseline('baseline_after');
+    // the better of the two baseline runs (before and after), so that the ratio is not flattered by load
+    const baselineRate = Math.max(baselineBefore, baselineAfter);
+
+    console.log('');
+    console.log(
+      `  writer handler (decode, validate, dedupe, convert, map, write): ${perSecond(writerRate)} readings`,
+    );
+    console.log(
+      `  baseline (raw WriteRecords, same readings prebuilt):            ${perSecond(baselineRate)} readings`,
+    );
+    console.log(`  ratio ${(writerRate / baselineRate).toFixed(2)} (target >= 0.70)`);
+  } finally {
+    client.destroy();
+    await timestream.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
