@@ -119,7 +119,13 @@ function formatTick(seconds: number, incr: number): string {
 }
 
 const formatValue = (v: number) =>
-  Math.abs(v) >= 1000 ? v.toFixed(0) : Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(2);
+  Number.isInteger(v)
+    ? String(v)
+    : Math.abs(v) >= 1000
+      ? v.toFixed(0)
+      : Math.abs(v) >= 100
+        ? v.toFixed(1)
+        : v.toFixed(2);
 
 function panelShell(info: PanelInfo): HTMLElement {
   const article = el('article', {
@@ -153,12 +159,26 @@ function layout(panels: readonly PanelInfo[]) {
   }
 }
 
+/** At rest the legend shows the latest values (under the cursor, the values there). */
+const showLatest = (u: uPlot) => u.setLegend({ idx: u.data[0].length - 1 });
+
 function drawTimeSeries(id: number, body: HTMLElement, data: TimeSeriesData, info: PanelInfo) {
   const units = [...new Set(data.series.map((s) => s.unit))];
   const bars = info.drawStyle === 'bars';
   const width = Math.max(200, body.clientWidth);
+  const step = data.x.length > 1 ? (data.x[data.x.length - 1]! - data.x[0]!) / (data.x.length - 1) : 86_400;
+  const daily = step >= 86_400;
   const series: uPlot.Series[] = [
-    {},
+    {
+      label: 'UTC',
+      value: (_u: uPlot, v: number | null) =>
+        v == null
+          ? '-'
+          : new Date(v * 1000)
+              .toISOString()
+              .slice(0, daily ? 10 : 16)
+              .replace('T', ' '),
+    },
     ...data.series.map((s: ChartSeries, i) => ({
       label: s.unit && s.unit !== s.label ? `${s.label} (${s.unit})` : s.label,
       scale: s.unit || 'value',
@@ -172,8 +192,6 @@ function drawTimeSeries(id: number, body: HTMLElement, data: TimeSeriesData, inf
         v == null ? '-' : `${formatValue(v)}${s.unit ? ` ${s.unit}` : ''}`,
     })),
   ];
-  const step = data.x.length > 1 ? (data.x[data.x.length - 1]! - data.x[0]!) / (data.x.length - 1) : 86_400;
-  const daily = step >= 86_400;
   const axes: uPlot.Axis[] = [
     {
       stroke: '#4b5563',
@@ -213,11 +231,13 @@ function drawTimeSeries(id: number, body: HTMLElement, data: TimeSeriesData, inf
       axes,
       scales,
       legend: { show: true },
+      hooks: { ready: [(u) => requestAnimationFrame(() => showLatest(u))] },
       cursor: { drag: { x: true, y: false } },
     },
     [data.x as number[], ...data.series.map((s) => s.values as (number | null)[])],
     body,
   );
+  chart.over.addEventListener('mouseleave', () => setTimeout(() => showLatest(chart), 0));
   charts.set(id, chart);
 }
 
