@@ -9,6 +9,7 @@ import { createWriterHandler } from '../../../consumers/writer/kinesis-writer-ha
 import { TimestreamReadingSink } from '../../../consumers/writer/timestream-reading-sink';
 import { createUnitRegistry, readUnitsConfig } from '../../../core';
 import { type PipelineConfig, readPipelineConfig } from '../../../core/config';
+import { startDashboardServer } from '../../../dashboards/web';
 import { resolveTokenSecret, signDeviceToken } from '../../../producers/auth';
 import { createIngestAppFromConfig, startIngestServer } from '../../../producers/ingest';
 import { createTimestreamQueryClient, createTimestreamWriteClient } from '../../service-clients';
@@ -17,11 +18,11 @@ import {
   eventSourceSettingsFrom,
   startEventSourceRunner,
 } from '../event-source';
-import { createKinesisClient, ensureStream, startLocalKinesis } from '../kinesis';
+import { createKinesisClient, ensureStream } from '../kinesis';
 import { ensureTimestreamTables } from '../provision/ensure-timestream-tables';
 import { parseScheduleExpression, startScheduler } from '../scheduler/schedule-expression';
-import { startLocalTimestream } from '../timestream';
 import { type LocalSettings, readLocalSettings } from './local-settings';
+import { startServiceInWorker } from './service-worker';
 
 export interface LocalPipelineOptions {
   /** Environment to read the pipeline and local settings from. @default process.env */
@@ -39,6 +40,7 @@ export interface LocalPipeline {
     readonly ingest: string;
     readonly kinesis: string;
     readonly timestream: string;
+    readonly dashboard: string;
   };
   /** A token for `device_1`, for the ready-made curl line. */
   readonly sampleToken: string;
@@ -69,18 +71,23 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
   try {
-    const timestream = await startLocalTimestream({
-      port: settings.timestreamPort,
-      host: settings.host,
-      dataDir: join(settings.dataDir, 'timestream'),
-      ...(env.TIMESTREAM_FAULTS ? { faults: env.TIMESTREAM_FAULTS } : {}),
-    });
+    // the two emulators run on threads of their own, so that all parts of the pipeline use both cores
+    const timestream = await startServiceInWorker(
+      new URL('../timestream/start-local-timestream.ts', import.meta.url),
+      'startLocalTimestream',
+      {
+        port: settings.timestreamPort,
+        host: settings.host,
+        dataDir: join(settings.dataDir, 'timestream'),
+        ...(env.TIMESTREAM_FAULTS ? { faults: env.TIMESTREAM_FAULTS } : {}),
+      },
+    );
     closers.push(() => timestream.close());
-    const kinesisServer = await startLocalKinesis({
-      port: settings.kinesisPort,
-      host: settings.host,
-      dataDir: join(settings.dataDir, 'kinesis'),
-    });
+    const kinesisServer = await startServiceInWorker(
+      new URL('../kinesis/local-kinesis.ts', import.meta.url),
+      'startLocalKinesis',
+      { port: settings.kinesisPort, host: settings.host, dataDir: join(settings.dataDir, 'kinesis') },
+    );
     closers.push(() => kinesisServer.close());
 
     const serviceEndpoints = {
@@ -165,10 +172,29 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     const ingest = await startIngestServer({ app, port: settings.ingestPort, host: settings.host });
     closers.push(() => ingest.close());
 
+    // the local web dashboard: the Grafana dashboard's panels through the same Query API
+    const dashboard = await startDashboardServer({
+      port: settings.dashboardPort,
+      host: settings.host,
+      queryClient: timestreamQuery,
+      database: config.database,
+      rawTable: config.rawTable,
+      aggregateTable: config.aggregateTable,
+      layout: config.recordLayout,
+      rollupSchedule: config.rollupSchedule,
+      rollupTimezone: config.rollupTimezone,
+    });
+    closers.push(() => dashboard.close());
+
     return {
       config,
       settings,
-      endpoints: { ingest: ingest.url, kinesis: kinesisServer.endpoint, timestream: timestream.endpoint },
+      endpoints: {
+        ingest: ingest.url,
+        kinesis: kinesisServer.endpoint,
+        timestream: timestream.endpoint,
+        dashboard: dashboard.url,
+      },
       sampleToken: signDeviceToken('device_1', secret),
       signToken: (deviceId) => signDeviceToken(deviceId, secret),
       whenCaughtUp: (timeoutMs) => runner.whenCaughtUp(timeoutMs),

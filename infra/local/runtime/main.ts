@@ -24,6 +24,7 @@ async function main() {
       `  ingest      ${endpoints.ingest}   (POST /  POST /readings  GET /health)`,
       `  kinesis     ${endpoints.kinesis}   stream "${config.streamName}"`,
       `  timestream  ${endpoints.timestream}   "${config.database}"."${config.rawTable}" (${config.recordLayout} layout), "${config.database}"."${config.aggregateTable}"`,
+      `  dashboard   ${endpoints.dashboard}   (open it in a browser)`,
       `  data        ${settings.dataDir}`,
       `  rollup      ${config.rollupSchedule} in ${config.rollupTimezone}`,
       '',
