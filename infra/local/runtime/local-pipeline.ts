@@ -7,11 +7,9 @@ import { batchWriterFromEnv } from '../../../consumers/writer/batch-writer-from-
 import { deadLetterFile } from '../../../consumers/writer/dead-letter/dead-letter-sink-from-env';
 import { createWriterHandler } from '../../../consumers/writer/kinesis-writer-handler';
 import { TimestreamReadingSink } from '../../../consumers/writer/timestream-reading-sink';
-import { createUnitRegistry, readUnitsConfig } from '../../../core';
 import { type PipelineConfig, readPipelineConfig } from '../../../core/config';
 import { startDashboardServer } from '../../../dashboards/web';
 import { resolveTokenSecret, signDeviceToken } from '../../../producers/auth';
-import { createIngestAppFromConfig, startIngestServer } from '../../../producers/ingest';
 import { createTimestreamQueryClient, createTimestreamWriteClient } from '../../service-clients';
 import {
   type EventSourceRunnerEvent,
@@ -160,16 +158,20 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     );
     closers.push(() => scheduler.stop());
 
-    // the ingest endpoint, with the same app as the ingest Lambda
+    // the ingest endpoint, with the same app as the ingest Lambda, on a thread of its own
     const secret = await resolveTokenSecret({ env: { ...env, DATA_DIR: settings.dataDir } });
-    const app = createIngestAppFromConfig({
-      config,
-      kinesis,
-      secret,
-      units: createUnitRegistry(readUnitsConfig(env)),
-      logger: new Logger({ serviceName: 'ingest', logLevel }),
-    });
-    const ingest = await startIngestServer({ app, port: settings.ingestPort, host: settings.host });
+    const ingest = await startServiceInWorker(
+      new URL('./local-ingest.ts', import.meta.url),
+      'startLocalIngest',
+      {
+        env: { ...env },
+        dataDir: settings.dataDir,
+        kinesisEndpoint: kinesisServer.endpoint,
+        port: settings.ingestPort,
+        host: settings.host,
+        logLevel,
+      },
+    );
     closers.push(() => ingest.close());
 
     // the local web dashboard: the Grafana dashboard's panels through the same Query API
@@ -190,7 +192,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       config,
       settings,
       endpoints: {
-        ingest: ingest.url,
+        ingest: ingest.endpoint,
         kinesis: kinesisServer.endpoint,
         timestream: timestream.endpoint,
         dashboard: dashboard.url,
