@@ -4,7 +4,7 @@
 import { readPipelineConfig } from '../core/config';
 import { dedupe, RecentKeys } from '../core/dedupe';
 import { decodeKinesisPayload, type Reading } from '../core/reading';
-import { chunkWriteRequests, toTimestreamRecords } from '../core/records';
+import { toWriteChunks } from '../core/records';
 import { createUnitRegistry } from '../core/units';
 
 const total = Number(process.argv[2] ?? 1_000_000);
@@ -72,11 +72,11 @@ function pipeline(data: readonly string[]): number {
       }
     }
     const { fresh, keys, indexes } = dedupe(readings, recent);
-    const mapped = toTimestreamRecords(fresh, {
+    const chunks = toWriteChunks(fresh, {
       layout: config.recordLayout,
       version: (_r, i) => arrivals[indexes[i]!]!,
     });
-    for (const chunk of chunkWriteRequests(mapped)) records += chunk.records.length;
+    for (const chunk of chunks) records += chunk.records.length;
     recent.rememberAll(keys);
   }
   if (rejected > 0)

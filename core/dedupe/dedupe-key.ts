@@ -1,85 +1,220 @@
-import { hash } from 'node:crypto';
 import type { Reading } from '../reading';
 
 /**
- * A stable key that identifies a reading across retries and re-sends:
+ * A key that identifies a reading across retries and re-sends:
  * - `m:<deviceId>:<messageId>` when the sender gave a messageId (ids are unique per device, not globally);
- * - else `h:<sha256, base64url>` of {@link canonicalBytes}: deviceId, time, sorted dimensions and sorted
- *   measures in canonical units (so 75.2 degF and 24 degC of the same instant are the same reading).
- * The same reading always gives the same key, in any process.
+ * - else `h:<22 base64url characters>`: a 128-bit hash of the reading's content (see {@link contentHash}):
+ *   deviceId, time, sorted dimensions and sorted measures in canonical units (so 75.2 degF and 24 degC of the
+ *   same instant are the same reading).
+ *
+ * The same reading gives the same key in any process running this version; keys are not promised to stay
+ * the same across versions (they are only compared within a writer container's lifetime, and the ingest
+ * reports them to devices as opaque ids).
+ *
+ * Why a non-cryptographic 128-bit hash is safe here: a collision drops a reading as a false duplicate, and
+ * only against a key held in the batch or in the bounded recent-key cache (at most a few hundred thousand).
+ * With 128 well-mixed bits the odds of any accidental collision among 10^6 held keys are about 10^-27. The
+ * keys are computed by the writer from validated content, never taken from the client; a device could only
+ * force a collision with another device's reading by predicting that reading's exact content (time to the
+ * millisecond and every value) and solving the hash for a second preimage, which gains it nothing beyond
+ * dropping one reading the cache would otherwise have caught as a duplicate, and Timestream stores the
+ * victim's reading when it is re-sent after the cache window.
  */
 export function dedupeKey(reading: Reading): string {
   if (reading.messageId !== undefined) return `m:${reading.deviceId}:${reading.messageId}`;
-  return `h:${hash('sha256', canonicalBytes(reading), 'base64url')}`;
+  contentHash(reading);
+  return keyText();
 }
 
-let scratch = Buffer.allocUnsafe(4096);
-let scratchView = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
-let off = 0;
+// The words hashed, reused across calls (grown for long readings), and the hash's four 32-bit lanes.
+let words = new Int32Array(256);
+let h1 = 0;
+let h2 = 0;
+let h3 = 0;
+let h4 = 0;
+const seed = 0x9747b28c | 0;
+const c1 = 0x239b961b;
+const c2 = 0xab0e9789 | 0;
+const c3 = 0x38b34ae5;
+const c4 = 0xa1e38b93 | 0;
+const doubleBits = new Float64Array(1);
+const doubleWords = new Int32Array(doubleBits.buffer);
 
 /**
- * The canonical, order-independent encoding hashed by {@link dedupeKey}: length-prefixed UTF-8 strings and
- * IEEE-754 doubles, in the order deviceId, timeMs, timeSubMsNanos, dimension count, (name, value) sorted by
- * name, measure count, (name, value, unit) sorted by name. Length prefixes and counts make it unambiguous.
- * Binary rather than JSON text because it runs for every reading: no number formatting, no string building.
- * The returned view is only valid until the next call.
+ * Hashes the reading's canonical content into the module's four lanes (read by {@link keyText}). The hashed
+ * stream of 32-bit words is unambiguous: deviceId, then timeMs and timeSubMsNanos as IEEE-754 doubles, the
+ * dimension count, each (name, value) sorted by name, the measure count, each (name, value, unit) sorted by
+ * name; every string is its length then its UTF-16 code units two per word, so two different readings never
+ * give the same stream. No string building, and no allocation for readings whose names come in the same
+ * order as the previous one's.
  */
-export function canonicalBytes(reading: Reading): Uint8Array {
-  off = 0;
-  writeString(reading.deviceId);
-  writeNumber(reading.timeMs);
-  writeNumber(reading.timeSubMsNanos ?? 0);
+function contentHash(reading: Reading): void {
   const dimensions = reading.dimensions;
   const dimNames = sortedKeys(dimensions, dimensionOrder);
-  writeNumber(dimNames.length);
-  for (const k of dimNames) {
-    writeString(k);
-    writeString(dimensions[k]!);
-  }
   const measures = reading.measures;
   const measureNames = sortedKeys(measures, measureOrder);
-  writeNumber(measureNames.length);
-  for (const k of measureNames) {
+  let n = putString(0, reading.deviceId);
+  n = putNumber(n, reading.timeMs);
+  n = putNumber(n, reading.timeSubMsNanos ?? 0);
+  n = putWord(n, dimNames.length);
+  for (let i = 0; i < dimNames.length; i++) {
+    const k = dimNames[i]!;
+    n = putString(n, k);
+    n = putString(n, dimensions[k]!);
+  }
+  n = putWord(n, measureNames.length);
+  for (let i = 0; i < measureNames.length; i++) {
+    const k = measureNames[i]!;
     const m = measures[k]!;
-    writeString(k);
+    n = putString(n, k);
     // +0 so that -0 and 0 (the same stored value) give the same key.
-    writeNumber(m.value + 0);
-    writeString(m.unit);
+    n = putNumber(n, m.value + 0);
+    n = putString(n, m.unit);
   }
-  // A plain Uint8Array view: cheaper to make than Buffer#subarray, and all crypto.hash needs.
-  return new Uint8Array(scratch.buffer, scratch.byteOffset, off);
+  hashWords(words, n);
 }
 
-function ensure(bytes: number): void {
-  if (off + bytes <= scratch.length) return;
-  const bigger = Buffer.allocUnsafe(Math.max(off + bytes, scratch.length * 2));
-  scratch.copy(bigger, 0, 0, off);
-  scratch = bigger;
-  scratchView = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
+/** The word buffer with room for `count` words after the first `n` (grown, keeping them, if needed). */
+function room(n: number, count: number): Int32Array {
+  if (n + count <= words.length) return words;
+  const bigger = new Int32Array(Math.max(n + count, words.length * 2));
+  bigger.set(words.subarray(0, n));
+  words = bigger;
+  return bigger;
 }
 
-function writeString(s: string): void {
+function putWord(n: number, v: number): number {
+  room(n, 1)[n] = v;
+  return n + 1;
+}
+
+function putString(n: number, s: string): number {
   const len = s.length;
-  ensure(4 + len * 3);
-  const start = off + 4;
-  let p = start;
-  // Names, units and device ids are ASCII: copy code units directly, and let Buffer encode anything else.
-  for (let i = 0; i < len; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) {
-      p = start + scratch.write(s, start, 'utf8');
-      break;
-    }
-    scratch[p++] = c;
-  }
-  scratchView.setUint32(off, p - start, true);
-  off = p;
+  const w = room(n, 2 + (len >> 1));
+  w[n++] = len;
+  let i = 0;
+  for (; i + 1 < len; i += 2) w[n++] = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
+  if (i < len) w[n++] = s.charCodeAt(i);
+  return n;
 }
 
-function writeNumber(v: number): void {
-  ensure(8);
-  scratchView.setFloat64(off, v, true);
-  off += 8;
+function putNumber(n: number, v: number): number {
+  const w = room(n, 2);
+  doubleBits[0] = v;
+  w[n] = doubleWords[0]!;
+  w[n + 1] = doubleWords[1]!;
+  return n + 2;
+}
+
+/** MurmurHash3 (x86, 128-bit) over the first `n` words of `w`, into the module's four lanes. */
+function hashWords(w: Int32Array, n: number): void {
+  let a = seed;
+  let b = seed;
+  let c = seed;
+  let d = seed;
+  const blocks = n & ~3;
+  for (let i = 0; i < blocks; i += 4) {
+    let k1 = Math.imul(w[i]!, c1);
+    k1 = (k1 << 15) | (k1 >>> 17);
+    a ^= Math.imul(k1, c2);
+    a = (a << 19) | (a >>> 13);
+    a = (Math.imul((a + b) | 0, 5) + 0x561ccd1b) | 0;
+    let k2 = Math.imul(w[i + 1]!, c2);
+    k2 = (k2 << 16) | (k2 >>> 16);
+    b ^= Math.imul(k2, c3);
+    b = (b << 17) | (b >>> 15);
+    b = (Math.imul((b + c) | 0, 5) + 0x0bcaa747) | 0;
+    let k3 = Math.imul(w[i + 2]!, c3);
+    k3 = (k3 << 17) | (k3 >>> 15);
+    c ^= Math.imul(k3, c4);
+    c = (c << 15) | (c >>> 17);
+    c = (Math.imul((c + d) | 0, 5) + 0x96cd1c35) | 0;
+    let k4 = Math.imul(w[i + 3]!, c4);
+    k4 = (k4 << 18) | (k4 >>> 14);
+    d ^= Math.imul(k4, c1);
+    d = (d << 13) | (d >>> 19);
+    d = (Math.imul((d + a) | 0, 5) + 0x32ac3b17) | 0;
+  }
+  const rest = n - blocks;
+  if (rest > 2) {
+    let k3 = Math.imul(w[blocks + 2]!, c3);
+    k3 = (k3 << 17) | (k3 >>> 15);
+    c ^= Math.imul(k3, c4);
+  }
+  if (rest > 1) {
+    let k2 = Math.imul(w[blocks + 1]!, c2);
+    k2 = (k2 << 16) | (k2 >>> 16);
+    b ^= Math.imul(k2, c3);
+  }
+  if (rest > 0) {
+    let k1 = Math.imul(w[blocks]!, c1);
+    k1 = (k1 << 15) | (k1 >>> 17);
+    a ^= Math.imul(k1, c2);
+  }
+  const bytes = n * 4;
+  a ^= bytes;
+  b ^= bytes;
+  c ^= bytes;
+  d ^= bytes;
+  a = (a + b + c + d) | 0;
+  b = (b + a) | 0;
+  c = (c + a) | 0;
+  d = (d + a) | 0;
+  a = fmix(a);
+  b = fmix(b);
+  c = fmix(c);
+  d = fmix(d);
+  a = (a + b + c + d) | 0;
+  h1 = a;
+  h2 = (b + a) | 0;
+  h3 = (c + a) | 0;
+  h4 = (d + a) | 0;
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const digit = Array.from(alphabet, (c) => c.charCodeAt(0));
+
+/**
+ * `h:` and the four lanes in base64url: the top 30 bits of each lane as five characters, then the four
+ * lanes' low 2 bits (8 bits) as two more. 22 characters, all 128 bits.
+ */
+function keyText(): string {
+  const d = digit;
+  const low = ((h1 & 3) << 6) | ((h2 & 3) << 4) | ((h3 & 3) << 2) | (h4 & 3);
+  return String.fromCharCode(
+    104, // h
+    58, // :
+    d[(h1 >>> 26) & 63]!,
+    d[(h1 >>> 20) & 63]!,
+    d[(h1 >>> 14) & 63]!,
+    d[(h1 >>> 8) & 63]!,
+    d[(h1 >>> 2) & 63]!,
+    d[(h2 >>> 26) & 63]!,
+    d[(h2 >>> 20) & 63]!,
+    d[(h2 >>> 14) & 63]!,
+    d[(h2 >>> 8) & 63]!,
+    d[(h2 >>> 2) & 63]!,
+    d[(h3 >>> 26) & 63]!,
+    d[(h3 >>> 20) & 63]!,
+    d[(h3 >>> 14) & 63]!,
+    d[(h3 >>> 8) & 63]!,
+    d[(h3 >>> 2) & 63]!,
+    d[(h4 >>> 26) & 63]!,
+    d[(h4 >>> 20) & 63]!,
+    d[(h4 >>> 14) & 63]!,
+    d[(h4 >>> 8) & 63]!,
+    d[(h4 >>> 2) & 63]!,
+    d[low >>> 2]!,
+    d[low & 3]!,
+  );
 }
 
 const noKeys: readonly string[] = [];

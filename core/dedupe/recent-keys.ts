@@ -7,11 +7,12 @@ import { getRandomValues } from 'node:crypto';
  * bookkeeping of an LRU. `size` 0 remembers nothing (cross-batch dedupe off).
  *
  * Each generation is an open-addressing hash table in a typed array holding a 96-bit fingerprint of each key,
- * not the key strings: about 92 bits of the sha256 digest for content keys (`h:`), three 32-bit MurmurHash3
+ * not the key strings: 96 bits of the 128-bit content hash for content keys (`h:`), three 32-bit MurmurHash3
  * lanes with random per-instance seeds for any other key. One cache-friendly probe
  * instead of a lookup among hundreds of thousands of heap strings, about 16 bytes a key, and nothing for the
  * garbage collector. A false "seen" needs all ~92 bits to collide: with 200,000 keys held, odds of about 1 in
- * 2 * 10^22 per lookup; sha256 and the random seeds keep anyone from crafting keys that collide on purpose.
+ * 2 * 10^22 per lookup. Content keys are computed from validated readings, never taken from the client, and the
+ * random seeds keep anyone from crafting other keys that collide on purpose.
  *
  * One instance lives per Lambda container (created at cold start): it catches the duplicates that at-least-once
  * delivery re-sends soon after (retried batches, device re-sends). Older duplicates are made harmless by
@@ -65,7 +66,7 @@ export class RecentKeys {
   }
 
   private fingerprint(key: string): void {
-    // A content key is a sha256 digest already: its first 96 bits are the fingerprint, no hashing needed.
+    // A content key is a 128-bit hash already: its first 96 bits are the fingerprint, no hashing needed.
     if (key.length >= 18 && key.charCodeAt(0) === 104 /* h */ && key.charCodeAt(1) === 58 /* : */) {
       const a = base64urlBits(key, 2);
       const b = base64urlBits(key, 7);

@@ -10,3 +10,4 @@ export {
   TimeUnit,
 } from './timestream-record';
 export { type RecordOptions, recordTime, toTimestreamRecords } from './to-timestream-records';
+export { toWriteChunks } from './to-write-chunks';

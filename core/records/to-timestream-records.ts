@@ -1,6 +1,7 @@
 import type { Reading } from '../reading';
 import { InvalidRecordVersionError } from './errors';
 import { deviceIdDimension, multiMeasureName, RecordLayout } from './record-layout';
+import { msTimeText, valueText } from './record-text';
 import {
   type MappedRecord,
   MeasureValueType,
@@ -41,14 +42,14 @@ export function toTimestreamRecords(readings: readonly Reading[], opts: RecordOp
     if (!Number.isSafeInteger(version) || version < 1) throw new InvalidRecordVersionError(version, i);
     const dimensions = dimensionsOf(reading, shared);
     const sub = reading.timeSubMsNanos;
-    const time = sub === undefined ? String(reading.timeMs) : nanosecondTime(reading.timeMs, sub);
+    const time = sub === undefined ? msTimeText(reading.timeMs) : nanosecondTime(reading.timeMs, sub);
     const unit = sub === undefined ? TimeUnit.milliseconds : TimeUnit.nanoseconds;
     if (opts.layout === RecordLayout.multi) {
       const values: TimestreamMeasureValue[] = [];
       for (const name in reading.measures) {
         values.push({
           Name: name,
-          Value: String(reading.measures[name]!.value),
+          Value: valueText(reading.measures[name]!.value),
           Type: MeasureValueType.double,
         });
       }
@@ -71,7 +72,7 @@ export function toTimestreamRecords(readings: readonly Reading[], opts: RecordOp
             Dimensions: dimensions,
             MeasureName: name,
             MeasureValueType: MeasureValueType.double,
-            MeasureValue: String(reading.measures[name]!.value),
+            MeasureValue: valueText(reading.measures[name]!.value),
             Time: time,
             TimeUnit: unit,
             Version: version,
@@ -99,7 +100,11 @@ function dimensionsOf(reading: Reading, shared: Map<string, SharedDimensions>): 
   return list;
 }
 
-function sameDimensions(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+/** True when two dimension objects hold the same names and values. */
+export function sameDimensions(
+  a: Readonly<Record<string, string>>,
+  b: Readonly<Record<string, string>>,
+): boolean {
   if (a === b) return true;
   let count = 0;
   for (const k in b) {
@@ -117,6 +122,7 @@ export function recordTime(reading: Reading): { time: string; unit: TimeUnit } {
   return { time: nanosecondTime(reading.timeMs, reading.timeSubMsNanos), unit: TimeUnit.nanoseconds };
 }
 
-function nanosecondTime(timeMs: number, subMsNanos: number): string {
+/** Epoch nanoseconds as text: the milliseconds then six digits of sub-millisecond nanoseconds. */
+export function nanosecondTime(timeMs: number, subMsNanos: number): string {
   return `${timeMs}${String(subMsNanos).padStart(6, '0')}`;
 }
