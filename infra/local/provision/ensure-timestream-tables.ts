@@ -28,7 +28,10 @@ export function timestreamTables(config: PipelineConfig) {
  * line with the configuration. Magnetic-store writes are enabled on both: replay backfills old readings and
  * the rollup writes days older than the memory store.
  */
-export async function ensureTimestreamTables(client: TimestreamWriteClient, config: PipelineConfig): Promise<void> {
+export async function ensureTimestreamTables(
+  client: TimestreamWriteClient,
+  config: PipelineConfig,
+): Promise<void> {
   try {
     await client.send(new CreateDatabaseCommand({ DatabaseName: config.database }));
   } catch (error) {
