@@ -22,7 +22,7 @@ export class RecentKeys {
   private current: FingerprintTable;
   private previous: FingerprintTable;
   private readonly seeds = getRandomValues(new Uint32Array(3));
-  private readonly fp = new Uint32Array(3);
+  private readonly fp = new Int32Array(3);
 
   constructor(readonly size: number) {
     if (!Number.isInteger(size) || size < 0) {
@@ -66,63 +66,68 @@ export class RecentKeys {
   }
 
   private fingerprint(key: string): void {
-    // A content key is a 128-bit hash already: its first 96 bits are the fingerprint, no hashing needed.
+    const fp = this.fp;
+    // A content key is a 128-bit hash already: 96 of its bits are the fingerprint, no hashing needed.
     if (key.length >= 18 && key.charCodeAt(0) === 104 /* h */ && key.charCodeAt(1) === 58 /* : */) {
-      const a = base64urlBits(key, 2);
-      const b = base64urlBits(key, 7);
-      const c = base64urlBits(key, 12);
-      if (a >= 0 && b >= 0 && c >= 0) {
-        // Three runs of 5 characters (30 bits each) and a 16th character folded into the middle word: ~92 bits.
-        const d = base64urlValue(key.charCodeAt(17));
-        if (d >= 0) {
-          this.fp[0] = (a | 1) >>> 0;
-          this.fp[1] = (b ^ (d << 26)) >>> 0;
-          this.fp[2] = c;
+      const c2 = key.charCodeAt(2);
+      const c3 = key.charCodeAt(3);
+      const c4 = key.charCodeAt(4);
+      const c5 = key.charCodeAt(5);
+      const c6 = key.charCodeAt(6);
+      const c7 = key.charCodeAt(7);
+      const c8 = key.charCodeAt(8);
+      const c9 = key.charCodeAt(9);
+      const c10 = key.charCodeAt(10);
+      const c11 = key.charCodeAt(11);
+      const c12 = key.charCodeAt(12);
+      const c13 = key.charCodeAt(13);
+      const c14 = key.charCodeAt(14);
+      const c15 = key.charCodeAt(15);
+      const c16 = key.charCodeAt(16);
+      const c17 = key.charCodeAt(17);
+      const any = c2 | c3 | c4 | c5 | c6 | c7 | c8 | c9 | c10 | c11 | c12 | c13 | c14 | c15 | c16 | c17;
+      if (any < 128) {
+        const t = base64url;
+        const v17 = t[c17]!;
+        const a = (t[c2]! << 24) | (t[c3]! << 18) | (t[c4]! << 12) | (t[c5]! << 6) | t[c6]!;
+        const b = (t[c7]! << 24) | (t[c8]! << 18) | (t[c9]! << 12) | (t[c10]! << 6) | t[c11]!;
+        const c = (t[c12]! << 24) | (t[c13]! << 18) | (t[c14]! << 12) | (t[c15]! << 6) | t[c16]!;
+        // Every value is 0..63, or -1 for a character outside base64url (which makes the OR negative).
+        if ((a | b | c | v17) >= 0) {
+          // Three runs of 5 characters (30 bits each) and a 16th character folded into the middle word: ~92 bits.
+          fp[0] = a | 1; // never all-zero: zero marks an empty slot
+          fp[1] = b ^ (v17 << 26);
+          fp[2] = c;
           return;
         }
       }
     }
     const seeds = this.seeds;
-    this.fp[0] = murmur3(key, seeds[0]!) | 1; // never all-zero: zero marks an empty slot
-    this.fp[1] = murmur3(key, seeds[1]!);
-    this.fp[2] = murmur3(key, seeds[2]!);
+    fp[0] = murmur3(key, seeds[0]!) | 1;
+    fp[1] = murmur3(key, seeds[1]!);
+    fp[2] = murmur3(key, seeds[2]!);
   }
 }
 
-/** The 30 bits of five base64url characters from `at`, or -1 if one is not base64url. */
-function base64urlBits(s: string, at: number): number {
-  let bits = 0;
-  for (let i = at; i < at + 5; i++) {
-    const v = base64urlValue(s.charCodeAt(i));
-    if (v < 0) return -1;
-    bits = (bits << 6) | v;
-  }
-  return bits;
-}
-
-function base64urlValue(c: number): number {
-  if (c >= 65 && c <= 90) return c - 65;
-  if (c >= 97 && c <= 122) return c - 71;
-  if (c >= 48 && c <= 57) return c + 4;
-  if (c === 45) return 62;
-  if (c === 95) return 63;
-  return -1;
-}
+/** base64url character code -> its 6-bit value; -1 for any other code below 128. */
+const base64url = new Int32Array(128).fill(-1);
+for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].entries())
+  base64url[c.charCodeAt(0)] = i;
 
 /** Linear-probing set of 96-bit fingerprints, kept at most half full. */
 class FingerprintTable {
-  private readonly slots: Uint32Array;
+  private readonly slots: Int32Array;
   private readonly mask: number;
   count = 0;
 
   constructor(size: number) {
     let capacity = 16;
     while (capacity < size * 2) capacity *= 2;
-    this.slots = new Uint32Array(size === 0 ? 0 : capacity * 3);
+    this.slots = new Int32Array(size === 0 ? 0 : capacity * 3);
     this.mask = capacity - 1;
   }
 
-  has(fp: Uint32Array): boolean {
+  has(fp: Int32Array): boolean {
     const s = this.slots;
     for (let i = fp[1]! & this.mask; ; i = (i + 1) & this.mask) {
       const at = i * 3;
@@ -133,7 +138,7 @@ class FingerprintTable {
   }
 
   /** Adds a fingerprint known to be absent. */
-  add(fp: Uint32Array): void {
+  add(fp: Int32Array): void {
     const s = this.slots;
     let i = fp[1]! & this.mask;
     while (s[i * 3] !== 0) i = (i + 1) & this.mask;
