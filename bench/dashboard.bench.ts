@@ -8,7 +8,6 @@
  * its raw-table equivalent in the same run, and prints per panel: median ms of each, speedup, the bytes
  * scanned the local Timestream reports for each, and their ratio. Also checks that both give the same figures.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,20 +27,13 @@ import {
 import { type QueryResult, runQuery } from '../dashboards/web';
 import { ensureTimestreamTables } from '../infra/local/provision/ensure-timestream-tables';
 import { relationName } from '../infra/local/timestream/storage-layout';
+import { startTimestreamChild } from './support/child-services';
+import { numberOption } from './support/options';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isInteger(v) || v <= 0)
-    throw new Error(`--${name} needs a positive whole number, got ${args[i + 1]}`);
-  return v;
-};
-const days = option('days', 30);
-const devices = option('devices', 1000);
-const perDay = option('per-day', 111);
-const runs = option('runs', 5);
+const days = numberOption('days', 30);
+const devices = numberOption('devices', 1000);
+const perDay = numberOption('per-day', 111);
+const runs = numberOption('runs', 5);
 const config = readPipelineConfig({});
 const dayMs = 86_400_000;
 const device = `device_${Math.floor(devices / 2)}`;
@@ -54,42 +46,13 @@ const clientConfig = (endpoint: string) => ({
   maxAttempts: 1,
 });
 
-/** Runs `npm run timestream:local`'s entry in a child process (the server gets its own core). */
-async function startServer(
-  dataRoot: string,
-): Promise<{ endpoint: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/timestream/main.ts'], {
-    env: { ...process.env, TIMESTREAM_PORT: '0', DATA_DIR: dataRoot, TIMESTREAM_FAULTS: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`local Timestream exited with ${code} before listening`)));
-  });
-  return {
-    endpoint,
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 /**
  * Creates the pipeline's tables through the API (one MULTI record creates the raw table's columns), then
  * bulk-loads the raw readings straight into the raw table's DuckDB storage with the server stopped, as
  * bench/timestream.bench.ts does: millions of magnetic-store records through WriteRecords would take hours.
  */
 async function loadRawTable(dataRoot: string, startMs: number): Promise<number> {
-  const server = await startServer(dataRoot);
+  const server = await startTimestreamChild(dataRoot);
   const write = new TimestreamWriteClient(clientConfig(server.endpoint));
   try {
     await ensureTimestreamTables(write, config);
@@ -201,7 +164,7 @@ const fmtBytes = (n: number) =>
   n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`;
 
 const root = mkdtempSync(join(tmpdir(), 'dashboard-bench-'));
-let server: Awaited<ReturnType<typeof startServer>> | undefined;
+let server: Awaited<ReturnType<typeof startTimestreamChild>> | undefined;
 try {
   const nowMs = Date.now();
   const endDay = Math.floor(nowMs / dayMs) * dayMs;
@@ -214,7 +177,7 @@ try {
   await loadRawTable(root, startMs);
   console.log(`  loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-  server = await startServer(root);
+  server = await startTimestreamChild(root);
   const query = new TimestreamQueryClient(clientConfig(server.endpoint));
   const write = new TimestreamWriteClient(clientConfig(server.endpoint));
   t0 = performance.now();

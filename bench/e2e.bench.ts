@@ -21,19 +21,11 @@ import { createTimestreamQueryClient, createTimestreamWriteClient } from '../inf
 import { resolveTokenSecret, signDeviceToken } from '../producers/auth';
 import { runSimulation, summarizeLatencies } from '../producers/simulator';
 import { perSecond, startChild, startTimestreamChild } from './support/child-services';
+import { numberOption } from './support/options';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isInteger(v) || v <= 0)
-    throw new Error(`--${name} needs a positive whole number, got ${args[i + 1]}`);
-  return v;
-};
-const rate = option('rate', 25_000);
-const durationS = option('duration', 30);
-const devices = option('devices', 1000);
+const rate = numberOption('rate', 25_000);
+const durationS = numberOption('duration', 30);
+const devices = numberOption('devices', 1000);
 const batch = 100;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -19,21 +19,12 @@ import { ensureTimestreamTables } from '../infra/local/provision/ensure-timestre
 import { createTimestreamQueryClient, createTimestreamWriteClient } from '../infra/service-clients';
 import { bulkLoad, timeOnDuckDb } from './support/bulk-load';
 import { startTimestreamChild } from './support/child-services';
+import { numberOption, stringOption } from './support/options';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isInteger(v) || v <= 0)
-    throw new Error(`--${name} needs a positive whole number, got ${args[i + 1]}`);
-  return v;
-};
-const devices = option('devices', 1000);
-const days = option('days', 30);
-const perDay = option('per-day', 111);
-const tzIndex = args.indexOf('--time-zone');
-const timeZone = tzIndex >= 0 ? (args[tzIndex + 1] as string) : 'UTC';
+const devices = numberOption('devices', 1000);
+const days = numberOption('days', 30);
+const perDay = numberOption('per-day', 111);
+const timeZone = stringOption('time-zone', 'UTC');
 
 async function main() {
   const root = mkdtempSync(join(tmpdir(), 'bench-rollup-'));

@@ -28,19 +28,11 @@ import { readPipelineConfig } from '../core/config';
 import { ensureTimestreamTables } from '../infra/local/provision/ensure-timestream-tables';
 import { createTimestreamWriteClient } from '../infra/service-clients';
 import { perSecond, startTimestreamChild } from './support/child-services';
+import { numberOption } from './support/options';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isInteger(v) || v <= 0)
-    throw new Error(`--${name} needs a positive whole number, got ${args[i + 1]}`);
-  return v;
-};
-const total = option('readings', 200_000);
-const perRecord = option('per-record', 100);
-const eventBatch = option('batch', 50);
+const total = numberOption('readings', 200_000);
+const perRecord = numberOption('per-record', 100);
+const eventBatch = numberOption('batch', 50);
 const devices = 1000;
 const concurrency = 4;
 
