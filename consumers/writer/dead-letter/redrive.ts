@@ -1,0 +1,67 @@
+import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { DeadLetterSink, StoredDeadLetter } from './dead-letter-sink';
+
+export interface RedriveResult {
+  readonly considered: number;
+  readonly redriven: number;
+}
+
+const putRecordsLimit = 500;
+
+/**
+ * Sends dead letters back into the stream (their payloads, with their original partition keys), after the
+ * cause was fixed, and removes from the sink only those the stream accepted. Entries that Kinesis refuses
+ * are resent a few times with backoff; what still fails stays in the sink for the next redrive.
+ */
+export async function redriveDeadLetters(
+  sink: DeadLetterSink,
+  kinesis: KinesisClient,
+  streamName: string,
+  options: { readonly limit: number; readonly code?: string; readonly attempts?: number },
+): Promise<RedriveResult> {
+  const letters = (await sink.list(options.limit)).filter(
+    (l) => !options.code || l.letter.code === options.code,
+  );
+  let redriven = 0;
+  for (let i = 0; i < letters.length; i += putRecordsLimit) {
+    const accepted = await putAll(
+      kinesis,
+      streamName,
+      letters.slice(i, i + putRecordsLimit),
+      options.attempts ?? 5,
+    );
+    await sink.remove(accepted.map((l) => l.handle));
+    redriven += accepted.length;
+  }
+  return { considered: letters.length, redriven };
+}
+
+async function putAll(
+  kinesis: KinesisClient,
+  streamName: string,
+  letters: StoredDeadLetter[],
+  attempts: number,
+): Promise<StoredDeadLetter[]> {
+  let pending = letters;
+  const accepted: StoredDeadLetter[] = [];
+  for (let attempt = 0; attempt < attempts && pending.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 200 * 2 ** attempt));
+    const result = await kinesis.send(
+      new PutRecordsCommand({
+        StreamName: streamName,
+        Records: pending.map(({ letter }) => ({
+          Data: Buffer.from(letter.payload, 'base64'),
+          PartitionKey: letter.source.partitionKey || 'redrive',
+        })),
+      }),
+    );
+    const failed: StoredDeadLetter[] = [];
+    (result.Records ?? []).forEach((r, j) => {
+      const letter = pending[j] as StoredDeadLetter;
+      if (r.ErrorCode) failed.push(letter);
+      else accepted.push(letter);
+    });
+    pending = failed;
+  }
+  return accepted;
+}
