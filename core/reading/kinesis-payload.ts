@@ -1,5 +1,5 @@
 import { IssueCode, type Reading, type ReadingInput, type ReadingIssue } from './reading';
-import { type ValidationContext, validateReading } from './validate-reading';
+import { checkReading, type ValidationContext } from './validate-reading';
 
 /** A reading of a Kinesis record that failed validation: for the dead-letter sink, with the data and reasons. */
 export type RejectedReading = {
@@ -51,9 +51,9 @@ export function decodeKinesisPayload(data: string | Uint8Array, opts: DecodeOpti
   }
   if (!Array.isArray(raw)) {
     // The common case, one reading per record: no intermediate arrays.
-    const r = validateReading(raw, opts);
-    if (r.ok) return { ok: true, readings: [r.reading], rejected: noneRejected };
-    return { ok: true, readings: [], rejected: [{ index: 0, input: raw, issues: r.issues }] };
+    const r = checkReading(raw, opts);
+    if (!Array.isArray(r)) return { ok: true, readings: [r], rejected: noneRejected };
+    return { ok: true, readings: [], rejected: [{ index: 0, input: raw, issues: r }] };
   }
   const readings: Reading[] = [];
   const rejected: RejectedReading[] = [];
@@ -64,9 +64,9 @@ export function decodeKinesisPayload(data: string | Uint8Array, opts: DecodeOpti
     };
   }
   for (let index = 0; index < raw.length; index++) {
-    const r = validateReading(raw[index], opts, { index });
-    if (r.ok) readings.push(r.reading);
-    else rejected.push({ index, input: raw[index], issues: r.issues });
+    const r = checkReading(raw[index], opts, { index });
+    if (!Array.isArray(r)) readings.push(r);
+    else rejected.push({ index, input: raw[index], issues: r });
   }
   return { ok: true, readings, rejected };
 }

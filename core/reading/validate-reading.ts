@@ -32,13 +32,28 @@ export type ReadingResult =
 export function validateReading(
   raw: unknown,
   ctx: ValidationContext,
-  at: ReadingPosition = {},
+  at: ReadingPosition = noPosition,
 ): ReadingResult {
+  const r = checkReading(raw, ctx, at);
+  return Array.isArray(r) ? { ok: false, issues: r } : { ok: true, reading: r };
+}
+
+const noPosition: ReadingPosition = Object.freeze({});
+
+/**
+ * {@link validateReading} without the result wrapper, for the writer's per-record path: the reading, or its
+ * issues (an array, never empty).
+ */
+export function checkReading(
+  raw: unknown,
+  ctx: ValidationContext,
+  at: ReadingPosition = noPosition,
+): Reading | ReadingIssue[] {
   let input: ReadingInput;
   if (isWellFormedReading(raw)) input = raw;
   else {
     const parsed = canonicalReadingSchema.safeParse(raw, { reportInput: true });
-    if (!parsed.success) return { ok: false, issues: zodIssues(parsed.error, at) };
+    if (!parsed.success) return zodIssues(parsed.error, at);
     input = parsed.data as ReadingInput;
   }
   return complete(input, ctx, at);
@@ -73,7 +88,8 @@ export function validateSeedReading(
     if (!parsed.success) return { ok: false, issues: zodIssues(parsed.error, {}) };
     measures = parsed.data as ReadingInput['measures'];
   }
-  return complete({ deviceId: ctx.deviceId, time: ctx.receivedAtMs, measures }, ctx, {}, true);
+  const r = complete({ deviceId: ctx.deviceId, time: ctx.receivedAtMs, measures }, ctx, noPosition, true);
+  return Array.isArray(r) ? { ok: false, issues: r } : { ok: true, reading: r };
 }
 
 /** Collects the issues of one reading; cheap to create, as the common valid path finds none. */
@@ -98,11 +114,12 @@ function complete(
   ctx: ValidationContext,
   at: ReadingPosition,
   bareMeasures = false,
-): ReadingResult {
-  const issues = new IssueList(at, bareMeasures);
+): Reading | ReadingIssue[] {
+  // Made at the first issue: the common valid reading allocates none.
+  let issues: IssueList | undefined;
 
   if (ctx.deviceId !== undefined && input.deviceId !== ctx.deviceId) {
-    issues.add(
+    (issues ??= new IssueList(at, bareMeasures)).add(
       ['deviceId'],
       IssueCode.deviceMismatch,
       `reading is for device "${input.deviceId}" but the caller is authenticated as "${ctx.deviceId}"`,
@@ -115,7 +132,11 @@ function complete(
   else {
     const t = parseIsoTime(input.time);
     if (t === undefined) {
-      issues.add(['time'], IssueCode.invalidTime, `"${input.time}" is not a valid date and time`);
+      (issues ??= new IssueList(at, bareMeasures)).add(
+        ['time'],
+        IssueCode.invalidTime,
+        `"${input.time}" is not a valid date and time`,
+      );
       timeMs = Number.NaN;
     } else {
       timeMs = t.ms;
@@ -127,14 +148,14 @@ function complete(
       typeof input.time === 'number' && input.time > 0 && input.time < 1e11
         ? '; it looks like epoch seconds: time must be epoch milliseconds'
         : '; check the device clock';
-    issues.add(
+    (issues ??= new IssueList(at, bareMeasures)).add(
       ['time'],
       IssueCode.timeTooOld,
       `${describeTime(input.time, timeMs)} is before 2000-01-01T00:00:00Z${hint}`,
     );
   } else if (timeMs > ctx.nowMs + readingLimits.maxFutureMs) {
     const ahead = Math.round((timeMs - ctx.nowMs) / 60_000);
-    issues.add(
+    (issues ??= new IssueList(at, bareMeasures)).add(
       ['time'],
       IssueCode.timeInFuture,
       `${describeTime(input.time, timeMs)} is ${ahead} minutes ahead of the receiving clock ` +
@@ -163,7 +184,7 @@ function complete(
       if (known === undefined && unit !== undefined) {
         // Refused by the registry's policy: a unit on a measure it cannot check.
         const c = units.toCanonical(name, given, unit);
-        if (!c.ok) issues.addMeasure(name, 'unit', c.code, c.message);
+        if (!c.ok) (issues ??= new IssueList(at, bareMeasures)).addMeasure(name, 'unit', c.code, c.message);
         continue;
       }
       canonicalUnit = known === undefined ? '' : known.canonicalUnit;
@@ -173,12 +194,12 @@ function complete(
       if (c === undefined) {
         // An unknown unit: the registry words the error (with the units it accepts).
         const r = units.toCanonical(name, given, unit);
-        if (!r.ok) issues.addMeasure(name, 'unit', r.code, r.message);
+        if (!r.ok) (issues ??= new IssueList(at, bareMeasures)).addMeasure(name, 'unit', r.code, r.message);
         continue;
       }
       value = applyConversion(given, c);
       if (!Number.isFinite(value)) {
-        issues.addMeasure(
+        (issues ??= new IssueList(at, bareMeasures)).addMeasure(
           name,
           'value',
           IssueCode.invalidValue,
@@ -197,7 +218,7 @@ function complete(
     let valueChars = 0;
     for (const name in measures) valueChars += String(measures[name]!.value).length;
     if (fixedBytes + valueChars > readingLimits.maxRecordBytes) {
-      issues.add(
+      (issues ??= new IssueList(at, bareMeasures)).add(
         [],
         IssueCode.recordTooLarge,
         `the record would be about ${fixedBytes + valueChars} bytes (Timestream allows ${readingLimits.maxRecordBytes}): ` +
@@ -206,7 +227,7 @@ function complete(
     }
   }
 
-  if (issues.items.length > 0) return { ok: false, issues: issues.items };
+  if (issues !== undefined) return issues.items;
   const reading: {
     deviceId: string;
     timeMs: number;
@@ -217,7 +238,7 @@ function complete(
   } = { deviceId: input.deviceId, timeMs, dimensions, measures };
   if (subMsNanos !== 0) reading.timeSubMsNanos = subMsNanos;
   if (input.messageId !== undefined) reading.messageId = input.messageId;
-  return { ok: true, reading };
+  return reading;
 }
 
 function describeTime(given: string | number, ms: number): string {
