@@ -30,10 +30,7 @@ export type DecodeOptions = Pick<ValidationContext, 'units' | 'nowMs'>;
  * Never throws: the writer needs a typed result per record to route failures to its dead-letter sink.
  */
 export function decodeKinesisPayload(data: string | Uint8Array, opts: DecodeOptions): DecodeResult {
-  const text =
-    typeof data === 'string'
-      ? Buffer.from(data, 'base64').toString('utf8')
-      : Buffer.from(data).toString('utf8');
+  const text = typeof data === 'string' ? base64Text(data) : Buffer.from(data).toString('utf8');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -69,6 +66,25 @@ export function decodeKinesisPayload(data: string | Uint8Array, opts: DecodeOpti
     else rejected.push({ index, input: raw[index], issues: r });
   }
   return { ok: true, readings, rejected };
+}
+
+const nonAscii = /[^\x00-\x7f]/;
+
+/**
+ * The UTF-8 text of base64 `data`. Payloads are JSON of ASCII names and numbers nearly always, and for ASCII
+ * bytes the one-byte string `atob` returns is already the UTF-8 decoding, at about a third of the cost of
+ * `Buffer.from(data, 'base64').toString('utf8')`. Anything else (non-ASCII bytes, or base64 that `atob`
+ * refuses, such as base64url or stray characters, which Buffer's decoder skips) takes Buffer's path, so the
+ * text is always the same as Buffer's.
+ */
+export function base64Text(data: string): string {
+  try {
+    const bytes = atob(data);
+    if (!nonAscii.test(bytes)) return bytes;
+  } catch {
+    // Not strict base64: decoded below by Buffer, which is lenient.
+  }
+  return Buffer.from(data, 'base64').toString('utf8');
 }
 
 /** The canonical form of a validated reading: measures in canonical units, time as epoch ms (ISO with ns if any). */

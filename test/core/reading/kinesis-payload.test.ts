@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeKinesisPayload, encodeReadings, type Reading } from '../../../core/reading';
+import { base64Text } from '../../../core/reading/kinesis-payload';
 import {
   canonicalReadingFactory,
   kinesisData,
@@ -72,5 +73,37 @@ describe('encodeReadings', () => {
     expect(JSON.parse(encodeReadings(decoded))[0].measures).toEqual({
       temperature: { value: 24, unit: 'degC' },
     });
+  });
+});
+
+describe('base64Text', () => {
+  it("gives exactly Buffer's UTF-8 decoding for ASCII, non-ASCII, base64url, unpadded and odd input", () => {
+    const texts = [
+      '{"a":1}',
+      '{"room":"会議室é"}',
+      '\u00ff\u00fe',
+      '\ufeff{"x":[1,2]}',
+      'a',
+      'ab',
+      '',
+      '~~~>>>???',
+    ];
+    const inputs = texts.flatMap((t) => {
+      const b64 = Buffer.from(t).toString('base64');
+      return [
+        b64,
+        b64.replace(/=+$/, ''),
+        Buffer.from(t).toString('base64url'),
+        `${b64.slice(0, 4)}\n${b64.slice(4)}`,
+      ];
+    });
+    inputs.push('not base64 json!', 'YQ==YQ==', 'YR==', '====', '@@@@');
+    for (const input of inputs) expect(base64Text(input)).toBe(Buffer.from(input, 'base64').toString('utf8'));
+  });
+
+  it('decodes a payload with non-ASCII dimension values (the Buffer path)', () => {
+    const raw = canonicalReadingFactory({ dimensions: { room: '会議室' } });
+    const r = decodeKinesisPayload(kinesisData(raw), opts);
+    expect(r.ok && r.readings[0]!.dimensions).toEqual({ room: '会議室' });
   });
 });
