@@ -68,7 +68,8 @@ export function decodeKinesisPayload(data: string | Uint8Array, opts: DecodeOpti
   return { ok: true, readings, rejected };
 }
 
-const nonAscii = /[^\x00-\x7f]/;
+/** A byte of 0x80 or more in a one-byte string. */
+const nonAscii = /[\u0080-\u00ff]/;
 
 /**
  * The UTF-8 text of base64 `data`. Payloads are JSON of ASCII names and numbers nearly always, and for ASCII

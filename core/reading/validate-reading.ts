@@ -109,17 +109,22 @@ class IssueList {
   }
 }
 
+/** `list`, or a new list for the reading's first issue (the common valid reading allocates none). */
+function issueList(list: IssueList | undefined, at: ReadingPosition, bareMeasures: boolean): IssueList {
+  return list ?? new IssueList(at, bareMeasures);
+}
+
 function complete(
   input: ReadingInput,
   ctx: ValidationContext,
   at: ReadingPosition,
   bareMeasures = false,
 ): Reading | ReadingIssue[] {
-  // Made at the first issue: the common valid reading allocates none.
   let issues: IssueList | undefined;
 
   if (ctx.deviceId !== undefined && input.deviceId !== ctx.deviceId) {
-    (issues ??= new IssueList(at, bareMeasures)).add(
+    issues = issueList(issues, at, bareMeasures);
+    issues.add(
       ['deviceId'],
       IssueCode.deviceMismatch,
       `reading is for device "${input.deviceId}" but the caller is authenticated as "${ctx.deviceId}"`,
@@ -132,11 +137,8 @@ function complete(
   else {
     const t = parseIsoTime(input.time);
     if (t === undefined) {
-      (issues ??= new IssueList(at, bareMeasures)).add(
-        ['time'],
-        IssueCode.invalidTime,
-        `"${input.time}" is not a valid date and time`,
-      );
+      issues = issueList(issues, at, bareMeasures);
+      issues.add(['time'], IssueCode.invalidTime, `"${input.time}" is not a valid date and time`);
       timeMs = Number.NaN;
     } else {
       timeMs = t.ms;
@@ -148,14 +150,16 @@ function complete(
       typeof input.time === 'number' && input.time > 0 && input.time < 1e11
         ? '; it looks like epoch seconds: time must be epoch milliseconds'
         : '; check the device clock';
-    (issues ??= new IssueList(at, bareMeasures)).add(
+    issues = issueList(issues, at, bareMeasures);
+    issues.add(
       ['time'],
       IssueCode.timeTooOld,
       `${describeTime(input.time, timeMs)} is before 2000-01-01T00:00:00Z${hint}`,
     );
   } else if (timeMs > ctx.nowMs + readingLimits.maxFutureMs) {
     const ahead = Math.round((timeMs - ctx.nowMs) / 60_000);
-    (issues ??= new IssueList(at, bareMeasures)).add(
+    issues = issueList(issues, at, bareMeasures);
+    issues.add(
       ['time'],
       IssueCode.timeInFuture,
       `${describeTime(input.time, timeMs)} is ${ahead} minutes ahead of the receiving clock ` +
@@ -184,7 +188,10 @@ function complete(
       if (known === undefined && unit !== undefined) {
         // Refused by the registry's policy: a unit on a measure it cannot check.
         const c = units.toCanonical(name, given, unit);
-        if (!c.ok) (issues ??= new IssueList(at, bareMeasures)).addMeasure(name, 'unit', c.code, c.message);
+        if (!c.ok) {
+          issues = issueList(issues, at, bareMeasures);
+          issues.addMeasure(name, 'unit', c.code, c.message);
+        }
         continue;
       }
       canonicalUnit = known === undefined ? '' : known.canonicalUnit;
@@ -194,12 +201,16 @@ function complete(
       if (c === undefined) {
         // An unknown unit: the registry words the error (with the units it accepts).
         const r = units.toCanonical(name, given, unit);
-        if (!r.ok) (issues ??= new IssueList(at, bareMeasures)).addMeasure(name, 'unit', r.code, r.message);
+        if (!r.ok) {
+          issues = issueList(issues, at, bareMeasures);
+          issues.addMeasure(name, 'unit', r.code, r.message);
+        }
         continue;
       }
       value = applyConversion(given, c);
       if (!Number.isFinite(value)) {
-        (issues ??= new IssueList(at, bareMeasures)).addMeasure(
+        issues = issueList(issues, at, bareMeasures);
+        issues.addMeasure(
           name,
           'value',
           IssueCode.invalidValue,
@@ -218,7 +229,8 @@ function complete(
     let valueChars = 0;
     for (const name in measures) valueChars += String(measures[name]!.value).length;
     if (fixedBytes + valueChars > readingLimits.maxRecordBytes) {
-      (issues ??= new IssueList(at, bareMeasures)).add(
+      issues = issueList(issues, at, bareMeasures);
+      issues.add(
         [],
         IssueCode.recordTooLarge,
         `the record would be about ${fixedBytes + valueChars} bytes (Timestream allows ${readingLimits.maxRecordBytes}): ` +
