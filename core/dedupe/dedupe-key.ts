@@ -44,8 +44,8 @@ const doubleWords = new Int32Array(doubleBits.buffer);
  * Hashes the reading's canonical content into the module's four lanes (read by {@link keyText}). The hashed
  * stream of 32-bit words is unambiguous: deviceId, then timeMs and timeSubMsNanos as IEEE-754 doubles, the
  * dimension count, each (name, value) sorted by name, the measure count, each (name, value, unit) sorted by
- * name; every string is its length then its UTF-16 code units two per word, so two different readings never
- * give the same stream. No string building, and no allocation for readings whose names come in the same
+ * name; every string is its length and mode then its characters (see {@link putString}), so two different
+ * readings never give the same stream. No string building, and no allocation for readings whose names come in the same
  * order as the previous one's.
  */
 function contentHash(reading: Reading): void {
@@ -88,10 +88,40 @@ function putWord(n: number, v: number): number {
   return n + 1;
 }
 
+/**
+ * A string as its length and mode (`length * 2 + wide`) then its characters: four per word when every one is
+ * below 256 (names, units, ids, most values), else two UTF-16 code units per word.
+ */
 function putString(n: number, s: string): number {
   const len = s.length;
-  const w = room(n, 2 + (len >> 1));
-  w[n++] = len;
+  const w = room(n, 2 + ((len + 1) >> 1));
+  const start = n++;
+  let i = 0;
+  for (; i + 3 < len; i += 4) {
+    const a = s.charCodeAt(i);
+    const b = s.charCodeAt(i + 1);
+    const c = s.charCodeAt(i + 2);
+    const d = s.charCodeAt(i + 3);
+    if ((a | b | c | d) > 0xff) return putWideString(w, start, s);
+    w[n++] = a | (b << 8) | (c << 16) | (d << 24);
+  }
+  if (i < len) {
+    let last = 0;
+    for (let shift = 0; i < len; i++, shift += 8) {
+      const c = s.charCodeAt(i);
+      if (c > 0xff) return putWideString(w, start, s);
+      last |= c << shift;
+    }
+    w[n++] = last;
+  }
+  w[start] = len * 2;
+  return n;
+}
+
+function putWideString(w: Int32Array, start: number, s: string): number {
+  const len = s.length;
+  w[start] = len * 2 + 1;
+  let n = start + 1;
   let i = 0;
   for (; i + 1 < len; i += 2) w[n++] = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
   if (i < len) w[n++] = s.charCodeAt(i);

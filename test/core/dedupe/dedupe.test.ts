@@ -28,6 +28,11 @@ describe('dedupeKey', () => {
     const long = readingFactory({ dimensions: { room: 'é'.repeat(3000) } });
     expect(dedupeKey(long)).not.toBe(dedupeKey(readingFactory({ dimensions: { room: 'e'.repeat(3000) } })));
     expect(dedupeKey(long)).not.toBe(dedupeKey(readingFactory({ dimensions: { room: 'é'.repeat(2999) } })));
+    // Characters above U+00FF switch a string to two code units per word; its key is still stable and distinct.
+    const wide = (room: string) => dedupeKey(readingFactory({ dimensions: { room } }));
+    const wideKeys = ['会議室', '会議', '会議室1', 'a会', '\u0100', '\u0000\u0001', 'A', ''].map(wide);
+    expect(new Set(wideKeys).size).toBe(wideKeys.length);
+    expect(wide(`${'会議'}室`)).toBe(wideKeys[0]);
     const zero = (value: number) => readingFactory({ measures: { co2: { value, unit: 'ppm' } } });
     expect(dedupeKey(zero(-0))).toBe(dedupeKey(zero(0)));
   });
