@@ -1,5 +1,6 @@
 import type { Reading } from '../reading';
 import { dedupeKey } from './dedupe-key';
+import { keyFingerprint } from './key-fingerprint';
 import type { RecentKeys } from './recent-keys';
 
 /** Why a reading was dropped: a copy earlier in the same batch, or one written in a recent batch. */
@@ -27,22 +28,48 @@ export type DedupeResult<T extends Reading = Reading> = {
  * recentKeys.rememberAll(keys);
  */
 export function dedupe<T extends Reading>(readings: readonly T[], recent?: RecentKeys): DedupeResult<T> {
-  const seen = new Set<string>();
   const fresh: T[] = [];
   const keys: string[] = [];
   const indexes: number[] = [];
   const duplicates: { reading: T; key: string; of: DuplicateOf }[] = [];
+  // The batch's fresh keys by fingerprint, in a table reused across calls: slot = 3 fingerprint words and the
+  // position in `keys` + 1. A fingerprint match is confirmed on the key strings, so the check stays exact.
+  let capacity = 16;
+  while (capacity < readings.length * 2) capacity *= 2;
+  if (batchSlots.length < capacity * 4) batchSlots = new Int32Array(capacity * 4);
+  const slots = batchSlots;
+  slots.fill(0, 0, capacity * 4);
+  const mask = capacity - 1;
+  const fp = scratch;
   for (let i = 0; i < readings.length; i++) {
     const reading = readings[i]!;
     const key = dedupeKey(reading);
-    if (seen.has(key)) duplicates.push({ reading, key, of: DuplicateOf.batch });
-    else if (recent?.has(key)) duplicates.push({ reading, key, of: DuplicateOf.recent });
+    keyFingerprint(key, fp);
+    let at = (fp[1]! & mask) * 4;
+    let inBatch = false;
+    while (slots[at] !== 0) {
+      if (slots[at] === fp[0] && slots[at + 1] === fp[1] && slots[at + 2] === fp[2]) {
+        if (keys[slots[at + 3]! - 1] === key) {
+          inBatch = true;
+          break;
+        }
+      }
+      at = (at + 4) & (mask * 4 + 3);
+    }
+    if (inBatch) duplicates.push({ reading, key, of: DuplicateOf.batch });
+    else if (recent?.hasFingerprint(fp)) duplicates.push({ reading, key, of: DuplicateOf.recent });
     else {
-      seen.add(key);
+      slots[at] = fp[0]!;
+      slots[at + 1] = fp[1]!;
+      slots[at + 2] = fp[2]!;
       fresh.push(reading);
       keys.push(key);
+      slots[at + 3] = keys.length;
       indexes.push(i);
     }
   }
   return { fresh, keys, indexes, duplicates };
 }
+
+let batchSlots = new Int32Array(0);
+const scratch = new Int32Array(3);

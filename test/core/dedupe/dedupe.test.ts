@@ -142,6 +142,43 @@ describe('RecentKeys', () => {
 });
 
 describe('dedupe', () => {
+  it('agrees with a plain Set-based dedupe on a large batch with copies, recent keys and messageIds', () => {
+    const readings = Array.from({ length: 5_000 }, (_, i) => {
+      const k = i % 7 === 6 ? i - 3 : i; // a copy of a reading three places back
+      return readingFactory(
+        k % 11 === 0 ? { messageId: `m-${k}`, timeMs: 1 } : { timeMs: 1650401460000 + k },
+      );
+    });
+    const recent = new RecentKeys(1_000);
+    recent.rememberAll(
+      readings
+        .slice(0, 400)
+        .filter((_, i) => i % 3 === 0)
+        .map(dedupeKey),
+    );
+    const seen = new Set<string>();
+    const expected = { keys: [] as string[], indexes: [] as number[], of: [] as string[] };
+    readings.forEach((r, i) => {
+      const key = dedupeKey(r);
+      if (seen.has(key)) expected.of.push(DuplicateOf.batch);
+      else if (recent.has(key)) expected.of.push(DuplicateOf.recent);
+      else {
+        seen.add(key);
+        expected.keys.push(key);
+        expected.indexes.push(i);
+      }
+    });
+    const got = dedupe(readings, recent);
+    expect(got.keys).toEqual(expected.keys);
+    expect(got.indexes).toEqual(expected.indexes);
+    expect(got.fresh).toEqual(expected.indexes.map((i) => readings[i]));
+    expect(got.duplicates.map((d) => d.of)).toEqual(expected.of);
+    expect(expected.of.filter((o) => o === DuplicateOf.recent).length).toBeGreaterThan(50);
+    expect(expected.of.filter((o) => o === DuplicateOf.batch).length).toBeGreaterThan(500);
+    // A second, smaller call reuses the table without leftovers from the first.
+    expect(dedupe(readings.slice(0, 3)).fresh).toHaveLength(3);
+  });
+
   it('drops exact duplicates within a batch, keeping the first copy', () => {
     const a = readingFactory();
     const aAgain = readingFactory();
