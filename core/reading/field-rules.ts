@@ -19,9 +19,17 @@ const unitPattern = /^[A-Za-z0-9%/._^-]+$/;
 export const isoTimePattern =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|([+-])(\d{2}):(\d{2}))$/;
 
+/** Device ids already found valid (bounded, like names below): a writer sees the same devices all day. */
+const goodDeviceIds = new Set<string>();
+const maxRememberedDeviceIds = 100_000;
+
 export function deviceIdProblem(v: string): RuleProblem | undefined {
-  if (v.length >= 1 && v.length <= readingLimits.maxDeviceIdLength && deviceIdPattern.test(v))
+  if (goodDeviceIds.has(v)) return undefined;
+  if (v.length >= 1 && v.length <= readingLimits.maxDeviceIdLength && deviceIdPattern.test(v)) {
+    if (goodDeviceIds.size >= maxRememberedDeviceIds) goodDeviceIds.clear();
+    goodDeviceIds.add(v);
     return undefined;
+  }
   return {
     code: IssueCode.invalidDeviceId,
     message: `must be 1..${readingLimits.maxDeviceIdLength} characters of letters, digits, '_', '.', ':', '@', '-'`,

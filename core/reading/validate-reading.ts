@@ -224,8 +224,11 @@ function complete(
     measureCount++;
   }
   const dimensions = input.dimensions ?? {};
-  for (const name in dimensions) fixedBytes += name.length + utf8Length(dimensions[name]!);
-  if (fixedBytes + 24 * measureCount > readingLimits.maxRecordBytes) {
+  // Dimension values at 3 bytes a character (the UTF-8 maximum for a UTF-16 code unit) bound their size.
+  let dimensionBound = 0;
+  for (const name in dimensions) dimensionBound += name.length + 3 * dimensions[name]!.length;
+  if (fixedBytes + dimensionBound + 24 * measureCount > readingLimits.maxRecordBytes) {
+    for (const name in dimensions) fixedBytes += name.length + utf8Length(dimensions[name]!);
     let valueChars = 0;
     for (const name in measures) valueChars += String(measures[name]!.value).length;
     if (fixedBytes + valueChars > readingLimits.maxRecordBytes) {
@@ -265,7 +268,14 @@ function withPosition(
   return at.line === undefined ? { index: at.index, ...issue } : { index: at.index, line: at.line, ...issue };
 }
 
-const daysInMonth = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** Days in month `m` (1..12) of year `y` (0..9999), as Date.UTC counts them (it reads years 0..99 as 19xx). */
+function daysInMonth(y: number, m: number): number {
+  if (m !== 2) return monthDays[m - 1]!;
+  const year = y <= 99 ? 1900 + y : y;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
 
 /** Parses an ISO time already matching {@link isoTimePattern}; `undefined` when a field is out of range. */
 export function parseIsoTime(s: string): { ms: number; subMsNanos: number } | undefined {

@@ -421,4 +421,17 @@ describe('parseIsoTime', () => {
   ])('refuses %s', (s) => {
     expect(parseIsoTime(s)).toBeUndefined();
   });
+
+  it('knows month lengths and leap years as Date.UTC does (years 0..99 read as 19xx)', () => {
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    for (const year of [0, 4, 99, 100, 400, 1900, 2000, 2023, 2024, 2100, 2400, 9999]) {
+      for (let month = 1; month <= 12; month++) {
+        const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+        for (const day of [28, 29, 30, 31]) {
+          const parsed = parseIsoTime(`${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T00:00:00Z`);
+          expect(parsed !== undefined, `${year}-${month}-${day}`).toBe(day <= days);
+        }
+      }
+    }
+  });
 });
