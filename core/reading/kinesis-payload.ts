@@ -68,9 +68,6 @@ export function decodeKinesisPayload(data: string | Uint8Array, opts: DecodeOpti
   return { ok: true, readings, rejected };
 }
 
-/** A byte of 0x80 or more in a one-byte string. */
-const nonAscii = /[\u0080-\u00ff]/;
-
 /**
  * The UTF-8 text of base64 `data`. Payloads are JSON of ASCII names and numbers nearly always, and for ASCII
  * bytes the one-byte string `atob` returns is already the UTF-8 decoding, at about a third of the cost of
@@ -81,7 +78,8 @@ const nonAscii = /[\u0080-\u00ff]/;
 export function base64Text(data: string): string {
   try {
     const bytes = atob(data);
-    if (!nonAscii.test(bytes)) return bytes;
+    // Its UTF-8 length equals its length only when every character is below 0x80.
+    if (Buffer.byteLength(bytes, 'utf8') === bytes.length) return bytes;
   } catch {
     // Not strict base64: decoded below by Buffer, which is lenient.
   }
