@@ -1,12 +1,11 @@
 import {
-  chunkWriteRequests,
   decodeKinesisPayload,
   dedupe,
   type Reading,
   type ReadingIssue,
   type RecentKeys,
   toReadingInput,
-  toTimestreamRecords,
+  toWriteChunks,
   type UnitRegistry,
 } from '../../core';
 import type { RecordLayout } from '../../core/config';
@@ -139,11 +138,10 @@ export class BatchWriter {
     }
 
     const { fresh, keys, duplicates } = dedupe(readings, recent);
-    const mapped = toTimestreamRecords(fresh, {
+    const chunks = toWriteChunks(fresh, {
       layout,
       version: (reading) => Math.max(1, Math.floor(origin.get(reading)?.approximateArrivalMs ?? nowMs)),
     });
-    const chunks = chunkWriteRequests(mapped);
     const outcomes = await sink.write(
       chunks.map((c) => ({ commonAttributes: c.commonAttributes, records: c.records })),
       { deadline: options.deadline },
