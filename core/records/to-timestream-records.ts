@@ -1,11 +1,11 @@
 import type { Reading } from '../reading';
+import { deviceDimensions } from './device-dimensions';
 import { InvalidRecordVersionError } from './errors';
-import { deviceIdDimension, multiMeasureName, RecordLayout } from './record-layout';
+import { multiMeasureName, RecordLayout } from './record-layout';
 import { msTimeText, valueText } from './record-text';
 import {
   type MappedRecord,
   MeasureValueType,
-  type TimestreamDimension,
   type TimestreamMeasureValue,
   TimeUnit,
 } from './timestream-record';
@@ -35,12 +35,11 @@ export type RecordOptions = {
 export function toTimestreamRecords(readings: readonly Reading[], opts: RecordOptions): MappedRecord[] {
   const out: MappedRecord[] = [];
   const fixed = typeof opts.version === 'number' ? opts.version : undefined;
-  const shared = new Map<string, SharedDimensions>();
   for (let i = 0; i < readings.length; i++) {
     const reading = readings[i]!;
     const version = fixed ?? (opts.version as (r: Reading, i: number) => number)(reading, i);
     if (!Number.isSafeInteger(version) || version < 1) throw new InvalidRecordVersionError(version, i);
-    const dimensions = dimensionsOf(reading, shared);
+    const dimensions = deviceDimensions(reading).list;
     const sub = reading.timeSubMsNanos;
     const time = sub === undefined ? msTimeText(reading.timeMs) : nanosecondTime(reading.timeMs, sub);
     const unit = sub === undefined ? TimeUnit.milliseconds : TimeUnit.nanoseconds;
@@ -83,36 +82,6 @@ export function toTimestreamRecords(readings: readonly Reading[], opts: RecordOp
     }
   }
   return out;
-}
-
-type SharedDimensions = { source: Readonly<Record<string, string>>; list: TimestreamDimension[] };
-
-/**
- * The Dimensions list of a reading. Readings of a device with equal dimensions share one list (treat it as
- * read-only): less to allocate, and chunkWriteRequests groups records by it cheaply.
- */
-function dimensionsOf(reading: Reading, shared: Map<string, SharedDimensions>): TimestreamDimension[] {
-  const known = shared.get(reading.deviceId);
-  if (known !== undefined && sameDimensions(known.source, reading.dimensions)) return known.list;
-  const list: TimestreamDimension[] = [{ Name: deviceIdDimension, Value: reading.deviceId }];
-  for (const name in reading.dimensions) list.push({ Name: name, Value: reading.dimensions[name]! });
-  shared.set(reading.deviceId, { source: reading.dimensions, list });
-  return list;
-}
-
-/** True when two dimension objects hold the same names and values. */
-export function sameDimensions(
-  a: Readonly<Record<string, string>>,
-  b: Readonly<Record<string, string>>,
-): boolean {
-  if (a === b) return true;
-  let count = 0;
-  for (const k in b) {
-    if (a[k] !== b[k]) return false;
-    count++;
-  }
-  for (const _ in a) count--;
-  return count === 0;
 }
 
 /** The record time: epoch ms, or epoch ns when the reading carries sub-millisecond nanoseconds. */

@@ -1,7 +1,8 @@
 import type { Reading } from '../reading';
 import { maxRecordsPerWrite, type WriteChunk } from './chunk-write-requests';
+import { type DeviceDimensions, deviceDimensions } from './device-dimensions';
 import { InvalidRecordVersionError } from './errors';
-import { deviceIdDimension, multiMeasureName, RecordLayout } from './record-layout';
+import { multiMeasureName, RecordLayout } from './record-layout';
 import { msTimeText, valueText } from './record-text';
 import {
   MeasureValueType,
@@ -10,7 +11,7 @@ import {
   type TimestreamRecord,
   TimeUnit,
 } from './timestream-record';
-import { nanosecondTime, type RecordOptions, sameDimensions } from './to-timestream-records';
+import { nanosecondTime, type RecordOptions } from './to-timestream-records';
 
 /**
  * Readings straight to WriteRecords requests: the same chunks, records and `CommonAttributes` as
@@ -85,39 +86,7 @@ export function toWriteChunks(
   return chunks;
 }
 
-type DeviceDimensions = {
-  readonly source: Readonly<Record<string, string>>;
-  readonly list: TimestreamDimension[];
-  /** The list as one string, to group readings with equal dimensions. */
-  readonly key: string;
-};
-
-/*
- * The Dimensions list of each device's latest dimensions, kept across calls (bounded): a writer sees the same
- * devices batch after batch, so the list, its grouping key and their strings are built once per device rather
- * than once per reading. The lists are shared by records: treat them as read-only.
- */
-const byDevice = new Map<string, DeviceDimensions>();
-const maxDevices = 50_000;
-
-function deviceDimensions(reading: Reading): DeviceDimensions {
-  const known = byDevice.get(reading.deviceId);
-  if (known !== undefined && sameDimensions(known.source, reading.dimensions)) return known;
-  const list: TimestreamDimension[] = [{ Name: deviceIdDimension, Value: reading.deviceId }];
-  for (const name in reading.dimensions) list.push({ Name: name, Value: reading.dimensions[name]! });
-  const entry: DeviceDimensions = { source: reading.dimensions, list, key: dimensionsKey(list) };
-  if (byDevice.size >= maxDevices) byDevice.clear();
-  byDevice.set(reading.deviceId, entry);
-  return entry;
-}
-
 type Slot = { readonly reading: number; readonly name: string };
-
-function dimensionsKey(dimensions: readonly TimestreamDimension[]): string {
-  let key = '';
-  for (const d of dimensions) key += `${d.Name}\u0000${d.Value}\u0001`;
-  return key;
-}
 
 /** What every record of a request shares, found on the readings. */
 type Common = {
