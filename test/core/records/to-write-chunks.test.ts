@@ -86,4 +86,17 @@ describe('toWriteChunks', () => {
     expect(() => toWriteChunks(batch, bad)).toThrow(InvalidRecordVersionError);
     expect(() => toWriteChunks(batch, bad)).toThrow(/reading 1 is not allowed/);
   });
+
+  it("follows a device's dimensions as they change between batches (the per-device cache never serves stale ones)", () => {
+    const opts: RecordOptions = { layout: 'multi', version: 1 };
+    for (const prefecture of ['Tokyo', 'Osaka', 'Tokyo']) {
+      const batch = [readingFactory({ dimensions: { prefecture } })];
+      const [record] = toTimestreamRecords(batch, opts);
+      expect(record!.record.Dimensions).toEqual([
+        { Name: 'deviceId', Value: 'device_1' },
+        { Name: 'prefecture', Value: prefecture },
+      ]);
+      expect(toWriteChunks(batch, opts)[0]!.commonAttributes.Dimensions).toEqual(record!.record.Dimensions);
+    }
+  });
 });
