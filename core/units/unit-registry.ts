@@ -56,8 +56,32 @@ export interface UnitRegistry {
  */
 export const convertedSignificantDigits = 12;
 
+/*
+ * Converted values per conversion, kept (at most 4,096 each, then forgotten all at once): devices send the
+ * same few values over and over, and rounding (toFixed and back) costs far more than a lookup. The result is
+ * the same either way. Zero is not kept (0 and -0 would share an entry).
+ */
+const convertedValues = new WeakMap<LinearConversion, Map<number, number>>();
+const maxConvertedValues = 4_096;
+
 /** Converts `value` with `c` and rounds it as {@link convertedSignificantDigits} says. */
 export function applyConversion(value: number, c: LinearConversion): number {
+  if (value === 0) return convertAndRound(value, c);
+  let known = convertedValues.get(c);
+  if (known === undefined) {
+    known = new Map();
+    convertedValues.set(c, known);
+  }
+  let converted = known.get(value);
+  if (converted === undefined) {
+    converted = convertAndRound(value, c);
+    if (known.size >= maxConvertedValues) known.clear();
+    known.set(value, converted);
+  }
+  return converted;
+}
+
+function convertAndRound(value: number, c: LinearConversion): number {
   const product = value * c.factor;
   return roundConverted(product + c.offset, Math.max(Math.abs(product), Math.abs(c.offset)));
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../core/config';
-import { createUnitRegistry, parseUnitsConfig, readUnitsConfig, roundConverted } from '../../../core/units';
+import {
+  applyConversion,
+  createUnitRegistry,
+  type LinearConversion,
+  parseUnitsConfig,
+  readUnitsConfig,
+  roundConverted,
+} from '../../../core/units';
 
 const units = createUnitRegistry();
 const convert = (measure: string, value: number, unit?: string) => {
@@ -101,6 +108,24 @@ describe('createUnitRegistry: built-in conversions (exact values)', () => {
     const names = units.measureNames();
     expect(names).toEqual([...names].sort());
     expect(names).toContain('pm2_5');
+  });
+});
+
+describe('applyConversion', () => {
+  it('gives the same value for a value seen before as for a fresh one, beyond the kept values too', () => {
+    const degF = createUnitRegistry().measure('temperature')!.units.get('degF')!;
+    const fresh = (v: number, c: LinearConversion) => {
+      const product = v * c.factor;
+      return roundConverted(product + c.offset, Math.max(Math.abs(product), Math.abs(c.offset)));
+    };
+    const values = Array.from({ length: 10_000 }, (_, i) => -40 + i / 10);
+    for (let round = 0; round < 2; round++) {
+      for (const v of values) expect(applyConversion(v, degF)).toBe(fresh(v, degF));
+    }
+    expect(applyConversion(75.2, degF)).toBe(24);
+    const negativeZeroOffset: LinearConversion = { factor: 2, offset: -0, source: 'definition' };
+    expect(Object.is(applyConversion(-0, negativeZeroOffset), fresh(-0, negativeZeroOffset))).toBe(true);
+    expect(Object.is(applyConversion(0, negativeZeroOffset), fresh(0, negativeZeroOffset))).toBe(true);
   });
 });
 
