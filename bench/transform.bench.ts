@@ -50,37 +50,43 @@ function baseline(data: readonly string[]): number {
   return sink;
 }
 
-function pipeline(data: readonly string[]): number {
-  const recent = new RecentKeys(config.dedupeCacheSize);
-  let records = 0;
+/** One Kinesis batch through the writer's transform, as the writer runs it per invocation. */
+function writeBatch(data: readonly string[], start: number, end: number, recent: RecentKeys): number {
+  const readings: Reading[] = [];
+  // The writer's version policy: each reading gets the arrival time of the Kinesis record that carried it.
+  const arrivals: number[] = [];
   let rejected = 0;
-  for (let start = 0; start < data.length; start += batchSize) {
-    const readings: Reading[] = [];
-    // The writer's version policy: each reading gets the arrival time of the Kinesis record that carried it.
-    const arrivals: number[] = [];
-    const end = Math.min(start + batchSize, data.length);
-    for (let i = start; i < end; i++) {
-      const r = decodeKinesisPayload(data[i]!, { units, nowMs });
-      if (!r.ok) {
-        rejected++;
-        continue;
-      }
-      rejected += r.rejected.length;
-      for (const reading of r.readings) {
-        readings.push(reading);
-        arrivals.push(nowMs + i);
-      }
+  for (let i = start; i < end; i++) {
+    const r = decodeKinesisPayload(data[i]!, { units, nowMs });
+    if (!r.ok) {
+      rejected++;
+      continue;
     }
-    const { fresh, keys, indexes } = dedupe(readings, recent);
-    const chunks = toWriteChunks(fresh, {
-      layout: config.recordLayout,
-      version: (_r, i) => arrivals[indexes[i]!]!,
-    });
-    for (const chunk of chunks) records += chunk.records.length;
-    recent.rememberAll(keys);
+    rejected += r.rejected.length;
+    for (const reading of r.readings) {
+      readings.push(reading);
+      arrivals.push(nowMs + i);
+    }
   }
   if (rejected > 0)
     throw new Error(`${rejected} synthetic readings were rejected: the benchmark data is wrong`);
+  const { fresh, keys, indexes } = dedupe(readings, recent);
+  const chunks = toWriteChunks(fresh, {
+    layout: config.recordLayout,
+    version: (_r, i) => arrivals[indexes[i]!]!,
+  });
+  let records = 0;
+  for (const chunk of chunks) records += chunk.records.length;
+  recent.rememberAll(keys);
+  return records;
+}
+
+function pipeline(data: readonly string[]): number {
+  const recent = new RecentKeys(config.dedupeCacheSize);
+  let records = 0;
+  for (let start = 0; start < data.length; start += batchSize) {
+    records += writeBatch(data, start, Math.min(start + batchSize, data.length), recent);
+  }
   return records;
 }
 
