@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { multiMeasureName } from '../records/record-layout';
 import { applyConversion, type UnitRegistry } from '../units';
-import { isoTimePattern, utf8Length } from './field-rules';
+import { utf8Length } from './field-rules';
 import { formatPath } from './issue-path';
 import { readingLimits } from './limits';
 import { IssueCode, type MeasureValue, type Reading, type ReadingInput, type ReadingIssue } from './reading';
@@ -277,28 +277,65 @@ function daysInMonth(y: number, m: number): number {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 
-/** Parses an ISO time already matching {@link isoTimePattern}; `undefined` when a field is out of range. */
+/**
+ * Parses an ISO 8601 time of the accepted form (the one `isoTimePattern` in field-rules.ts describes: date, `T`, time with
+ * seconds, up to 9 fractional digits, `Z` or an offset); `undefined` when it has another form or a field is
+ * out of range. Read character by character: no match array, no substrings.
+ */
 export function parseIsoTime(s: string): { ms: number; subMsNanos: number } | undefined {
-  const m = isoTimePattern.exec(s);
-  if (!m) return undefined;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  const h = Number(m[4]);
-  const mi = Number(m[5]);
-  const se = Number(m[6]);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59) return undefined;
-  let offsetMin = 0;
-  if (m[8] !== 'Z') {
-    const oh = Number(m[10]);
-    const om = Number(m[11]);
-    if (oh > 23 || om > 59) return undefined;
-    offsetMin = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
+  const len = s.length;
+  if (len < 20) return undefined;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84) return undefined; // - - T
+  if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined; // : :
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const se = digits(s, 17, 2);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0) return undefined;
+  let at = 19;
+  let frac9 = 0;
+  if (s.charCodeAt(at) === 46 /* . */) {
+    let count = 0;
+    at++;
+    while (at < len && count < 10) {
+      const c = s.charCodeAt(at) - 48;
+      if (c < 0 || c > 9) break;
+      frac9 = frac9 * 10 + c;
+      count++;
+      at++;
+    }
+    if (count === 0 || count > 9) return undefined;
+    frac9 *= 10 ** (9 - count);
   }
-  const frac = `${m[7] ?? ''}000000000`.slice(0, 9);
+  let offsetMin = 0;
+  const zone = s.charCodeAt(at);
+  if (zone === 90 /* Z */) {
+    if (at + 1 !== len) return undefined;
+  } else if (zone === 43 /* + */ || zone === 45 /* - */) {
+    if (at + 6 !== len || s.charCodeAt(at + 3) !== 58) return undefined;
+    const oh = digits(s, at + 1, 2);
+    const om = digits(s, at + 4, 2);
+    if (oh < 0 || om < 0 || oh > 23 || om > 59) return undefined;
+    offsetMin = (zone === 45 ? -1 : 1) * (oh * 60 + om);
+  } else return undefined;
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59) return undefined;
   const base = Date.UTC(y, mo - 1, d, h, mi, se);
   // Date.UTC maps years 0..99 to 1900..1999: such times are refused as too old anyway.
-  return { ms: base - offsetMin * 60_000 + Number(frac.slice(0, 3)), subMsNanos: Number(frac.slice(3)) };
+  const ms = Math.floor(frac9 / 1_000_000);
+  return { ms: base - offsetMin * 60_000 + ms, subMsNanos: frac9 - ms * 1_000_000 };
+}
+
+/** The number written by `count` ASCII digits at `from`, or -1 if one is not a digit. */
+function digits(s: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (!(c >= 0 && c <= 9)) return -1;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 /** Turns zod's issues into {@link ReadingIssue}s with formatted paths and the pipeline's codes. */

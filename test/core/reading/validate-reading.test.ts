@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseIsoTime, validateReading } from '../../../core/reading';
+import { isoTimePattern } from '../../../core/reading/field-rules';
 import { canonicalReadingFactory, testNowMs, testUnits } from '../../helpers/readings';
 
 const ctx = { units: testUnits, nowMs: testNowMs };
@@ -420,6 +421,44 @@ describe('parseIsoTime', () => {
     '2022-01-01',
   ])('refuses %s', (s) => {
     expect(parseIsoTime(s)).toBeUndefined();
+  });
+
+  it('agrees with a parse by isoTimePattern on valid times and on every one-character change of them', () => {
+    const reference = (t: string) => {
+      const m = isoTimePattern.exec(t);
+      if (!m) return undefined;
+      const [y, mo, d, h, mi, se] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
+      const days = new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
+      if (mo! < 1 || mo! > 12 || d! < 1 || d! > days || h! > 23 || mi! > 59 || se! > 59) return undefined;
+      let offsetMin = 0;
+      if (m[8] !== 'Z') {
+        if (Number(m[10]) > 23 || Number(m[11]) > 59) return undefined;
+        offsetMin = (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]));
+      }
+      const frac = `${m[7] ?? ''}000000000`.slice(0, 9);
+      const base = Date.UTC(y!, mo! - 1, d!, h!, mi!, se!);
+      return { ms: base - offsetMin * 60_000 + Number(frac.slice(0, 3)), subMsNanos: Number(frac.slice(3)) };
+    };
+    const valid = [
+      '2022-04-20T05:51:00+09:00',
+      '2022-04-19T23:00:00.000001-01:30',
+      '2024-02-29T23:59:59.999999999Z',
+      '1999-12-31T00:00:00.5Z',
+      '0050-01-01T00:00:00Z',
+      '2022-04-20T05:51:00.123456789+00:00',
+    ];
+    const replacements = ['0', '9', '-', ':', '.', 'Z', '+', 'T', 'x', '\uff11'];
+    const inputs = valid.flatMap((t) => [
+      t,
+      t.slice(0, -1),
+      `${t}0`,
+      ...[...t].flatMap((_, i) => [
+        t.slice(0, i) + t.slice(i + 1),
+        ...replacements.map((r) => t.slice(0, i) + r + t.slice(i + 1)),
+      ]),
+    ]);
+    inputs.push('', '2022-04-20T05:51:00', '2022-04-20T05:51:00.Z', '2022-04-20T05:51:00.1234567890Z');
+    for (const t of inputs) expect(parseIsoTime(t), t).toEqual(reference(t));
   });
 
   it('knows month lengths and leap years as Date.UTC does (years 0..99 read as 19xx)', () => {
