@@ -91,3 +91,24 @@ export class LocalTimestreamSettingError extends Error {
     super(`Invalid ${setting} "${value}": ${expected}`);
   }
 }
+
+/**
+ * A table's journal cannot be replayed: an entry after the applied position is missing (the journal
+ * directory was edited or a segment was lost). Raised at start, never sent on the wire; the data directory
+ * needs attention (restore the missing segment, or delete the table's journal directory to accept the loss).
+ */
+export class LocalTimestreamJournalError extends Error {
+  override readonly name = 'LocalTimestreamJournalError';
+  constructor(
+    /** The table's journal directory. */
+    readonly journalDir: string,
+    /** The entry expected next (applied position + 1). */
+    readonly expectedSeq: number,
+    /** The entry found instead. */
+    readonly foundSeq: number,
+  ) {
+    super(
+      `The journal in ${journalDir} cannot be replayed: entry ${expectedSeq} is missing (found ${foundSeq}). Restore the missing segment, or delete that directory to give up the unapplied writes.`,
+    );
+  }
+}

@@ -49,12 +49,13 @@ export const metadataDdl = [
      created_ms BIGINT, updated_ms BIGINT)`,
   'CREATE TABLE IF NOT EXISTS __ts_columns (table_id BIGINT, name VARCHAR, kind VARCHAR, type VARCHAR, ord BIGINT)',
   'CREATE TABLE IF NOT EXISTS __ts_measures (table_id BIGINT, measure_name VARCHAR, data_type VARCHAR, dimensions VARCHAR)',
+  'CREATE TABLE IF NOT EXISTS __ts_journal_applied (table_id BIGINT, seq BIGINT)',
 ] as const;
 
 /** Creates the metadata tables if needed and reads everything back. */
 export async function loadMetadata(
   connection: DuckDBConnection,
-): Promise<{ databases: DatabaseRecord[]; tables: StoredTable[] }> {
+): Promise<{ databases: DatabaseRecord[]; tables: StoredTable[]; journalApplied: Map<number, number> }> {
   for (const ddl of metadataDdl) await connection.run(ddl);
   const dbRows = (
     await connection.runAndReadAll('SELECT name, kms_key_id, created_ms, updated_ms FROM __ts_databases')
@@ -106,7 +107,11 @@ export async function loadMetadata(
         ]),
     ),
   }));
-  return { databases, tables };
+  const appliedRows = (
+    await connection.runAndReadAll('SELECT table_id, max(seq) FROM __ts_journal_applied GROUP BY table_id')
+  ).getRows();
+  const journalApplied = new Map(appliedRows.map(([id, seq]) => [Number(id), Number(seq)]));
+  return { databases, tables, journalApplied };
 }
 
 export async function insertDatabase(connection: DuckDBConnection, db: DatabaseRecord): Promise<void> {
@@ -163,6 +168,20 @@ export async function deleteTableMetadata(connection: DuckDBConnection, id: numb
   await connection.run('DELETE FROM __ts_tables WHERE id = $1', [id]);
   await connection.run('DELETE FROM __ts_columns WHERE table_id = $1', [id]);
   await connection.run('DELETE FROM __ts_measures WHERE table_id = $1', [id]);
+  await connection.run('DELETE FROM __ts_journal_applied WHERE table_id = $1', [id]);
+}
+
+/**
+ * Records how far a table's journal is applied; run in the transaction that applies the entries, so that a
+ * restart re-applies exactly the entries after it.
+ */
+export async function setJournalApplied(
+  connection: DuckDBConnection,
+  tableId: number,
+  seq: number,
+): Promise<void> {
+  await connection.run('DELETE FROM __ts_journal_applied WHERE table_id = $1', [tableId]);
+  await connection.run('INSERT INTO __ts_journal_applied VALUES ($1, $2)', [tableId, seq]);
 }
 
 export async function insertColumn(

@@ -52,7 +52,8 @@ interface StoredResult {
  * The Query protocol around the SQL engine: a QueryId per query, pages of at most MaxRows rows and about
  * 1 MB, NextToken tied to its query string (another query string with it is "Invalid pagination token"),
  * results kept per token until they expire, and CancelQuery.
- * Queries run on a small pool of runners (each its own DuckDB connection), so reads never wait for writes.
+ * Queries run on a small pool of runners (each its own DuckDB connection). A new query first waits for
+ * `beforeQuery` (the store's journal apply up to the writes answered before it: read-your-writes).
  */
 export class QueryService {
   private readonly results = new Map<string, StoredResult>();
@@ -63,12 +64,16 @@ export class QueryService {
   constructor(
     runners: readonly QueryRunner[],
     private readonly now: () => number = Date.now,
+    private readonly beforeQuery: () => Promise<void> = () => Promise.resolve(),
   ) {
     if (runners.length === 0) throw new Error('QueryService needs at least one query runner');
     this.idle = [...runners];
   }
 
   async query(request: QueryRequest): Promise<QueryResponse> {
+    // taken at arrival: the writes answered before this query are the ones it must see
+    const ready = request.NextToken === undefined ? this.beforeQuery() : undefined;
+    ready?.catch(() => undefined);
     this.expire();
     const { QueryString, MaxRows, NextToken } = request;
     if (typeof QueryString !== 'string' || QueryString.length === 0) {
@@ -98,6 +103,7 @@ export class QueryService {
       if (stored.cancelled) throw new ValidationException(`Query ${stored.queryId} was cancelled.`);
       return this.page(stored, position.offset, MaxRows);
     }
+    await ready;
     const result = await this.run(QueryString);
     const stored: StoredResult = {
       queryId: `AEDQ${randomUUID().replaceAll('-', '').toUpperCase()}`,

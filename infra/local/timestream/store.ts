@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { QueryCatalog, TableView } from './catalog';
@@ -22,6 +22,20 @@ import { columnView, createRelationSql, quoteIdent, relationName } from './stora
 import { TableWriter } from './table-writer';
 import { nanosPerDay, nanosPerHour, nowNanos } from './time-units';
 
+/** How the store runs its tables' journals. */
+export interface StoreOptions {
+  /** current time in ns (tests move it); default the system clock */
+  readonly clock?: () => bigint;
+  /**
+   * How often (ms) the journals are fsynced, for durability against an OS crash or power loss (a process
+   * kill loses nothing without it: answered writes are in the OS page cache). 0 fsyncs only on close.
+   * Default 1000.
+   */
+  readonly journalSyncMs?: number;
+  /** where failures in the background (journal apply or fsync) are reported; default console.error */
+  readonly onInternalError?: (error: unknown) => void;
+}
+
 /** Settings of a table that CreateTable / UpdateTable may give. */
 export interface TableSettings {
   readonly memoryHours?: number;
@@ -31,6 +45,7 @@ export interface TableSettings {
 }
 
 const tableKey = (database: string, table: string) => `${database}\u0000${table}`;
+const journalDirName = (tableId: number) => `table-${tableId}`;
 
 /**
  * The local Timestream's state on one DuckDB file: databases, tables and their writers. Control-plane
@@ -43,26 +58,72 @@ export class LocalTimestreamStore implements QueryCatalog {
   private readonly tables = new Map<string, TableWriter>();
   private readonly control = new SerialQueue();
   private nextTableId = 1;
+  private syncTimer: NodeJS.Timeout | undefined;
+  private readonly clock: () => bigint;
+  private readonly onInternalError: (error: unknown) => void;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
-    private readonly clock: () => bigint,
-  ) {}
+    private readonly journalRoot: string,
+    options: StoreOptions,
+  ) {
+    this.clock = options.clock ?? nowNanos;
+    this.onInternalError = options.onInternalError ?? ((error) => console.error('local Timestream:', error));
+  }
 
-  /** Opens (or creates) the store in `dataDir` (file `timestream.duckdb`). */
-  static async open(dataDir: string, clock: () => bigint = nowNanos): Promise<LocalTimestreamStore> {
+  /**
+   * Opens (or creates) the store in `dataDir` (file `timestream.duckdb`, journals under `journal/`),
+   * replaying each table's journal entries that were answered but not yet applied.
+   */
+  static async open(dataDir: string, options: StoreOptions = {}): Promise<LocalTimestreamStore> {
     mkdirSync(dataDir, { recursive: true });
     const instance = await DuckDBInstance.create(join(dataDir, 'timestream.duckdb'));
     const connection = await instance.connect();
-    const store = new LocalTimestreamStore(instance, connection, clock);
-    const { databases, tables } = await loadMetadata(connection);
-    for (const db of databases) store.databases.set(db.name, db);
-    for (const t of tables) {
-      store.tables.set(tableKey(t.record.database, t.record.name), new TableWriter(instance, t, clock));
-      store.nextTableId = Math.max(store.nextTableId, t.record.id + 1);
+    const journalRoot = join(dataDir, 'journal');
+    mkdirSync(journalRoot, { recursive: true });
+    const store = new LocalTimestreamStore(instance, connection, journalRoot, options);
+    try {
+      const { databases, tables, journalApplied } = await loadMetadata(connection);
+      for (const db of databases) store.databases.set(db.name, db);
+      const live = new Set(tables.map((t) => journalDirName(t.record.id)));
+      // journals of tables whose drop committed before their directory was removed
+      for (const name of readdirSync(journalRoot)) {
+        if (!live.has(name)) rmSync(join(journalRoot, name), { recursive: true, force: true });
+      }
+      for (const t of tables) {
+        const writer = await store.openWriter(t, journalApplied.get(t.record.id) ?? 0);
+        store.tables.set(tableKey(t.record.database, t.record.name), writer);
+        store.nextTableId = Math.max(store.nextTableId, t.record.id + 1);
+      }
+    } catch (error) {
+      await Promise.allSettled([...store.tables.values()].map((w) => w.close()));
+      connection.closeSync();
+      instance.closeSync();
+      throw error;
+    }
+    const syncMs = options.journalSyncMs ?? 1000;
+    if (syncMs > 0) {
+      store.syncTimer = setInterval(() => {
+        for (const w of store.tables.values()) w.syncJournal().catch(store.onInternalError);
+      }, syncMs);
+      store.syncTimer.unref();
     }
     return store;
+  }
+
+  private openWriter(table: StoredTable, appliedSeq: number): Promise<TableWriter> {
+    return TableWriter.open(this.instance, table, {
+      journalDir: join(this.journalRoot, journalDirName(table.record.id)),
+      appliedSeq,
+      clock: this.clock,
+      onApplyError: this.onInternalError,
+    });
+  }
+
+  /** Resolves once every write answered before this call is applied, in every table (read-your-writes). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.tables.values()].map((w) => w.settled()));
   }
 
   /** A new connection for queries. */
@@ -70,9 +131,11 @@ export class LocalTimestreamStore implements QueryCatalog {
     return this.instance.connect();
   }
 
-  /** Finishes queued writes and closes the database file. */
+  /** Finishes queued writes, applies and closes the journals, and closes the database file. */
   async close(): Promise<void> {
-    await Promise.all([...this.tables.values()].map((w) => w.close()));
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    const closed = await Promise.allSettled([...this.tables.values()].map((w) => w.close()));
+    for (const c of closed) if (c.status === 'rejected') this.onInternalError(c.reason);
     await this.control.run(async () => undefined);
     this.connection.closeSync();
     this.instance.closeSync();
@@ -159,7 +222,9 @@ export class LocalTimestreamStore implements QueryCatalog {
         throw error;
       }
       const stored: StoredTable = { record, columns: [], measures: new Map() };
-      this.tables.set(tableKey(database, name), new TableWriter(this.instance, stored, this.clock));
+      // a journal left by an earlier table with this id (dropped just before a crash) is not this table's
+      rmSync(join(this.journalRoot, journalDirName(record.id)), { recursive: true, force: true });
+      this.tables.set(tableKey(database, name), await this.openWriter(stored, 0));
       return record;
     });
   }
@@ -185,7 +250,10 @@ export class LocalTimestreamStore implements QueryCatalog {
 
   updateTable(database: string, name: string, settings: TableSettings): Promise<TableRecord> {
     return this.control.run(async () => {
-      const record = this.table(database, name).table.record;
+      const writer = this.table(database, name);
+      // writes answered before the change are applied under the settings they were decided with
+      await writer.settled();
+      const record = writer.table.record;
       const next: TableRecord = {
         ...record,
         memoryHours: settings.memoryHours ?? record.memoryHours,
@@ -203,9 +271,19 @@ export class LocalTimestreamStore implements QueryCatalog {
   deleteTable(database: string, name: string): Promise<void> {
     return this.control.run(async () => {
       const writer = this.table(database, name);
+      // pending journal entries are applied first; on failure the table stays as it was
+      await writer.settled();
       this.tables.delete(tableKey(database, name));
-      await writer.close();
       const id = writer.table.record.id;
+      try {
+        await writer.close();
+      } catch (error) {
+        this.tables.set(
+          tableKey(database, name),
+          await this.openWriter(writer.table, writer.appliedPosition),
+        );
+        throw error;
+      }
       await this.connection.run('BEGIN TRANSACTION');
       try {
         await this.connection.run(`DROP TABLE IF EXISTS ${quoteIdent(relationName(id))}`);
@@ -213,9 +291,13 @@ export class LocalTimestreamStore implements QueryCatalog {
         await this.connection.run('COMMIT');
       } catch (error) {
         await this.connection.run('ROLLBACK');
-        this.tables.set(tableKey(database, name), new TableWriter(this.instance, writer.table, this.clock));
+        this.tables.set(
+          tableKey(database, name),
+          await this.openWriter(writer.table, writer.appliedPosition),
+        );
         throw error;
       }
+      await writer.destroyJournal();
     });
   }
 

@@ -5,8 +5,16 @@ import {
   DuckDBTimestampNanosecondsValue,
 } from '@duckdb/node-api';
 import { RejectionReason, TimestreamLimits } from './constants';
-import { InternalServerException, type RejectedRecord } from './errors';
-import { insertColumn, type MeasureRecord, type StoredTable, upsertMeasure } from './metadata-store';
+import { InternalServerException, LocalTimestreamJournalError, type RejectedRecord } from './errors';
+import { TableJournal } from './journal';
+import { decodeEntry, encodeEntry, type JournalEntry, type StoredRow } from './journal-entry';
+import {
+  insertColumn,
+  type MeasureRecord,
+  type StoredTable,
+  setJournalApplied,
+  upsertMeasure,
+} from './metadata-store';
 import {
   baseColumns,
   duckdbType,
@@ -29,6 +37,15 @@ import {
 /** How often a table's writer deletes the rows past both retentions (with the next write). */
 const purgeIntervalNs = 10n * 60n * 1_000_000_000n;
 
+/** Rows journaled but not yet applied above which new calls wait for the apply (bounds memory). */
+const defaultMaxPendingRows = 200_000;
+
+/** Rows per transaction when replaying a journal at start. */
+const replayBatchRows = 100_000;
+
+/** Delay before retrying a failed apply (a query waiting for the apply retries at once). */
+const applyRetryMs = 1000;
+
 /** What one WriteRecords call achieved. */
 export interface WriteOutcome {
   readonly memoryStore: number;
@@ -47,56 +64,203 @@ interface PendingCall {
   readonly reject: (e: Error) => void;
 }
 
+interface ApplyWaiter {
+  readonly seq: number;
+  readonly resolve: () => void;
+  readonly reject: (e: Error) => void;
+}
+
+export interface TableWriterOptions {
+  /** the table's journal directory (created if missing) */
+  readonly journalDir: string;
+  /** how far the journal is applied, as stored in DuckDB (0 when never) */
+  readonly appliedSeq: number;
+  readonly clock?: () => bigint;
+  /** where a failed background apply is reported (its entries stay journaled and are retried) */
+  readonly onApplyError?: (error: Error) => void;
+  /** rows journaled but not applied above which new calls wait (default 200,000) */
+  readonly maxPendingRows?: number;
+}
+
 /**
- * Writes the records of one Timestream table. Calls are serialized (one at a time per table) and the calls
- * that queued up while one was being committed are committed together in one DuckDB transaction
- * (group commit): every call is answered only after that COMMIT, which DuckDB makes durable in its WAL.
- * Upsert rules are checked in JS against an in-memory index (key -> version + value fingerprint), loaded from
- * the table on first use, so that a call costs no per-record SQL.
+ * Writes the records of one Timestream table. The calls queued in one turn of the event loop form a group:
+ * their records are checked at once against an in-memory index (key -> version + value fingerprint, loaded
+ * from the table on first use) and the table's shape, the accepted rows are appended to the table's journal
+ * with one `write` (durable against the process being killed), and the calls are answered. The journal is
+ * applied to DuckDB in the background, everything pending in one transaction that also stores the applied
+ * journal position, so a restart replays exactly the entries not applied yet.
+ * Readers call {@link TableWriter.settled} first to see every write answered before them.
  */
 export class TableWriter {
   private queue: PendingCall[] = [];
-  private draining: Promise<void> | undefined;
+  private flushing: Promise<void> | undefined;
   private index: Map<string, IndexEntry> | undefined;
   private connection: DuckDBConnection | undefined;
   private appender: DuckDBAppender | undefined;
   private closed = false;
   /** when rows past both retentions were last deleted (they are hidden from queries at once, deleted lazily) */
   private lastPurgeNs = 0n;
+  /** columns and measures as decided, including journaled entries not applied yet */
+  private decidedColumns = new Map<string, ExtraColumn>();
+  private decidedMeasures = new Map<string, MeasureRecord>();
+  private pending: JournalEntry[] = [];
+  private pendingRows = 0;
+  private appendedSeq: number;
+  private appliedSeq: number;
+  private applying: Promise<void> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private waiters: ApplyWaiter[] = [];
+  private readonly clock: () => bigint;
+  private readonly onApplyError: (error: Error) => void;
+  private readonly maxPendingRows: number;
 
-  constructor(
+  private constructor(
     private readonly instance: DuckDBInstance,
-    /** The table's metadata, columns and measures; updated by this writer after each commit. */
+    /** The table's metadata, columns and measures as applied to DuckDB (what queries see). */
     readonly table: StoredTable,
-    private readonly clock: () => bigint = nowNanos,
-  ) {}
+    private readonly journal: TableJournal,
+    options: TableWriterOptions,
+  ) {
+    this.appendedSeq = options.appliedSeq;
+    this.appliedSeq = options.appliedSeq;
+    this.clock = options.clock ?? nowNanos;
+    this.onApplyError = options.onApplyError ?? ((error) => console.error('local Timestream:', error));
+    this.maxPendingRows = options.maxPendingRows ?? defaultMaxPendingRows;
+  }
 
-  /** Queues one call's records; resolves once its accepted records are committed. */
+  /**
+   * Opens the writer of a table: opens its journal and applies the entries after the applied position
+   * (what was answered but not yet in DuckDB when the process stopped) before anything else.
+   *
+   * @throws LocalTimestreamJournalError when an entry after the applied position is missing
+   */
+  static async open(
+    instance: DuckDBInstance,
+    table: StoredTable,
+    options: TableWriterOptions,
+  ): Promise<TableWriter> {
+    const { journal, frames } = TableJournal.open(options.journalDir);
+    const writer = new TableWriter(instance, table, journal, options);
+    try {
+      let batch: JournalEntry[] = [];
+      let rows = 0;
+      for (const frame of frames) {
+        if (frame.seq <= writer.appliedSeq) continue;
+        const expected = writer.appliedSeq + batch.length + 1;
+        if (frame.seq !== expected) {
+          throw new LocalTimestreamJournalError(options.journalDir, expected, frame.seq);
+        }
+        const entry = decodeEntry(frame.seq, frame.payload);
+        batch.push(entry);
+        rows += entry.rows.length;
+        if (rows >= replayBatchRows) {
+          await writer.applyBatch(batch);
+          writer.appliedSeq = batch.at(-1)!.seq;
+          batch = [];
+          rows = 0;
+        }
+      }
+      if (batch.length > 0) {
+        await writer.applyBatch(batch);
+        writer.appliedSeq = batch.at(-1)!.seq;
+      }
+      writer.appendedSeq = writer.appliedSeq;
+      journal.release(writer.appliedSeq);
+    } catch (error) {
+      await writer.release();
+      throw error;
+    }
+    writer.decidedColumns = new Map(table.columns.map((c) => [c.name, c]));
+    writer.decidedMeasures = new Map(table.measures);
+    return writer;
+  }
+
+  /**
+   * Queues one call's records; resolves once its accepted records are in the journal (durable against a
+   * process kill), with what was accepted and rejected.
+   */
   write(records: ReadonlyArray<ParsedRecord | RecordRejection>): Promise<WriteOutcome> {
     if (this.closed) {
       return Promise.reject(new InternalServerException('The table is being deleted; retry the call.'));
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ records, resolve, reject });
-      if (!this.draining) this.draining = this.drain();
+      if (!this.flushing) {
+        this.flushing = new Promise<void>((done) => setImmediate(done)).then(() => this.flush());
+      }
     });
   }
 
-  /** Waits for queued calls, then releases the connection. Later calls fail. */
+  /**
+   * Resolves once every call answered before this one is applied to DuckDB (read-your-writes for queries
+   * and control-plane changes). Rejects with InternalServerException when the apply fails.
+   */
+  settled(): Promise<void> {
+    return this.waitApplied(this.appendedSeq);
+  }
+
+  /** How far the journal is applied to DuckDB (the position stored with the data). */
+  get appliedPosition(): number {
+    return this.appliedSeq;
+  }
+
+  /** Fsyncs the journal (for OS-crash durability; a process kill loses nothing without it). */
+  syncJournal(): Promise<void> {
+    return this.journal.sync();
+  }
+
+  /**
+   * Answers queued calls, applies the whole journal, then releases the journal and the connection (entries
+   * that could not be applied stay journaled for the next start). Later calls fail.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    await this.draining;
+    try {
+      await this.flushing;
+      await this.settled();
+    } finally {
+      await this.release();
+    }
+  }
+
+  /** After {@link close}: deletes the journal's directory (the table was dropped). */
+  async destroyJournal(): Promise<void> {
+    await this.journal.destroy();
+  }
+
+  private async release(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    await this.applying;
+    await this.journal.close();
     this.dropAppender();
     this.connection?.closeSync();
     this.connection = undefined;
   }
 
-  private async drain(): Promise<void> {
+  private waitApplied(seq: number): Promise<void> {
+    if (this.appliedSeq >= seq) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ seq, resolve, reject });
+      if (this.retryTimer) {
+        clearTimeout(this.retryTimer);
+        this.retryTimer = undefined;
+      }
+      this.kickApply();
+    });
+  }
+
+  private async flush(): Promise<void> {
     try {
       while (this.queue.length > 0) {
+        if (this.pendingRows >= this.maxPendingRows) {
+          await this.waitApplied(this.appendedSeq).catch(() => undefined);
+        }
         const group = this.queue.splice(0, this.queue.length);
         try {
-          const outcomes = await this.commitGroup(group);
+          const index = await this.loadIndex();
+          const outcomes = this.decide(group, index);
           for (const [i, call] of group.entries()) call.resolve(outcomes[i]!);
         } catch (error) {
           const failure = new InternalServerException(
@@ -107,7 +271,50 @@ export class TableWriter {
         }
       }
     } finally {
-      this.draining = undefined;
+      this.flushing = undefined;
+    }
+  }
+
+  private kickApply(): void {
+    if (!this.applying && !this.retryTimer && this.pending.length > 0) this.applying = this.applyLoop();
+  }
+
+  private async applyLoop(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.slice();
+        try {
+          await this.applyBatch(batch);
+        } catch (error) {
+          const failure = new InternalServerException(
+            `Could not apply the journal of table ${this.table.record.database}.${this.table.record.name} to DuckDB: ${error instanceof Error ? error.message : String(error)}. The writes stay in the journal and are retried.`,
+          );
+          failure.cause = error;
+          this.onApplyError(failure);
+          for (const w of this.waiters.splice(0)) w.reject(failure);
+          if (!this.closed) {
+            this.retryTimer = setTimeout(() => {
+              this.retryTimer = undefined;
+              this.kickApply();
+            }, applyRetryMs);
+            this.retryTimer.unref();
+          }
+          return;
+        }
+        this.pending.splice(0, batch.length);
+        for (const e of batch) this.pendingRows -= e.rows.length;
+        this.appliedSeq = batch.at(-1)!.seq;
+        try {
+          this.journal.release(this.appliedSeq);
+        } catch (error) {
+          this.onApplyError(error instanceof Error ? error : new Error(String(error)));
+        }
+        const ready = this.waiters.filter((w) => w.seq <= this.appliedSeq);
+        this.waiters = this.waiters.filter((w) => w.seq > this.appliedSeq);
+        for (const w of ready) w.resolve();
+      }
+    } finally {
+      this.applying = undefined;
     }
   }
 
@@ -171,22 +378,27 @@ export class TableWriter {
     return index;
   }
 
-  private async commitGroup(group: readonly PendingCall[]): Promise<WriteOutcome[]> {
-    const index = await this.loadIndex();
-    const { record: meta, columns, measures } = this.table;
+  /**
+   * Decides a group of calls against the index and the decided shape, journals what they change (one
+   * write) and only then updates the in-memory state; returns each call's outcome. Throws (changing
+   * nothing) when the journal cannot be written.
+   */
+  private decide(group: readonly PendingCall[], index: Map<string, IndexEntry>): WriteOutcome[] {
+    const meta = this.table.record;
+    const measures = this.decidedMeasures;
     const now = this.clock();
     const memoryStart = now - BigInt(meta.memoryHours) * nanosPerHour;
     const magneticStart = now - BigInt(meta.magneticDays) * nanosPerDay;
     const futureEnd = now + BigInt(TimestreamLimits.futureToleranceMs) * 1_000_000n;
     const magneticWrites = meta.magneticWrites.EnableMagneticStoreWrites;
 
-    const columnByName = new Map(columns.map((c) => [c.name, c]));
+    const columnByName = new Map(this.decidedColumns);
     const newColumns: ExtraColumn[] = [];
     const newMeasures = new Map<string, MeasureRecord>();
     const grownMeasures = new Map<string, MeasureRecord>();
     const overlay = new Map<string, IndexEntry>();
     const rows = new Map<string, ParsedRecord>();
-    const deletes = new Map<string, ParsedRecord>();
+    const replaces = new Set<string>();
 
     const outcomes = group.map((call) => {
       let memoryStore = 0;
@@ -234,7 +446,7 @@ export class TableWriter {
         } else {
           overlay.set(rec.key, { version: rec.version, fingerprint: rec.fingerprint });
           rows.set(rec.key, rec);
-          if (index.has(rec.key)) deletes.set(rec.key, rec);
+          if (index.has(rec.key)) replaces.add(rec.key);
           this.registerShape(rec, columnByName, newColumns, measures, newMeasures, grownMeasures);
         }
         if (magnetic) magneticStore++;
@@ -246,7 +458,19 @@ export class TableWriter {
     const retentionCutoff = memoryStart < magneticStart ? memoryStart : magneticStart;
     const purge = now - this.lastPurgeNs >= purgeIntervalNs ? retentionCutoff : undefined;
     if (rows.size > 0 || purge !== undefined) {
-      await this.persist(rows, deletes, newColumns, newMeasures, grownMeasures, purge);
+      const entry: JournalEntry = {
+        seq: this.appendedSeq + 1,
+        purgeBeforeNs: purge,
+        columns: newColumns,
+        measures: [...newMeasures, ...grownMeasures],
+        rows: [...rows.values()] satisfies StoredRow[],
+        replaces,
+      };
+      this.journal.append(entry.seq, encodeEntry(entry));
+      this.appendedSeq = entry.seq;
+      this.pending.push(entry);
+      this.pendingRows += entry.rows.length;
+      this.kickApply();
     }
     if (purge !== undefined) {
       this.lastPurgeNs = now;
@@ -255,10 +479,78 @@ export class TableWriter {
     }
 
     for (const [k, v] of overlay) index.set(k, v);
-    columns.push(...newColumns);
+    for (const c of newColumns) this.decidedColumns.set(c.name, c);
     for (const [n, m] of newMeasures) measures.set(n, m);
     for (const [n, m] of grownMeasures) measures.set(n, m);
     return outcomes;
+  }
+
+  /**
+   * Applies journal entries to DuckDB in one transaction that also stores the applied position, then
+   * updates the table's applied shape. Within the batch the last row of a key wins; a row is deleted first
+   * only when the first entry of the batch that holds its key replaces a row stored before. Retention
+   * deletion runs first with the batch's latest cutoff (rows decided earlier that fall before it stay
+   * hidden from queries and go with the next purge).
+   */
+  private async applyBatch(entries: readonly JournalEntry[]): Promise<void> {
+    const connection = await this.conn();
+    const tableId = this.table.record.id;
+    let purgeBeforeNs: bigint | undefined;
+    const known = new Set(this.table.columns.map((c) => c.name));
+    const newColumns: ExtraColumn[] = [];
+    const measures = new Map<string, MeasureRecord>();
+    const rows = new Map<string, StoredRow>();
+    const deletes: StoredRow[] = [];
+    for (const e of entries) {
+      if (e.purgeBeforeNs !== undefined && (purgeBeforeNs === undefined || e.purgeBeforeNs > purgeBeforeNs)) {
+        purgeBeforeNs = e.purgeBeforeNs;
+      }
+      for (const c of e.columns) {
+        if (known.has(c.name)) continue;
+        known.add(c.name);
+        newColumns.push(c);
+      }
+      for (const [n, m] of e.measures) measures.set(n, m);
+      for (const r of e.rows) {
+        if (!rows.has(r.key) && e.replaces.has(r.key)) deletes.push(r);
+        rows.set(r.key, r);
+      }
+    }
+    const allColumns = [...this.table.columns, ...newColumns];
+    if (newColumns.length > 0) this.dropAppender();
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      if (purgeBeforeNs !== undefined) {
+        await connection.run(`DELETE FROM ${this.relation} WHERE time < make_timestamp_ns($1::BIGINT)`, [
+          purgeBeforeNs,
+        ]);
+      }
+      let ord = this.table.columns.length;
+      for (const c of newColumns) {
+        await connection.run(
+          `ALTER TABLE ${this.relation} ADD COLUMN ${quoteIdent(c.name)} ${duckdbType[c.type]}`,
+        );
+        await insertColumn(connection, tableId, c, ord++);
+      }
+      for (const [n, m] of measures) {
+        await upsertMeasure(connection, tableId, n, m, !this.table.measures.has(n));
+      }
+      for (const rec of deletes) await this.deleteStored(connection, rec, allColumns);
+      if (rows.size > 0) {
+        const appender = await this.appenderFor(connection, allColumns.length);
+        for (const rec of rows.values()) appendRecord(appender, rec, allColumns);
+        // inside the open transaction the flush only hands the rows over; COMMIT makes them durable
+        appender.flushSync();
+      }
+      await setJournalApplied(connection, tableId, entries.at(-1)!.seq);
+      await connection.run('COMMIT');
+    } catch (error) {
+      this.dropAppender();
+      await connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    this.table.columns.push(...newColumns);
+    for (const [n, m] of measures) this.table.measures.set(n, m);
   }
 
   /** Why a record's types do not fit the table (a measure keeps its type; names keep their kind). */
@@ -327,47 +619,6 @@ export class TableWriter {
     else grownMeasures.set(rec.measureName, grown);
   }
 
-  private async persist(
-    rows: Map<string, ParsedRecord>,
-    deletes: Map<string, ParsedRecord>,
-    newColumns: readonly ExtraColumn[],
-    newMeasures: Map<string, MeasureRecord>,
-    grownMeasures: Map<string, MeasureRecord>,
-    purgeBeforeNs: bigint | undefined,
-  ): Promise<void> {
-    const connection = await this.conn();
-    const tableId = this.table.record.id;
-    const allColumns = [...this.table.columns, ...newColumns];
-    if (newColumns.length > 0) this.dropAppender();
-    await connection.run('BEGIN TRANSACTION');
-    try {
-      if (purgeBeforeNs !== undefined) {
-        await connection.run(`DELETE FROM ${this.relation} WHERE time < make_timestamp_ns($1::BIGINT)`, [
-          purgeBeforeNs,
-        ]);
-      }
-      let ord = this.table.columns.length;
-      for (const c of newColumns) {
-        await connection.run(
-          `ALTER TABLE ${this.relation} ADD COLUMN ${quoteIdent(c.name)} ${duckdbType[c.type]}`,
-        );
-        await insertColumn(connection, tableId, c, ord++);
-      }
-      for (const [n, m] of newMeasures) await upsertMeasure(connection, tableId, n, m, true);
-      for (const [n, m] of grownMeasures) await upsertMeasure(connection, tableId, n, m, false);
-      for (const rec of deletes.values()) await this.deleteStored(connection, rec, allColumns);
-      const appender = await this.appenderFor(connection, allColumns.length);
-      for (const rec of rows.values()) appendRecord(appender, rec, allColumns);
-      // inside the open transaction the flush only hands the rows over; COMMIT makes them durable
-      appender.flushSync();
-      await connection.run('COMMIT');
-    } catch (error) {
-      this.dropAppender();
-      await connection.run('ROLLBACK');
-      throw error;
-    }
-  }
-
   /** The table's appender, kept across calls (re-created when columns were added). */
   private async appenderFor(connection: DuckDBConnection, extraColumns: number): Promise<DuckDBAppender> {
     if (!this.appender) {
@@ -396,7 +647,7 @@ export class TableWriter {
 
   private async deleteStored(
     connection: DuckDBConnection,
-    rec: ParsedRecord,
+    rec: StoredRow,
     allColumns: readonly ExtraColumn[],
   ): Promise<void> {
     const dims = new Map(rec.dimensions);
@@ -440,7 +691,7 @@ function appendTyped(appender: DuckDBAppender, v: TypedValue | undefined, type: 
 
 const singleTypes: readonly ValueType[] = ['DOUBLE', 'BIGINT', 'VARCHAR', 'BOOLEAN', 'TIMESTAMP'];
 
-function appendRecord(appender: DuckDBAppender, rec: ParsedRecord, columns: readonly ExtraColumn[]): void {
+function appendRecord(appender: DuckDBAppender, rec: StoredRow, columns: readonly ExtraColumn[]): void {
   appender.appendTimestampNanoseconds(new DuckDBTimestampNanosecondsValue(rec.timeNs));
   appender.appendVarchar(rec.measureName);
   const single = rec.multi ? undefined : rec.values[0];
