@@ -36,6 +36,11 @@ export interface LocalTimestreamOptions {
    * survive a process kill without it. 0: only on close. Default 1000.
    */
   readonly journalSyncMs?: number;
+  /**
+   * Delay (ms) before journaled writes are applied to DuckDB when no query waits for them (larger
+   * batches); a query always sees the writes answered before it. Default 0.
+   */
+  readonly applyDelayMs?: number;
 }
 
 export interface LocalTimestream {
@@ -64,6 +69,7 @@ export async function createLocalTimestream(
   const store = await LocalTimestreamStore.open(options.dataDir, {
     clock,
     journalSyncMs: options.journalSyncMs,
+    applyDelayMs: options.applyDelayMs,
     onInternalError,
   });
   const readers: DuckDBConnection[] = [];

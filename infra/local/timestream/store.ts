@@ -32,6 +32,8 @@ export interface StoreOptions {
    * Default 1000.
    */
   readonly journalSyncMs?: number;
+  /** delay (ms) before journaled writes are applied when no query waits (larger batches); default 0 */
+  readonly applyDelayMs?: number;
   /** where failures in the background (journal apply or fsync) are reported; default console.error */
   readonly onInternalError?: (error: unknown) => void;
 }
@@ -60,6 +62,7 @@ export class LocalTimestreamStore implements QueryCatalog {
   private nextTableId = 1;
   private syncTimer: NodeJS.Timeout | undefined;
   private readonly clock: () => bigint;
+  private readonly applyDelayMs: number | undefined;
   private readonly onInternalError: (error: unknown) => void;
 
   private constructor(
@@ -69,6 +72,7 @@ export class LocalTimestreamStore implements QueryCatalog {
     options: StoreOptions,
   ) {
     this.clock = options.clock ?? nowNanos;
+    this.applyDelayMs = options.applyDelayMs;
     this.onInternalError = options.onInternalError ?? ((error) => console.error('local Timestream:', error));
   }
 
@@ -118,6 +122,7 @@ export class LocalTimestreamStore implements QueryCatalog {
       appliedSeq,
       clock: this.clock,
       onApplyError: this.onInternalError,
+      applyDelayMs: this.applyDelayMs,
     });
   }
 

@@ -80,6 +80,11 @@ export interface TableWriterOptions {
   readonly onApplyError?: (error: Error) => void;
   /** rows journaled but not applied above which new calls wait (default 200,000) */
   readonly maxPendingRows?: number;
+  /**
+   * Delay (ms) before journaled entries are applied when no reader waits for them: larger batches per
+   * DuckDB transaction. A query or control-plane change applies at once. Default 0.
+   */
+  readonly applyDelayMs?: number;
 }
 
 /**
@@ -108,11 +113,13 @@ export class TableWriter {
   private appendedSeq: number;
   private appliedSeq: number;
   private applying: Promise<void> | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
+  /** a delayed or retried apply */
+  private applyTimer: NodeJS.Timeout | undefined;
   private waiters: ApplyWaiter[] = [];
   private readonly clock: () => bigint;
   private readonly onApplyError: (error: Error) => void;
   private readonly maxPendingRows: number;
+  private readonly applyDelayMs: number;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -126,6 +133,7 @@ export class TableWriter {
     this.clock = options.clock ?? nowNanos;
     this.onApplyError = options.onApplyError ?? ((error) => console.error('local Timestream:', error));
     this.maxPendingRows = options.maxPendingRows ?? defaultMaxPendingRows;
+    this.applyDelayMs = options.applyDelayMs ?? 0;
   }
 
   /**
@@ -230,8 +238,8 @@ export class TableWriter {
 
   private async release(): Promise<void> {
     this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    if (this.applyTimer) clearTimeout(this.applyTimer);
+    this.applyTimer = undefined;
     await this.applying;
     await this.journal.close();
     this.dropAppender();
@@ -243,10 +251,6 @@ export class TableWriter {
     if (this.appliedSeq >= seq) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiters.push({ seq, resolve, reject });
-      if (this.retryTimer) {
-        clearTimeout(this.retryTimer);
-        this.retryTimer = undefined;
-      }
       this.kickApply();
     });
   }
@@ -275,8 +279,24 @@ export class TableWriter {
     }
   }
 
+  /** Starts applying: at once when someone waits for it, else after the apply delay (if any). */
   private kickApply(): void {
-    if (!this.applying && !this.retryTimer && this.pending.length > 0) this.applying = this.applyLoop();
+    if (this.applying || this.pending.length === 0) return;
+    if (this.waiters.length > 0 || this.applyDelayMs === 0) {
+      if (this.applyTimer) clearTimeout(this.applyTimer);
+      this.applyTimer = undefined;
+      this.applying = this.applyLoop();
+    } else if (!this.applyTimer) {
+      this.startApplyTimer(this.applyDelayMs);
+    }
+  }
+
+  private startApplyTimer(ms: number): void {
+    this.applyTimer = setTimeout(() => {
+      this.applyTimer = undefined;
+      if (!this.applying && this.pending.length > 0) this.applying = this.applyLoop();
+    }, ms);
+    this.applyTimer.unref();
   }
 
   private async applyLoop(): Promise<void> {
@@ -292,13 +312,7 @@ export class TableWriter {
           failure.cause = error;
           this.onApplyError(failure);
           for (const w of this.waiters.splice(0)) w.reject(failure);
-          if (!this.closed) {
-            this.retryTimer = setTimeout(() => {
-              this.retryTimer = undefined;
-              this.kickApply();
-            }, applyRetryMs);
-            this.retryTimer.unref();
-          }
+          if (!this.closed) this.startApplyTimer(applyRetryMs);
           return;
         }
         this.pending.splice(0, batch.length);

@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,4 +103,46 @@ export function multiRecord(
     ],
     Time: String(timeMs),
   };
+}
+
+/** A local Timestream run as `npm run timestream:local` in a child process. */
+export interface StandaloneServer {
+  readonly child: ChildProcess;
+  /** resolves with the endpoint once it prints it */
+  readonly endpoint: Promise<string>;
+  readonly exited: Promise<number | null>;
+  output(): string;
+}
+
+/** Runs `npm run timestream:local`'s entry point with its data under `dataRoot` (extra env on top). */
+export function serveStandalone(dataRoot: string, env: Record<string, string> = {}): StandaloneServer {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/timestream/main.ts'], {
+    env: { ...process.env, TIMESTREAM_PORT: '0', DATA_DIR: dataRoot, TIMESTREAM_FAULTS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const endpoint = new Promise<string>((resolve, reject) => {
+    const deadline = setTimeout(
+      () => reject(new Error(`no endpoint within 20 s; output: ${output}`)),
+      20_000,
+    );
+    child.stderr!.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    child.stdout!.on('data', (c: Buffer) => {
+      output += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(output);
+      if (m) {
+        clearTimeout(deadline);
+        resolve(m[1]!);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(deadline);
+      reject(new Error(`exited with ${code}: ${output}`));
+    });
+  });
+  endpoint.catch(() => undefined);
+  return { child, endpoint, exited, output: () => output };
 }
