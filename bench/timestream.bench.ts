@@ -3,6 +3,8 @@
  *
  * Usage: npm run bench -- timestream [--records 200000] [--rows 10000000] [--skip-write] [--skip-query]
  * Each figure is printed with its baseline measured in the same run (straight DuckDB) and the ratio.
+ * A write is answered once it is in the journal; right after the writes, a count query (which waits for the
+ * journal to be applied) checks that every record is queryable and reports how long that catch-up took.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -136,6 +138,19 @@ async function benchWrites(dataRoot: string): Promise<void> {
     );
     const seconds = (performance.now() - started) / 1000;
     const rate = (calls * batch) / seconds;
+    const reader = new TimestreamQueryClient(clientConfig(server.endpoint));
+    const countStarted = performance.now();
+    const counted = await reader.send(
+      new QueryCommand({ QueryString: `SELECT count(*) FROM "${database}"."writes"` }),
+    );
+    const catchUpMs = performance.now() - countStarted;
+    reader.destroy();
+    const stored = Number(counted.Rows?.[0]?.Data?.[0]?.ScalarValue);
+    if (stored !== (calls + clients) * batch) {
+      throw new Error(
+        `expected ${(calls + clients) * batch} rows after the writes, the table holds ${stored}`,
+      );
+    }
 
     // baseline: the same rows appended straight into DuckDB with the Appender, one commit per 100-row batch
     const dir = mkdtempSync(join(tmpdir(), 'ts-bench-baseline-'));
@@ -170,6 +185,9 @@ async function benchWrites(dataRoot: string): Promise<void> {
 
     console.log(
       `WriteRecords: ${Math.round(rate).toLocaleString('en-US')} records/s (${calls * batch} records, ${clients} SDK clients, 100-record MULTI batches; target >= 50,000)`,
+    );
+    console.log(
+      `  all ${stored.toLocaleString('en-US')} rows queryable; the first query after the writes took ${catchUpMs.toFixed(0)} ms (journal apply catch-up included)`,
     );
     console.log(
       `  baseline (DuckDB Appender, same rows, one commit per 100 rows): ${Math.round(baseRate).toLocaleString('en-US')} records/s; ratio ${(rate / baseRate).toFixed(2)}`,

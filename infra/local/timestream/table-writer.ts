@@ -423,33 +423,37 @@ export class TableWriter {
           rejected.push({ RecordIndex: rec.index, Reason: rec.reason });
           continue;
         }
-        const reject = (Reason: string, ExistingVersion?: bigint) =>
-          rejected.push(
-            ExistingVersion === undefined
-              ? { RecordIndex: rec.index, Reason }
-              : { RecordIndex: rec.index, Reason, ExistingVersion: Number(ExistingVersion) },
-          );
         let magnetic = false;
         if (rec.timeNs >= futureEnd || (rec.timeNs < memoryStart && !magneticWrites)) {
-          reject(RejectionReason.outsideMemoryStore(isoOfNanos(memoryStart), isoOfNanos(futureEnd)));
+          rejectRecord(
+            rejected,
+            rec.index,
+            RejectionReason.outsideMemoryStore(isoOfNanos(memoryStart), isoOfNanos(futureEnd)),
+          );
           continue;
         }
         if (rec.timeNs < memoryStart) {
           if (rec.timeNs < magneticStart) {
-            reject(RejectionReason.outsideRetention(isoOfNanos(magneticStart), isoOfNanos(futureEnd)));
+            rejectRecord(
+              rejected,
+              rec.index,
+              RejectionReason.outsideRetention(isoOfNanos(magneticStart), isoOfNanos(futureEnd)),
+            );
             continue;
           }
           magnetic = true;
         }
         const typeProblem = this.typeProblem(rec, columnByName, measures, newMeasures);
         if (typeProblem) {
-          reject(typeProblem);
+          rejectRecord(rejected, rec.index, typeProblem);
           continue;
         }
         const previous = overlay.get(rec.key) ?? index.get(rec.key);
         if (previous && rec.version <= previous.version) {
           if (rec.fingerprint !== previous.fingerprint) {
-            reject(
+            rejectRecord(
+              rejected,
+              rec.index,
               rec.version === previous.version
                 ? RejectionReason.sameVersion
                 : RejectionReason.lowerVersion(rec.version, previous.version),
@@ -678,6 +682,15 @@ export class TableWriter {
     }
     await connection.run(`DELETE FROM ${this.relation} WHERE ${where.join(' AND ')}`, params);
   }
+}
+
+/** Adds a rejected record to a call's outcome (a plain function: no closure per record). */
+function rejectRecord(rejected: RejectedRecord[], index: number, Reason: string, existing?: bigint): void {
+  rejected.push(
+    existing === undefined
+      ? { RecordIndex: index, Reason }
+      : { RecordIndex: index, Reason, ExistingVersion: Number(existing) },
+  );
 }
 
 function appendTyped(appender: DuckDBAppender, v: TypedValue | undefined, type: ValueType): void {
