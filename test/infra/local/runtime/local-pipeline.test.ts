@@ -173,6 +173,13 @@ describe('npm start: hostile input', () => {
   }, 240_000);
 });
 
+/** Resolves when the child has exited, also when it already had. */
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+  });
+
 describe('npm start: a crash loses no acknowledged reading', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pipeline-kill-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -231,7 +238,7 @@ describe('npm start: a crash loses no acknowledged reading', () => {
     first.child.kill('SIGKILL');
     killed = true;
     await producer;
-    await new Promise((r) => first.child.once('exit', r));
+    await exited(first.child);
 
     const second = await startChild();
     try {
@@ -249,7 +256,7 @@ describe('npm start: a crash loses no acknowledged reading', () => {
       expect(accepted.filter((t) => !storedSet.has(t))).toEqual([]);
     } finally {
       second.child.kill('SIGTERM');
-      await new Promise((r) => second.child.once('exit', r));
+      await exited(second.child);
     }
   }, 180_000);
 });
