@@ -1,7 +1,7 @@
 /**
  * End to end: the simulator at batch 100 against `npm start`; readings/s from HTTP to queryable, POST-to-queryable latency.
  *
- * Usage: npm run bench -- e2e [--rate 25000] [--duration 30] [--devices 1000]
+ * Usage: npm run bench -- e2e [--rate 25000] [--duration 30] [--devices 1000] [--concurrency 64]
  * The pipeline runs as `npm start` does, in its own process; the simulator and a latency probe run here.
  * In the same run the ceilings of the parts are measured (kinesalite PutRecords alone, local Timestream
  * WriteRecords alone) and the end-to-end rate is printed as a ratio of the slowest part.
@@ -26,6 +26,7 @@ import { numberOption } from './support/options';
 const rate = numberOption('rate', 25_000);
 const durationS = numberOption('duration', 30);
 const devices = numberOption('devices', 1000);
+const concurrency = numberOption('concurrency', 64);
 const batch = 100;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -96,7 +97,7 @@ async function endToEnd(root: string) {
       batch,
       durationMs: durationS * 1000,
       seed: 7,
-      concurrency: 32,
+      concurrency,
     });
     const sendSeconds = (performance.now() - started) / 1000;
     // wait until every accepted reading is queryable

@@ -17,7 +17,8 @@ export type StreamMode = (typeof StreamMode)[keyof typeof StreamMode];
 export const defaults = {
   streamName: 'readings',
   streamMode: StreamMode.onDemand,
-  streamShardCount: 2,
+  // an on-demand stream starts with 4 shards: provisioned and local streams default to the same
+  streamShardCount: 4,
   streamRetentionHours: 168,
   database: 'RoomCondition',
   rawTable: 'conditions',
@@ -30,8 +31,9 @@ export const defaults = {
   dedupeCacheSize: 100_000,
   writeConcurrency: 4,
   writeRetryBudgetMs: 20_000,
-  writerBatchSize: 500,
-  writerBatchingWindowSeconds: 1,
+  // Lambda's own defaults: one ingest record carries up to 500 readings, so 100 records is plenty per call
+  writerBatchSize: 100,
+  writerBatchingWindowSeconds: 0,
   writerParallelizationFactor: 1,
   writerBisectOnError: true,
   writerMaxRetryAttempts: 10,
