@@ -1,6 +1,7 @@
 import type { PipelineConfig } from '../../core/config';
 import type { UnitRegistry } from '../../core/units';
 import { createHmacTokenVerifier } from '../auth/device-token';
+import { CoalescingPutRecordsClient } from './coalescing-put-records-client';
 import { createIngestApp, type IngestLogger } from './ingest-app';
 import { KinesisReadingPublisher, type PutRecordsClient } from './kinesis-reading-publisher';
 
@@ -29,7 +30,11 @@ export interface IngestWiring {
 export function createIngestAppFromConfig(wiring: IngestWiring) {
   const { config } = wiring;
   return createIngestApp({
-    publisher: new KinesisReadingPublisher({ client: wiring.kinesis, streamName: config.streamName }),
+    // concurrent requests share PutRecords calls: fewer, larger calls under load
+    publisher: new KinesisReadingPublisher({
+      client: new CoalescingPutRecordsClient(wiring.kinesis),
+      streamName: config.streamName,
+    }),
     tokens: createHmacTokenVerifier(wiring.secret),
     units: wiring.units,
     limits: {
