@@ -12,8 +12,8 @@ import {
   createTimestreamQueryClient,
   createTimestreamWriteClient,
 } from '../../infra/service-clients';
+import { rollupDepsFromConfig } from '../rollup/rollup-deps';
 import { batchWriterFromEnv } from '../writer/batch-writer-from-env';
-import { TimestreamReadingSink } from '../writer/timestream-reading-sink';
 import { replayAndRollUp } from './replay-backfill';
 import { loadReplayState, type ReplayState } from './replay-state';
 
@@ -107,17 +107,10 @@ program.action(async (opts: Options) => {
       opts.rollup
         ? {
             timeZone: config.rollupTimezone,
-            deps: {
-              queryClient: createTimestreamQueryClient(endpoints),
-              aggregateSink: new TimestreamReadingSink({
-                client: createTimestreamWriteClient(endpoints),
-                database: config.database,
-                table: config.aggregateTable,
-                concurrency: config.writeConcurrency,
-              }),
-              database: config.database,
-              rawTable: config.rawTable,
-            },
+            deps: rollupDepsFromConfig(config, {
+              query: createTimestreamQueryClient(endpoints),
+              write: createTimestreamWriteClient(endpoints),
+            }),
           }
         : undefined,
     );

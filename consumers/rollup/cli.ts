@@ -8,8 +8,8 @@ import { Command } from 'commander';
 import { readPipelineConfig } from '../../core/config';
 import { cliServiceEndpoints } from '../../infra/cli-endpoints';
 import { createTimestreamQueryClient, createTimestreamWriteClient } from '../../infra/service-clients';
-import { TimestreamReadingSink } from '../writer/timestream-reading-sink';
 import { runDailyRollup } from './daily-rollup';
+import { rollupDepsFromConfig } from './rollup-deps';
 import { addDays, zoneDate, zoneDays } from './zone-days';
 
 const program = new Command('rollup')
@@ -29,12 +29,6 @@ program.action(async (opts: { from?: string; to?: string; timeZone?: string; aws
   const tz = config.rollupTimezone;
   const from = opts.from ?? addDays(zoneDate(tz, Date.now()), -1);
   const days = zoneDays(tz, from, opts.to ?? from);
-  const sink = new TimestreamReadingSink({
-    client: createTimestreamWriteClient(endpoints),
-    database: config.database,
-    table: config.aggregateTable,
-    concurrency: config.writeConcurrency,
-  });
   console.log(
     `Rolling up ${days.length} day(s) ${days[0]?.date} .. ${days.at(-1)?.date} (${tz}) of ` +
       `"${config.database}"."${config.rawTable}" into "${config.aggregateTable}" on ${endpoints.target === 'aws' ? 'AWS' : endpoints.timestreamEndpoint}`,
@@ -47,12 +41,10 @@ program.action(async (opts: { from?: string; to?: string; timeZone?: string; aws
   let groups = 0;
   try {
     await runDailyRollup(
-      {
-        queryClient: createTimestreamQueryClient(endpoints),
-        aggregateSink: sink,
-        database: config.database,
-        rawTable: config.rawTable,
-      },
+      rollupDepsFromConfig(config, {
+        query: createTimestreamQueryClient(endpoints),
+        write: createTimestreamWriteClient(endpoints),
+      }),
       days,
       {
         deadline: Number.POSITIVE_INFINITY,

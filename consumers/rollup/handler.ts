@@ -5,7 +5,7 @@ import {
   createTimestreamWriteClient,
   serviceEndpointsFromEnv,
 } from '../../infra/service-clients';
-import { TimestreamReadingSink } from '../writer/timestream-reading-sink';
+import { rollupDepsFromConfig } from './rollup-deps';
 import { createScheduledRollup } from './scheduled-rollup';
 
 const config = readPipelineConfig(process.env);
@@ -14,17 +14,10 @@ const logger = new Logger({ serviceName: 'rollup' });
 
 /** Scheduled rollup Lambda (EventBridge Scheduler, in ROLLUP_TIMEZONE). */
 export const handler = createScheduledRollup(
-  {
-    queryClient: createTimestreamQueryClient(endpoints),
-    aggregateSink: new TimestreamReadingSink({
-      client: createTimestreamWriteClient(endpoints),
-      database: config.database,
-      table: config.aggregateTable,
-      concurrency: config.writeConcurrency,
-    }),
-    database: config.database,
-    rawTable: config.rawTable,
-    log: (message, details) => logger.info(message, details),
-  },
+  rollupDepsFromConfig(
+    config,
+    { query: createTimestreamQueryClient(endpoints), write: createTimestreamWriteClient(endpoints) },
+    (message, details) => logger.info(message, details),
+  ),
   { timeZone: config.rollupTimezone, lookbackDays: config.rollupLookbackDays },
 );

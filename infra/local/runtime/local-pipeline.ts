@@ -2,11 +2,11 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { rollupDepsFromConfig } from '../../../consumers/rollup/rollup-deps';
 import { createScheduledRollup } from '../../../consumers/rollup/scheduled-rollup';
 import { batchWriterFromEnv } from '../../../consumers/writer/batch-writer-from-env';
 import { deadLetterFile } from '../../../consumers/writer/dead-letter/dead-letter-sink-from-env';
 import { createWriterHandler } from '../../../consumers/writer/kinesis-writer-handler';
-import { TimestreamReadingSink } from '../../../consumers/writer/timestream-reading-sink';
 import { type PipelineConfig, readPipelineConfig } from '../../../core/config';
 import { startDashboardServer } from '../../../dashboards/web';
 import { resolveTokenSecret, signDeviceToken } from '../../../producers/auth';
@@ -134,18 +134,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     closers.push(async () => timestreamQuery.destroy());
     const rollupLogger = new Logger({ serviceName: 'rollup', logLevel });
     const rollup = createScheduledRollup(
-      {
-        queryClient: timestreamQuery,
-        aggregateSink: new TimestreamReadingSink({
-          client: timestreamWrite,
-          database: config.database,
-          table: config.aggregateTable,
-          concurrency: config.writeConcurrency,
-        }),
-        database: config.database,
-        rawTable: config.rawTable,
-        log: (message, details) => rollupLogger.info(message, details),
-      },
+      rollupDepsFromConfig(config, { query: timestreamQuery, write: timestreamWrite }, (message, details) =>
+        rollupLogger.info(message, details),
+      ),
       { timeZone: config.rollupTimezone, lookbackDays: config.rollupLookbackDays },
     );
     const runRollup = async (time = new Date()) => {

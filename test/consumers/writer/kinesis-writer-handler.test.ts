@@ -85,10 +85,15 @@ function handlerWith(sink: ReadingSink, letters: DeadLetterSink) {
 }
 
 describe('writer Lambda handler', () => {
-  it('reads the shard and arrival time from the event record', () => {
-    const record = toStreamRecord(event(['a'])['Records'][0] as KinesisStreamEvent['Records'][number]);
-    expect(record.shardId).toBe('shardId-000000000007');
-    expect(record.approximateArrivalMs % 1).toBe(0);
+  it('reads the shard, coordinates and arrival time (seconds with ms) from the event record', () => {
+    const record = event(['a']).Records[0] as KinesisStreamEvent['Records'][number];
+    record.kinesis.approximateArrivalTimestamp = 1_700_000_000.123;
+    expect(toStreamRecord(record)).toMatchObject({
+      shardId: 'shardId-000000000007',
+      sequenceNumber: '49590000000000000000000000',
+      partitionKey: 'a',
+      approximateArrivalMs: 1_700_000_000_123,
+    });
   });
 
   it('reports only the records that could not be written, dead-letters a poison record and acknowledges it', async () => {
