@@ -1,8 +1,6 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
-import { serve } from '@hono/node-server';
 import type { RecordLayout } from '../../core/config';
+import { serveApp } from '../../infra/local/serve-app';
 import { buildClientAssets } from './client-assets';
 import { createDashboardApp } from './dashboard-app';
 import { createPanelService } from './panel-service';
@@ -60,33 +58,12 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     clientScript: assets.script,
     uplotCss: assets.uplotCss,
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port, hostname: host }) as Server;
-    const onError = (error: Error) =>
-      reject(
-        new Error(
-          `the dashboard server could not listen on ${host}:${options.port}: ${error.message}. ` +
-            'Set DASHBOARD_PORT to a free port (0 = any free one).',
-          { cause: error },
-        ),
-      );
-    s.once('error', onError);
-    s.once('listening', () => {
-      s.off('error', onError);
-      resolve(s);
-    });
+  const served = await serveApp({
+    fetch: app.fetch,
+    port: options.port,
+    host,
+    name: 'dashboard server',
+    portVariable: 'DASHBOARD_PORT',
   });
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${urlHost}:${port}`,
-    close: () => {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      });
-      return closing;
-    },
-  };
+  return { url: served.url, close: served.close };
 }

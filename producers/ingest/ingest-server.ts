@@ -1,7 +1,5 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { serveApp } from '../../infra/local/serve-app';
 
 /** Options of {@link startIngestServer}. */
 export interface IngestServerOptions {
@@ -29,36 +27,12 @@ export interface IngestServer {
  * @example
  * const server = await startIngestServer({ app, port: Number(process.env.INGEST_PORT ?? 3000) });
  */
-export async function startIngestServer(options: IngestServerOptions): Promise<IngestServer> {
-  const host = options.host ?? '127.0.0.1';
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: options.app.fetch, port: options.port, hostname: host }) as Server;
-    const onError = (error: Error) =>
-      reject(
-        new Error(
-          `the ingest server could not listen on ${host}:${options.port}: ${error.message}. ` +
-            'Set INGEST_PORT to a free port (0 = any free one).',
-          { cause: error },
-        ),
-      );
-    s.once('error', onError);
-    s.once('listening', () => {
-      s.off('error', onError);
-      resolve(s);
-    });
+export function startIngestServer(options: IngestServerOptions): Promise<IngestServer> {
+  return serveApp({
+    fetch: options.app.fetch,
+    port: options.port,
+    ...(options.host ? { host: options.host } : {}),
+    name: 'ingest server',
+    portVariable: 'INGEST_PORT',
   });
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${urlHost}:${port}`,
-    port,
-    close: () => {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      });
-      return closing;
-    },
-  };
 }
