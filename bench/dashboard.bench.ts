@@ -14,8 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
-import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { runDailyRollup } from '../consumers/rollup/daily-rollup';
 import { zoneDate, zoneDays } from '../consumers/rollup/zone-days';
 import { TimestreamReadingSink } from '../consumers/writer/timestream-reading-sink';
@@ -27,8 +26,7 @@ import {
   listDashboardPanels,
 } from '../dashboards/grafana';
 import { type QueryResult, runQuery } from '../dashboards/web';
-import { ensureTimestreamTables } from '../infra/local/provision/ensure-timestream-tables';
-import { relationName } from '../infra/local/timestream/storage-layout';
+import { bulkLoad, multiRawColumns, prepareMultiRawTable } from './support/bulk-load';
 import { startTimestreamChild } from './support/child-services';
 import { numberOption } from './support/options';
 
@@ -54,63 +52,23 @@ const clientConfig = (endpoint: string) => ({
  * bench/timestream.bench.ts does: millions of magnetic-store records through WriteRecords would take hours.
  */
 async function loadRawTable(dataRoot: string, startMs: number): Promise<number> {
-  const server = await startTimestreamChild(dataRoot);
-  const write = new TimestreamWriteClient(clientConfig(server.endpoint));
-  try {
-    await ensureTimestreamTables(write, config);
-    await write.send(
-      new WriteRecordsCommand({
-        DatabaseName: config.database,
-        TableName: config.rawTable,
-        Records: [
-          {
-            Dimensions: [{ Name: 'deviceId', Value: 'device_0' }],
-            MeasureName: 'reading',
-            MeasureValueType: 'MULTI',
-            MeasureValues: ['co2', 'temperature', 'humidity'].map((n) => ({
-              Name: n,
-              Value: '1',
-              Type: 'DOUBLE',
-            })),
-            Time: String(startMs),
-          },
-        ],
-      }),
-    );
-  } finally {
-    write.destroy();
-    await server.stop();
-  }
+  await prepareMultiRawTable(dataRoot, config, startMs);
   const rows = days * devices * perDay;
   const stepNs = BigInt(Math.floor((dayMs * 1_000_000) / perDay));
-  const instance = await DuckDBInstance.create(join(dataRoot, 'timestream', 'timestream.duckdb'));
-  const connection = await instance.connect();
-  try {
-    const id = Number(
-      (
-        await connection.runAndReadAll(
-          `SELECT id FROM __ts_tables WHERE database_name = '${config.database}' AND table_name = '${config.rawTable}'`,
-        )
-      ).getRows()[0]![0],
-    );
-    const rel = `"${relationName(id)}"`;
-    await connection.run(`DELETE FROM ${rel}`);
-    // r -> (day, k, device): rows in the order they arrive, time first and the devices interleaved (as the
-    // writer stores them), so that no device's readings sit together for the storage to skip to
-    await connection.run(
-      `INSERT INTO ${rel} (time, measure_name, __ts_version, deviceId, co2, temperature, humidity)
-       SELECT make_timestamp_ns(${BigInt(startMs) * 1_000_000n}
-                + (r // ${devices * perDay}) * ${BigInt(dayMs) * 1_000_000n}
-                + ((r // ${devices}) % ${perDay}) * ${stepNs} + (r % ${devices}) * 1000000),
-              'reading', 1, 'device_' || (r % ${devices}),
-              400 + (r * 7919) % 800, 18 + ((r * 31) % 100) / 10, 30 + ((r * 17) % 400) / 10
-       FROM range(${rows}) t(r)`,
-    );
-    await connection.run('CHECKPOINT');
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  // r -> (day, k, device): rows in the order they arrive, time first and the devices interleaved (as the
+  // writer stores them), so that no device's readings sit together for the storage to skip to
+  await bulkLoad(
+    join(dataRoot, 'timestream'),
+    config.database,
+    config.rawTable,
+    multiRawColumns,
+    `SELECT make_timestamp_ns(${BigInt(startMs) * 1_000_000n}
+              + (r // ${devices * perDay}) * ${BigInt(dayMs) * 1_000_000n}
+              + ((r // ${devices}) % ${perDay}) * ${stepNs} + (r % ${devices}) * 1000000),
+            'reading', 1, 'device_' || (r % ${devices}),
+            400 + (r * 7919) % 800, 18 + ((r * 31) % 100) / 10, 30 + ((r * 17) % 400) / 10
+     FROM range(${rows}) t(r)`,
+  );
   return rows;
 }
 

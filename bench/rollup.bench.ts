@@ -9,15 +9,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { runDailyRollup } from '../consumers/rollup/daily-rollup';
 import { addDays, zoneDate, zoneDays } from '../consumers/rollup/zone-days';
 import { queryAll } from '../consumers/shared/timestream-query';
 import { TimestreamReadingSink } from '../consumers/writer/timestream-reading-sink';
 import { readPipelineConfig } from '../core/config';
-import { ensureTimestreamTables } from '../infra/local/provision/ensure-timestream-tables';
 import { createTimestreamQueryClient, createTimestreamWriteClient } from '../infra/service-clients';
-import { bulkLoad, timeOnDuckDb } from './support/bulk-load';
+import { bulkLoad, multiRawColumns, prepareMultiRawTable, timeOnDuckDb } from './support/bulk-load';
 import { startTimestreamChild } from './support/child-services';
 import { numberOption, stringOption } from './support/options';
 
@@ -37,30 +35,7 @@ async function main() {
   const rows = devices * days * perDay;
   try {
     // 1) tables and their columns through the API, 2) the rows straight into storage
-    let timestream = await startTimestreamChild(root);
-    const write = createTimestreamWriteClient({ timestreamEndpoint: timestream.endpoint });
-    await ensureTimestreamTables(write, config);
-    await write.send(
-      new WriteRecordsCommand({
-        DatabaseName: config.database,
-        TableName: config.rawTable,
-        Records: [
-          {
-            Dimensions: [{ Name: 'deviceId', Value: 'device_0' }],
-            MeasureName: 'reading',
-            MeasureValueType: 'MULTI',
-            MeasureValues: ['co2', 'temperature', 'humidity'].map((Name) => ({
-              Name,
-              Value: '1',
-              Type: 'DOUBLE',
-            })),
-            Time: String(firstMs),
-          },
-        ],
-      }),
-    );
-    write.destroy();
-    await timestream.stop();
+    await prepareMultiRawTable(root, config, firstMs);
     console.log(
       `Loading ${rows.toLocaleString('en-US')} raw MULTI rows (${devices} devices x ${days} days x ${perDay}; ${(rows * 3).toLocaleString('en-US')} measure values) straight into storage`,
     );
@@ -69,7 +44,7 @@ async function main() {
       dataDir,
       config.database,
       config.rawTable,
-      ['time', 'measure_name', '__ts_version', 'deviceId', 'co2', 'temperature', 'humidity'],
+      multiRawColumns,
       `SELECT make_timestamp_ns(${BigInt(firstMs) * 1_000_000n} + (r % ${days * perDay}) * ${stepNs}), 'reading', 1,
               'device_' || (r // ${days * perDay}), 400 + (r * 7919) % 800, 20 + ((r * 31) % 100) / 10, 30 + ((r * 17) % 400) / 10
        FROM range(${rows}) t(r)`,
@@ -87,7 +62,7 @@ async function main() {
       FROM v WHERE x IS NOT NULL GROUP BY ALL`,
     );
 
-    timestream = await startTimestreamChild(root);
+    const timestream = await startTimestreamChild(root);
     const endpoints = { timestreamEndpoint: timestream.endpoint };
     const query = createTimestreamQueryClient(endpoints);
     const sinkClient = createTimestreamWriteClient(endpoints);

@@ -1,6 +1,11 @@
 import { join } from 'node:path';
+import { WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { PipelineConfig } from '../../core/config';
+import { ensureTimestreamTables } from '../../infra/local/provision/ensure-timestream-tables';
 import { relationName } from '../../infra/local/timestream/storage-layout';
+import { createTimestreamWriteClient } from '../../infra/service-clients';
+import { startTimestreamChild } from './child-services';
 
 /**
  * Loads rows straight into the storage table of a local Timestream table, for benchmarks that need millions
@@ -58,3 +63,53 @@ export async function timeOnDuckDb(
     instance.closeSync();
   }
 }
+
+/**
+ * Creates the pipeline's tables through the API in a local Timestream under `dataRoot` and writes one MULTI
+ * record of co2, temperature and humidity, so that the raw table has the columns {@link bulkLoad} fills.
+ * The server is stopped again when this resolves.
+ */
+export async function prepareMultiRawTable(
+  dataRoot: string,
+  config: PipelineConfig,
+  timeMs: number,
+): Promise<void> {
+  const server = await startTimestreamChild(dataRoot);
+  const write = createTimestreamWriteClient({ timestreamEndpoint: server.endpoint });
+  try {
+    await ensureTimestreamTables(write, config);
+    await write.send(
+      new WriteRecordsCommand({
+        DatabaseName: config.database,
+        TableName: config.rawTable,
+        Records: [
+          {
+            Dimensions: [{ Name: 'deviceId', Value: 'device_0' }],
+            MeasureName: 'reading',
+            MeasureValueType: 'MULTI',
+            MeasureValues: ['co2', 'temperature', 'humidity'].map((Name) => ({
+              Name,
+              Value: '1',
+              Type: 'DOUBLE',
+            })),
+            Time: String(timeMs),
+          },
+        ],
+      }),
+    );
+  } finally {
+    write.destroy();
+    await server.stop();
+  }
+}
+
+/** The storage columns of a MULTI raw table of co2, temperature and humidity, in {@link bulkLoad}'s order. */
+export const multiRawColumns = [
+  'time',
+  'measure_name',
+  '__ts_version',
+  'deviceId',
+  'co2',
+  'temperature',
+  'humidity',
+];
