@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDeviceToken } from '../../../producers/auth';
+import { mulberry32 } from '../../../producers/simulator';
 import { bearer, deviceReading, testIngestApp } from '../ingest-fixture';
 import { type StreamFixture, startStreamFixture } from '../stream-fixture';
 
@@ -11,20 +12,12 @@ afterAll(async () => {
   await kinesis?.close();
 });
 
-/** A small seeded PRNG (mulberry32) so that a failing case can be reproduced. */
+/** The simulator's seeded PRNG (mulberry32), so that a failing case can be reproduced, plus a picker. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(seed);
   return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
+    ...random,
+    pick: <T>(items: readonly T[]) => items[random.int(items.length)]!,
   };
 }
 
