@@ -112,3 +112,21 @@ export class LocalTimestreamJournalError extends Error {
     );
   }
 }
+
+/**
+ * A table's journal directory holds files this version does not write (another journal format, or files
+ * put there by hand). Raised at start, never sent on the wire: nothing is deleted or guessed at.
+ */
+export class LocalTimestreamJournalFormatError extends Error {
+  override readonly name = 'LocalTimestreamJournalFormatError';
+  constructor(
+    /** The table's journal directory. */
+    readonly journalDir: string,
+    /** The files that are not journal segments. */
+    readonly files: readonly string[],
+  ) {
+    super(
+      `The journal in ${journalDir} holds files that are not journal segments (segment-<16 digits>.ndjson): ${files.join(', ')}. Move them away; if they are a journal of an earlier version with writes that were never applied, start that version once and stop it cleanly (SIGTERM) to apply them.`,
+    );
+  }
+}

@@ -1,9 +1,8 @@
 import {
+  close,
   closeSync,
-  fstatSync,
   fsync,
   fsyncSync,
-  ftruncateSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -15,167 +14,190 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { LocalTimestreamJournalFormatError } from './errors';
+import { headerPrefix, headerSuffix, type JournalEntryHeader, parseHeader } from './journal-entry';
 
-/** One entry read back from a journal: its sequence number and the bytes given to {@link TableJournal.append}. */
-export interface JournalFrame {
-  readonly seq: number;
-  readonly payload: Buffer;
-}
-
-export interface JournalOptions {
-  /** a segment file is closed and a new one started once it holds this many bytes (default 16 MiB) */
-  readonly segmentBytes?: number;
-  /** the open segment is emptied once fully applied and at least this large (default 1 MiB) */
-  readonly truncateBytes?: number;
-}
-
-/** Frame header: payload length (u32), crc32 of seq + payload (u32), seq (f64). */
-const headerBytes = 16;
-const segmentPattern = /^segment-(\d{16})\.log$/;
-const segmentName = (firstSeq: number) => `segment-${String(firstSeq).padStart(16, '0')}.log`;
+const segmentPattern = /^segment-(\d{16})\.ndjson$/;
+const segmentName = (firstSeq: number) => `segment-${String(firstSeq).padStart(16, '0')}.ndjson`;
+const newline = 0x0a;
+const checksumMark = Buffer.from(',"k":');
 
 interface Segment {
   readonly path: string;
   /** highest seq written to it (0 when none) */
   lastSeq: number;
+  /** open while being written, or sealed but not fsynced yet */
+  fd: number | undefined;
+  /** appended to since the last fsync */
+  dirty: boolean;
 }
 
-function frameCrc(header: Buffer, payload: Buffer): number {
-  return crc32(payload, crc32(header.subarray(8, 16)));
-}
-
-/** Reads the whole frames of one segment; `validBytes` ends before the first torn or corrupt frame. */
-function readFrames(path: string): { frames: JournalFrame[]; validBytes: number; size: number } {
+/** Reads the whole entries of one segment; `validBytes` ends before the first torn or corrupt entry. */
+function readEntries(path: string): { entries: JournalEntryHeader[]; validBytes: number; size: number } {
   const data = readFileSync(path);
-  const frames: JournalFrame[] = [];
+  const entries: JournalEntryHeader[] = [];
   let at = 0;
-  while (at + headerBytes <= data.length) {
-    const length = data.readUInt32LE(at);
-    const end = at + headerBytes + length;
-    if (end > data.length) break;
-    const header = data.subarray(at, at + headerBytes);
-    const payload = data.subarray(at + headerBytes, end);
-    if (frameCrc(header, payload) !== data.readUInt32LE(at + 4)) break;
-    frames.push({ seq: data.readDoubleLE(at + 8), payload: Buffer.from(payload) });
-    at = end;
+  while (at < data.length) {
+    const end = data.indexOf(newline, at);
+    if (end < 0) break;
+    const parsed = parseHeader(data.toString('utf8', at, end));
+    if (!parsed) break;
+    const rowsStart = end + 1;
+    const rowsEnd = rowsStart + parsed.rowBytes;
+    if (rowsEnd > data.length) break;
+    const mark = data.lastIndexOf(checksumMark, end);
+    if (mark < at) break;
+    const crc = crc32(data.subarray(rowsStart, rowsEnd), crc32(data.subarray(at, mark)));
+    if (crc !== parsed.crc) break;
+    entries.push(parsed.header);
+    at = rowsEnd;
   }
-  return { frames, validBytes: at, size: data.length };
+  return { entries, validBytes: at, size: data.length };
 }
 
 /**
- * The write-ahead journal of one table: append-only segment files in its own directory, each entry a frame
- * (length, crc32, sequence number, payload). An append is one `write` to the OS (page cache) with no fsync:
- * what was appended survives the process being killed (SIGKILL), and {@link TableJournal.sync} (called on a
- * timer and on close) makes it survive an OS crash as well. A torn or corrupt tail (a write cut short) is
- * cut off when the journal is opened. Segments are deleted (or emptied) once their entries are applied.
+ * The write-ahead journal of one table: segment files in its own directory, each a newline-delimited JSON
+ * file of entries (see journal-entry.ts) that DuckDB reads directly when applying them. An append is one
+ * `write` to the OS (page cache) with no fsync: what was appended survives the process being killed
+ * (SIGKILL), and {@link TableJournal.sync} (called on a timer and on close) makes it survive an OS crash as
+ * well. The writer seals the open segment before each apply and releases it once applied: the segment is
+ * then deleted. A torn or corrupt tail (a write cut short) is cut off when the journal is opened.
  */
 export class TableJournal {
-  private readonly closedSegments: Segment[] = [];
+  /** sealed segments not released yet, oldest first */
+  private readonly sealed: Segment[] = [];
   private current: Segment | undefined;
-  private fd: number | undefined;
-  private bytes = 0;
-  private dirty = false;
   private syncing: Promise<void> | undefined;
-  private readonly segmentBytes: number;
-  private readonly truncateBytes: number;
 
-  private constructor(
-    readonly dir: string,
-    options: JournalOptions,
-  ) {
-    this.segmentBytes = options.segmentBytes ?? 16 * 1024 * 1024;
-    this.truncateBytes = options.truncateBytes ?? 1024 * 1024;
-  }
+  private constructor(readonly dir: string) {}
 
   /**
-   * Opens (creating if needed) the journal in `dir` and returns its whole entries in order. A torn tail is
-   * truncated away, and segments after it are removed (nothing after a torn write was ever answered).
+   * Opens (creating if needed) the journal in `dir` and returns the headers of its whole entries in order;
+   * the segments found are sealed. A torn tail is truncated away, and segments after it are removed (nothing
+   * after a torn write was ever answered).
+   *
+   * @throws LocalTimestreamJournalFormatError when the directory holds files of another journal format
    */
-  static open(dir: string, options: JournalOptions = {}): { journal: TableJournal; frames: JournalFrame[] } {
+  static open(dir: string): { journal: TableJournal; entries: JournalEntryHeader[] } {
     mkdirSync(dir, { recursive: true });
-    const journal = new TableJournal(dir, options);
-    const names = readdirSync(dir)
-      .filter((n) => segmentPattern.test(n))
-      .sort();
-    const frames: JournalFrame[] = [];
+    const journal = new TableJournal(dir);
+    const files = readdirSync(dir);
+    const foreign = files.filter((n) => !segmentPattern.test(n));
+    if (foreign.length > 0) throw new LocalTimestreamJournalFormatError(dir, foreign);
+    const entries: JournalEntryHeader[] = [];
     let torn = false;
-    for (const name of names) {
+    for (const name of files.sort()) {
       const path = join(dir, name);
       if (torn) {
         unlinkSync(path);
         continue;
       }
-      const read = readFrames(path);
-      if (read.validBytes < read.size) {
-        truncateSync(path, read.validBytes);
-        torn = true;
+      const read = readEntries(path);
+      if (read.validBytes < read.size) torn = true;
+      if (read.validBytes === 0) {
+        // nothing whole in it: a new segment may start under this name
+        unlinkSync(path);
+        continue;
       }
-      frames.push(...read.frames);
-      journal.closedSegments.push({ path, lastSeq: read.frames.at(-1)?.seq ?? 0 });
+      if (torn) truncateSync(path, read.validBytes);
+      entries.push(...read.entries);
+      journal.sealed.push({ path, lastSeq: read.entries.at(-1)!.seq, fd: undefined, dirty: false });
     }
-    return { journal, frames };
+    return { journal, entries };
   }
 
-  /** Appends one entry with one `write` call (to the OS, not fsynced). */
-  append(seq: number, payload: Buffer): void {
-    if (this.fd === undefined || this.bytes >= this.segmentBytes) this.startSegment(seq);
-    const frame = Buffer.allocUnsafe(headerBytes + payload.length);
-    frame.writeUInt32LE(payload.length, 0);
-    frame.writeDoubleLE(seq, 8);
-    payload.copy(frame, headerBytes);
-    frame.writeUInt32LE(frameCrc(frame.subarray(0, headerBytes), payload), 4);
+  /** Appends one entry (its header, then the row lines `rows` holds) with one `write` (not fsynced). */
+  append(header: JournalEntryHeader, rows: string): void {
+    const rowBytes = Buffer.from(rows);
+    const prefix = Buffer.from(headerPrefix(header, rowBytes.length));
+    const crc = crc32(rowBytes, crc32(prefix));
+    const frame = Buffer.concat([prefix, Buffer.from(headerSuffix(crc)), rowBytes]);
+    if (!this.current) {
+      const path = join(this.dir, segmentName(header.seq));
+      this.current = { path, lastSeq: 0, fd: openSync(path, 'a'), dirty: false };
+    }
+    const fd = this.current.fd!;
     let written = 0;
-    while (written < frame.length) {
-      written += writeSync(this.fd!, frame, written, frame.length - written);
-    }
-    this.bytes += frame.length;
-    this.current!.lastSeq = seq;
-    this.dirty = true;
+    while (written < frame.length) written += writeSync(fd, frame, written, frame.length - written);
+    this.current.lastSeq = header.seq;
+    this.current.dirty = true;
   }
 
-  /** Deletes the segments whose entries are all applied (up to `appliedSeq`); empties a large open one. */
-  release(appliedSeq: number): void {
-    while (this.closedSegments.length > 0 && this.closedSegments[0]!.lastSeq <= appliedSeq) {
-      unlinkSync(this.closedSegments.shift()!.path);
+  /**
+   * Ends the open segment (later appends start a new one) and returns the paths of every segment not yet
+   * released, oldest first: what DuckDB reads to apply the entries appended so far.
+   */
+  seal(): string[] {
+    if (this.current) {
+      const segment = this.current;
+      this.current = undefined;
+      if (!segment.dirty) this.closeSegment(segment);
+      this.sealed.push(segment);
     }
-    if (
-      this.fd !== undefined &&
-      this.current!.lastSeq <= appliedSeq &&
-      this.bytes >= this.truncateBytes &&
-      this.syncing === undefined
-    ) {
-      ftruncateSync(this.fd, 0);
-      this.bytes = 0;
+    return this.sealed.filter((s) => s.lastSeq > 0).map((s) => s.path);
+  }
+
+  /** Deletes the sealed segments whose entries are all applied (up to `appliedSeq`). */
+  release(appliedSeq: number): void {
+    while (this.sealed.length > 0 && this.sealed[0]!.lastSeq <= appliedSeq) {
+      const segment = this.sealed.shift()!;
+      // applied entries are durable in DuckDB: an fsync still pending is not needed any more
+      this.closeSegment(segment);
+      unlinkSync(segment.path);
     }
   }
 
   /** Flushes appended entries to the disk (fsync, off the event loop); for OS-crash durability. */
   sync(): Promise<void> {
     if (this.syncing) return this.syncing;
-    if (!this.dirty || this.fd === undefined) return Promise.resolve();
-    const fd = this.fd;
-    this.dirty = false;
-    const syncing: Promise<void> = new Promise<void>((resolve, reject) => {
-      fsync(fd, (error) => {
-        if (this.syncing === syncing) this.syncing = undefined;
-        if (error) {
-          this.dirty = true;
-          reject(error);
-        } else resolve();
-      });
-    });
+    const segments = [...this.sealed, ...(this.current ? [this.current] : [])].filter(
+      (s) => s.dirty && s.fd !== undefined,
+    );
+    if (segments.length === 0) return Promise.resolve();
+    const syncing = Promise.all(
+      segments.map(
+        (s) =>
+          new Promise<void>((resolve, reject) => {
+            const fd = s.fd!;
+            s.dirty = false;
+            fsync(fd, (error) => {
+              if (error) {
+                s.dirty = true;
+                reject(error);
+                return;
+              }
+              // a sealed segment is written no more: its descriptor can go
+              if (s !== this.current && s.fd === fd && !s.dirty) {
+                s.fd = undefined;
+                close(fd, () => undefined);
+              }
+              resolve();
+            });
+          }),
+      ),
+    ).then(
+      () => {
+        this.syncing = undefined;
+      },
+      (error: unknown) => {
+        this.syncing = undefined;
+        throw error;
+      },
+    );
     this.syncing = syncing;
     return syncing;
   }
 
-  /** Fsyncs and closes the open segment (entries stay on disk until released). */
+  /** Fsyncs and closes the segments (entries stay on disk until released). */
   async close(): Promise<void> {
     await this.syncing?.catch(() => undefined);
-    if (this.fd === undefined) return;
-    if (this.dirty) fsyncSync(this.fd);
-    closeSync(this.fd);
-    this.fd = undefined;
-    this.dirty = false;
+    for (const s of [...this.sealed, ...(this.current ? [this.current] : [])]) {
+      if (s.fd === undefined) continue;
+      if (s.dirty) fsyncSync(s.fd);
+      this.closeSegment(s);
+    }
+    if (this.current) this.sealed.push(this.current);
+    this.current = undefined;
   }
 
   /** Closes the journal and deletes its directory (the table is gone). */
@@ -184,20 +206,12 @@ export class TableJournal {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private startSegment(firstSeq: number): void {
-    if (this.fd !== undefined) {
-      if (this.dirty) fsyncSync(this.fd);
-      // a sync in flight holds the old descriptor; closing is left to it finishing
-      const fd = this.fd;
-      if (this.syncing) void this.syncing.finally(() => closeSync(fd)).catch(() => undefined);
-      else closeSync(fd);
-      this.closedSegments.push(this.current!);
-      this.syncing = undefined;
-    }
-    const path = join(this.dir, segmentName(firstSeq));
-    this.fd = openSync(path, 'a');
-    this.bytes = fstatSync(this.fd).size;
-    this.current = { path, lastSeq: 0 };
-    this.dirty = false;
+  private closeSegment(segment: Segment): void {
+    const fd = segment.fd;
+    segment.fd = undefined;
+    segment.dirty = false;
+    // an fsync in flight holds the descriptor: it is closed by the fsync's callback check above
+    if (fd !== undefined && !this.syncing) closeSync(fd);
+    else if (fd !== undefined) void this.syncing!.finally(() => closeSync(fd)).catch(() => undefined);
   }
 }

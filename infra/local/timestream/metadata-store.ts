@@ -172,16 +172,14 @@ export async function deleteTableMetadata(connection: DuckDBConnection, id: numb
 }
 
 /**
- * Records how far a table's journal is applied; run in the transaction that applies the entries, so that a
- * restart re-applies exactly the entries after it.
+ * SQL recording how far a table's journal is applied; run in the transaction that applies the entries, so
+ * that a restart re-applies exactly the entries after it. (Two statements; integers only, nothing to quote.)
  */
-export async function setJournalApplied(
-  connection: DuckDBConnection,
-  tableId: number,
-  seq: number,
-): Promise<void> {
-  await connection.run('DELETE FROM __ts_journal_applied WHERE table_id = $1', [tableId]);
-  await connection.run('INSERT INTO __ts_journal_applied VALUES ($1, $2)', [tableId, seq]);
+export function journalAppliedSql(tableId: number, seq: number): string {
+  if (!Number.isSafeInteger(tableId) || !Number.isSafeInteger(seq)) {
+    throw new RangeError(`journal position must be whole numbers, got table ${tableId}, seq ${seq}`);
+  }
+  return `DELETE FROM __ts_journal_applied WHERE table_id = ${tableId};\nINSERT INTO __ts_journal_applied VALUES (${tableId}, ${seq})`;
 }
 
 export async function insertColumn(

@@ -1,22 +1,22 @@
-import {
-  type DuckDBAppender,
-  type DuckDBConnection,
-  type DuckDBInstance,
-  DuckDBTimestampNanosecondsValue,
-} from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { RejectionReason, TimestreamLimits } from './constants';
 import { InternalServerException, LocalTimestreamJournalError, type RejectedRecord } from './errors';
 import { TableJournal } from './journal';
-import { decodeEntry, encodeEntry, type JournalEntry, type StoredRow } from './journal-entry';
+import {
+  columnKey,
+  encodeJsonString,
+  encodeRow,
+  type JournalEntryHeader,
+  singleValueKey,
+} from './journal-entry';
 import {
   insertColumn,
+  journalAppliedSql,
   type MeasureRecord,
   type StoredTable,
-  setJournalApplied,
   upsertMeasure,
 } from './metadata-store';
 import {
-  baseColumns,
   duckdbType,
   type ExtraColumn,
   measureDataType,
@@ -40,9 +40,6 @@ const purgeIntervalNs = 10n * 60n * 1_000_000_000n;
 /** Rows journaled but not yet applied above which new calls wait for the apply (bounds memory). */
 const defaultMaxPendingRows = 200_000;
 
-/** Rows per transaction when replaying a journal at start. */
-const replayBatchRows = 100_000;
-
 /** Delay before retrying a failed apply (a query waiting for the apply retries at once). */
 const applyRetryMs = 1000;
 
@@ -62,6 +59,12 @@ interface PendingCall {
   readonly records: ReadonlyArray<ParsedRecord | RecordRejection>;
   readonly resolve: (o: WriteOutcome) => void;
   readonly reject: (e: Error) => void;
+}
+
+/** A column as decided, with its ordinal among the table's added columns (its key in journal rows). */
+interface ColumnSlot {
+  readonly column: ExtraColumn;
+  readonly ordinal: number;
 }
 
 interface ApplyWaiter {
@@ -92,8 +95,9 @@ export interface TableWriterOptions {
  * their records are checked at once against an in-memory index (key -> version + value fingerprint, loaded
  * from the table on first use) and the table's shape, the accepted rows are appended to the table's journal
  * with one `write` (durable against the process being killed), and the calls are answered. The journal is
- * applied to DuckDB in the background, everything pending in one transaction that also stores the applied
- * journal position, so a restart replays exactly the entries not applied yet.
+ * applied to DuckDB in the background: DuckDB reads the sealed journal segments itself (the rows never go
+ * back through JavaScript), everything pending in one transaction that also stores the applied journal
+ * position, so a restart replays exactly the entries not applied yet.
  * Readers call {@link TableWriter.settled} first to see every write answered before them.
  */
 export class TableWriter {
@@ -101,14 +105,13 @@ export class TableWriter {
   private flushing: Promise<void> | undefined;
   private index: Map<string, IndexEntry> | undefined;
   private connection: DuckDBConnection | undefined;
-  private appender: DuckDBAppender | undefined;
   private closed = false;
   /** when rows past both retentions were last deleted (they are hidden from queries at once, deleted lazily) */
   private lastPurgeNs = 0n;
   /** columns and measures as decided, including journaled entries not applied yet */
-  private decidedColumns = new Map<string, ExtraColumn>();
+  private decidedColumns = new Map<string, ColumnSlot>();
   private decidedMeasures = new Map<string, MeasureRecord>();
-  private pending: JournalEntry[] = [];
+  private pending: JournalEntryHeader[] = [];
   private pendingRows = 0;
   private appendedSeq: number;
   private appliedSeq: number;
@@ -147,30 +150,17 @@ export class TableWriter {
     table: StoredTable,
     options: TableWriterOptions,
   ): Promise<TableWriter> {
-    const { journal, frames } = TableJournal.open(options.journalDir);
+    const { journal, entries } = TableJournal.open(options.journalDir);
     const writer = new TableWriter(instance, table, journal, options);
     try {
-      let batch: JournalEntry[] = [];
-      let rows = 0;
-      for (const frame of frames) {
-        if (frame.seq <= writer.appliedSeq) continue;
-        const expected = writer.appliedSeq + batch.length + 1;
-        if (frame.seq !== expected) {
-          throw new LocalTimestreamJournalError(options.journalDir, expected, frame.seq);
-        }
-        const entry = decodeEntry(frame.seq, frame.payload);
-        batch.push(entry);
-        rows += entry.rows.length;
-        if (rows >= replayBatchRows) {
-          await writer.applyBatch(batch);
-          writer.appliedSeq = batch.at(-1)!.seq;
-          batch = [];
-          rows = 0;
-        }
-      }
-      if (batch.length > 0) {
-        await writer.applyBatch(batch);
-        writer.appliedSeq = batch.at(-1)!.seq;
+      const replay = entries.filter((e) => e.seq > writer.appliedSeq);
+      replay.forEach((e, i) => {
+        const expected = writer.appliedSeq + i + 1;
+        if (e.seq !== expected) throw new LocalTimestreamJournalError(options.journalDir, expected, e.seq);
+      });
+      if (replay.length > 0) {
+        await writer.applyBatch(replay, journal.seal());
+        writer.appliedSeq = replay.at(-1)!.seq;
       }
       writer.appendedSeq = writer.appliedSeq;
       journal.release(writer.appliedSeq);
@@ -178,7 +168,9 @@ export class TableWriter {
       await writer.release();
       throw error;
     }
-    writer.decidedColumns = new Map(table.columns.map((c) => [c.name, c]));
+    writer.decidedColumns = new Map(
+      table.columns.map((column, ordinal) => [column.name, { column, ordinal }]),
+    );
     writer.decidedMeasures = new Map(table.measures);
     return writer;
   }
@@ -242,7 +234,6 @@ export class TableWriter {
     this.applyTimer = undefined;
     await this.applying;
     await this.journal.close();
-    this.dropAppender();
     this.connection?.closeSync();
     this.connection = undefined;
   }
@@ -302,9 +293,10 @@ export class TableWriter {
   private async applyLoop(): Promise<void> {
     try {
       while (this.pending.length > 0) {
+        const files = this.journal.seal();
         const batch = this.pending.slice();
         try {
-          await this.applyBatch(batch);
+          await this.applyBatch(batch, files);
         } catch (error) {
           const failure = new InternalServerException(
             `Could not apply the journal of table ${this.table.record.database}.${this.table.record.name} to DuckDB: ${error instanceof Error ? error.message : String(error)}. The writes stay in the journal and are retried.`,
@@ -316,7 +308,7 @@ export class TableWriter {
           return;
         }
         this.pending.splice(0, batch.length);
-        for (const e of batch) this.pendingRows -= e.rows.length;
+        for (const e of batch) this.pendingRows -= e.rows;
         this.appliedSeq = batch.at(-1)!.seq;
         try {
           this.journal.release(this.appliedSeq);
@@ -406,10 +398,14 @@ export class TableWriter {
     const futureEnd = now + BigInt(TimestreamLimits.futureToleranceMs) * 1_000_000n;
     const magneticWrites = meta.magneticWrites.EnableMagneticStoreWrites;
 
-    const columnByName = new Map(this.decidedColumns);
-    const newColumns: ExtraColumn[] = [];
-    const newMeasures = new Map<string, MeasureRecord>();
-    const grownMeasures = new Map<string, MeasureRecord>();
+    const shape: GroupShape = {
+      slots: this.decidedColumns,
+      newSlots: new Map(),
+      newColumns: [],
+      measures,
+      newMeasures: new Map(),
+      grownMeasures: new Map(),
+    };
     const overlay = new Map<string, IndexEntry>();
     const rows = new Map<string, ParsedRecord>();
     const replaces = new Set<string>();
@@ -443,7 +439,7 @@ export class TableWriter {
           }
           magnetic = true;
         }
-        const typeProblem = this.typeProblem(rec, columnByName, measures, newMeasures);
+        const typeProblem = findTypeProblem(rec, shape);
         if (typeProblem) {
           rejectRecord(rejected, rec.index, typeProblem);
           continue;
@@ -465,7 +461,7 @@ export class TableWriter {
           overlay.set(rec.key, { version: rec.version, fingerprint: rec.fingerprint });
           rows.set(rec.key, rec);
           if (index.has(rec.key)) replaces.add(rec.key);
-          this.registerShape(rec, columnByName, newColumns, measures, newMeasures, grownMeasures);
+          registerShape(rec, shape);
         }
         if (magnetic) magneticStore++;
         else memoryStore++;
@@ -476,18 +472,29 @@ export class TableWriter {
     const retentionCutoff = memoryStart < magneticStart ? memoryStart : magneticStart;
     const purge = now - this.lastPurgeNs >= purgeIntervalNs ? retentionCutoff : undefined;
     if (rows.size > 0 || purge !== undefined) {
-      const entry: JournalEntry = {
+      const entry: JournalEntryHeader = {
         seq: this.appendedSeq + 1,
+        rows: rows.size,
         purgeBeforeNs: purge,
-        columns: newColumns,
-        measures: [...newMeasures, ...grownMeasures],
-        rows: [...rows.values()] satisfies StoredRow[],
-        replaces,
+        columns: shape.newColumns,
+        measures: [...shape.newMeasures, ...shape.grownMeasures],
+        replaces: replaces.size,
       };
-      this.journal.append(entry.seq, encodeEntry(entry));
+      const ordinalOf = (name: string) => (shape.newSlots.get(name) ?? shape.slots.get(name))!.ordinal;
+      let text = '';
+      let lastName = '';
+      let lastNameJson = '""';
+      for (const rec of rows.values()) {
+        if (rec.measureName !== lastName) {
+          lastName = rec.measureName;
+          lastNameJson = encodeJsonString(lastName);
+        }
+        text += encodeRow(rec, entry.seq, replaces.has(rec.key), lastNameJson, ordinalOf);
+      }
+      this.journal.append(entry, text);
       this.appendedSeq = entry.seq;
       this.pending.push(entry);
-      this.pendingRows += entry.rows.length;
+      this.pendingRows += entry.rows;
       this.kickApply();
     }
     if (purge !== undefined) {
@@ -497,28 +504,29 @@ export class TableWriter {
     }
 
     for (const [k, v] of overlay) index.set(k, v);
-    for (const c of newColumns) this.decidedColumns.set(c.name, c);
-    for (const [n, m] of newMeasures) measures.set(n, m);
-    for (const [n, m] of grownMeasures) measures.set(n, m);
+    for (const [n, slot] of shape.newSlots) this.decidedColumns.set(n, slot);
+    for (const [n, m] of shape.newMeasures) measures.set(n, m);
+    for (const [n, m] of shape.grownMeasures) measures.set(n, m);
     return outcomes;
   }
 
   /**
    * Applies journal entries to DuckDB in one transaction that also stores the applied position, then
-   * updates the table's applied shape. Within the batch the last row of a key wins; a row is deleted first
-   * only when the first entry of the batch that holds its key replaces a row stored before. Retention
-   * deletion runs first with the batch's latest cutoff (rows decided earlier that fall before it stay
-   * hidden from queries and go with the next purge).
+   * updates the table's applied shape. DuckDB reads the rows straight from the journal segments
+   * (`read_ndjson`), so the rows are never turned back into JavaScript values. When an entry replaces rows
+   * decided earlier, the stored rows with those keys are deleted first and, of the rows of one key in the
+   * batch, the last one is inserted. Retention deletion runs first with the batch's latest cutoff (rows
+   * decided earlier that fall before it stay hidden from queries and go with the next purge).
    */
-  private async applyBatch(entries: readonly JournalEntry[]): Promise<void> {
+  private async applyBatch(entries: readonly JournalEntryHeader[], files: readonly string[]): Promise<void> {
     const connection = await this.conn();
     const tableId = this.table.record.id;
     let purgeBeforeNs: bigint | undefined;
     const known = new Set(this.table.columns.map((c) => c.name));
     const newColumns: ExtraColumn[] = [];
     const measures = new Map<string, MeasureRecord>();
-    const rows = new Map<string, StoredRow>();
-    const deletes: StoredRow[] = [];
+    let rows = 0;
+    let replaces = 0;
     for (const e of entries) {
       if (e.purgeBeforeNs !== undefined && (purgeBeforeNs === undefined || e.purgeBeforeNs > purgeBeforeNs)) {
         purgeBeforeNs = e.purgeBeforeNs;
@@ -529,159 +537,186 @@ export class TableWriter {
         newColumns.push(c);
       }
       for (const [n, m] of e.measures) measures.set(n, m);
-      for (const r of e.rows) {
-        if (!rows.has(r.key) && e.replaces.has(r.key)) deletes.push(r);
-        rows.set(r.key, r);
-      }
+      rows += e.rows;
+      replaces += e.replaces;
     }
     const allColumns = [...this.table.columns, ...newColumns];
-    if (newColumns.length > 0) this.dropAppender();
-    await connection.run('BEGIN TRANSACTION');
+    const source = journalSource(files, allColumns, entries[0]!.seq, entries.at(-1)!.seq);
+    // the usual batch (no new columns or measures) is one call: one round trip to DuckDB's threads
+    const statements: string[] = [];
+    if (purgeBeforeNs !== undefined) {
+      statements.push(`DELETE FROM ${this.relation} WHERE time < make_timestamp_ns(${purgeBeforeNs})`);
+    }
+    if (rows > 0) {
+      if (replaces > 0) statements.push(deleteReplacedSql(this.relation, source, allColumns));
+      statements.push(insertRowsSql(this.relation, source, allColumns, replaces > 0));
+    }
+    statements.push(journalAppliedSql(tableId, entries.at(-1)!.seq), 'COMMIT');
+    const shapeChanges = newColumns.length > 0 || measures.size > 0;
     try {
-      if (purgeBeforeNs !== undefined) {
-        await connection.run(`DELETE FROM ${this.relation} WHERE time < make_timestamp_ns($1::BIGINT)`, [
-          purgeBeforeNs,
-        ]);
+      if (shapeChanges) {
+        await connection.run('BEGIN TRANSACTION');
+        let ord = this.table.columns.length;
+        for (const c of newColumns) {
+          await connection.run(
+            `ALTER TABLE ${this.relation} ADD COLUMN ${quoteIdent(c.name)} ${duckdbType[c.type]}`,
+          );
+          await insertColumn(connection, tableId, c, ord++);
+        }
+        for (const [n, m] of measures) {
+          await upsertMeasure(connection, tableId, n, m, !this.table.measures.has(n));
+        }
+      } else {
+        statements.unshift('BEGIN TRANSACTION');
       }
-      let ord = this.table.columns.length;
-      for (const c of newColumns) {
-        await connection.run(
-          `ALTER TABLE ${this.relation} ADD COLUMN ${quoteIdent(c.name)} ${duckdbType[c.type]}`,
-        );
-        await insertColumn(connection, tableId, c, ord++);
-      }
-      for (const [n, m] of measures) {
-        await upsertMeasure(connection, tableId, n, m, !this.table.measures.has(n));
-      }
-      for (const rec of deletes) await this.deleteStored(connection, rec, allColumns);
-      if (rows.size > 0) {
-        const appender = await this.appenderFor(connection, allColumns.length);
-        for (const rec of rows.values()) appendRecord(appender, rec, allColumns);
-        // inside the open transaction the flush only hands the rows over; COMMIT makes them durable
-        appender.flushSync();
-      }
-      await setJournalApplied(connection, tableId, entries.at(-1)!.seq);
-      await connection.run('COMMIT');
+      await connection.run(statements.join(';\n'));
     } catch (error) {
-      this.dropAppender();
       await connection.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
     this.table.columns.push(...newColumns);
     for (const [n, m] of measures) this.table.measures.set(n, m);
   }
+}
 
-  /** Why a record's types do not fit the table (a measure keeps its type; names keep their kind). */
-  private typeProblem(
-    rec: ParsedRecord,
-    columnByName: Map<string, ExtraColumn>,
-    measures: Map<string, MeasureRecord>,
-    newMeasures: Map<string, MeasureRecord>,
-  ): string | undefined {
-    const dataType = measureDataType(rec.multi, rec.values[0]!.type);
-    const known = newMeasures.get(rec.measureName) ?? measures.get(rec.measureName);
-    if (known && known.dataType !== dataType) {
-      return `Measure '${rec.measureName}' was written as ${known.dataType.toUpperCase()} and cannot be written as ${dataType.toUpperCase()}.`;
+/** The shape (columns, measures) a group of calls is decided against, and what the group adds to it. */
+interface GroupShape {
+  /** the columns decided before the group */
+  readonly slots: ReadonlyMap<string, ColumnSlot>;
+  /** the columns the group adds */
+  readonly newSlots: Map<string, ColumnSlot>;
+  readonly newColumns: ExtraColumn[];
+  /** the measures decided before the group */
+  readonly measures: ReadonlyMap<string, MeasureRecord>;
+  readonly newMeasures: Map<string, MeasureRecord>;
+  readonly grownMeasures: Map<string, MeasureRecord>;
+}
+
+const columnOf = (shape: GroupShape, name: string): ExtraColumn | undefined =>
+  (shape.newSlots.get(name) ?? shape.slots.get(name))?.column;
+
+/** Why a record's types do not fit the table (a measure keeps its type; names keep their kind). */
+function findTypeProblem(rec: ParsedRecord, shape: GroupShape): string | undefined {
+  const dataType = measureDataType(rec.multi, rec.values[0]!.type);
+  const known = shape.newMeasures.get(rec.measureName) ?? shape.measures.get(rec.measureName);
+  if (known && known.dataType !== dataType) {
+    return `Measure '${rec.measureName}' was written as ${known.dataType.toUpperCase()} and cannot be written as ${dataType.toUpperCase()}.`;
+  }
+  for (const [name] of rec.dimensions) {
+    const col = columnOf(shape, name);
+    if (col && col.kind !== 'dimension') {
+      return `Dimension name '${name}' is already a measure value name (${col.type}) of a MULTI measure in this table.`;
     }
-    for (const [name] of rec.dimensions) {
-      const col = columnByName.get(name);
-      if (col && col.kind !== 'dimension') {
-        return `Dimension name '${name}' is already a measure value name (${col.type}) of a MULTI measure in this table.`;
+  }
+  if (rec.multi) {
+    for (const v of rec.values) {
+      const col = columnOf(shape, v.name);
+      if (!col) continue;
+      if (col.kind === 'dimension') {
+        return `Measure value name '${v.name}' is already a dimension name in this table.`;
+      }
+      if (col.type !== v.type) {
+        return `Measure value '${v.name}' was written as ${col.type} and cannot be written as ${v.type}.`;
       }
     }
-    if (rec.multi) {
-      for (const v of rec.values) {
-        const col = columnByName.get(v.name);
-        if (!col) continue;
-        if (col.kind === 'dimension') {
-          return `Measure value name '${v.name}' is already a dimension name in this table.`;
-        }
-        if (col.type !== v.type) {
-          return `Measure value '${v.name}' was written as ${col.type} and cannot be written as ${v.type}.`;
-        }
-      }
-    }
-    return undefined;
   }
+  return undefined;
+}
 
-  private registerShape(
-    rec: ParsedRecord,
-    columnByName: Map<string, ExtraColumn>,
-    newColumns: ExtraColumn[],
-    measures: Map<string, MeasureRecord>,
-    newMeasures: Map<string, MeasureRecord>,
-    grownMeasures: Map<string, MeasureRecord>,
-  ): void {
-    const add = (c: ExtraColumn) => {
-      if (columnByName.has(c.name)) return;
-      columnByName.set(c.name, c);
-      newColumns.push(c);
-    };
-    for (const [name] of rec.dimensions) add({ name, kind: 'dimension', type: 'VARCHAR' });
-    if (rec.multi) for (const v of rec.values) add({ name: v.name, kind: 'multi', type: v.type });
-    const fresh = newMeasures.get(rec.measureName);
-    const stored = grownMeasures.get(rec.measureName) ?? measures.get(rec.measureName);
-    const current = fresh ?? stored;
-    if (!current) {
-      newMeasures.set(rec.measureName, {
-        dataType: measureDataType(rec.multi, rec.values[0]!.type),
-        dimensions: new Set(rec.dimensions.map(([n]) => n)),
-      });
-      return;
-    }
-    const missing = rec.dimensions.filter(([n]) => !current.dimensions.has(n));
-    if (missing.length === 0) return;
-    const grown = { dataType: current.dataType, dimensions: new Set(current.dimensions) };
-    for (const [n] of missing) grown.dimensions.add(n);
-    if (fresh) newMeasures.set(rec.measureName, grown);
-    else grownMeasures.set(rec.measureName, grown);
-  }
+function addColumn(shape: GroupShape, column: ExtraColumn): void {
+  if (shape.slots.has(column.name) || shape.newSlots.has(column.name)) return;
+  shape.newSlots.set(column.name, { column, ordinal: shape.slots.size + shape.newColumns.length });
+  shape.newColumns.push(column);
+}
 
-  /** The table's appender, kept across calls (re-created when columns were added). */
-  private async appenderFor(connection: DuckDBConnection, extraColumns: number): Promise<DuckDBAppender> {
-    if (!this.appender) {
-      this.appender = await connection.createAppender(relationName(this.table.record.id));
-      const expected = baseColumns.length + extraColumns;
-      if (this.appender.columnCount !== expected) {
-        const found = this.appender.columnCount;
-        this.dropAppender();
-        throw new Error(
-          `storage table ${relationName(this.table.record.id)} has ${found} columns, the catalog expects ${expected}`,
-        );
-      }
-    }
-    return this.appender;
+/** Adds the columns and measure (or measure dimensions) an accepted record brings. */
+function registerShape(rec: ParsedRecord, shape: GroupShape): void {
+  for (const [name] of rec.dimensions) addColumn(shape, { name, kind: 'dimension', type: 'VARCHAR' });
+  if (rec.multi) for (const v of rec.values) addColumn(shape, { name: v.name, kind: 'multi', type: v.type });
+  const fresh = shape.newMeasures.get(rec.measureName);
+  const stored = shape.grownMeasures.get(rec.measureName) ?? shape.measures.get(rec.measureName);
+  const current = fresh ?? stored;
+  if (!current) {
+    shape.newMeasures.set(rec.measureName, {
+      dataType: measureDataType(rec.multi, rec.values[0]!.type),
+      dimensions: new Set(rec.dimensions.map(([n]) => n)),
+    });
+    return;
   }
+  const missing = rec.dimensions.filter(([n]) => !current.dimensions.has(n));
+  if (missing.length === 0) return;
+  const grown = { dataType: current.dataType, dimensions: new Set(current.dimensions) };
+  for (const [n] of missing) grown.dimensions.add(n);
+  if (fresh) shape.newMeasures.set(rec.measureName, grown);
+  else shape.grownMeasures.set(rec.measureName, grown);
+}
 
-  private dropAppender(): void {
-    const appender = this.appender;
-    this.appender = undefined;
-    try {
-      appender?.closeSync();
-    } catch {
-      // closing flushes nothing here (every group flushes); a failure leaves nothing to clean up
-    }
-  }
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
-  private async deleteStored(
-    connection: DuckDBConnection,
-    rec: StoredRow,
-    allColumns: readonly ExtraColumn[],
-  ): Promise<void> {
-    const dims = new Map(rec.dimensions);
-    const params: (string | bigint)[] = [rec.timeNs, rec.measureName];
-    const where = ['time = make_timestamp_ns($1::BIGINT)', 'measure_name = $2'];
-    for (const c of allColumns) {
-      if (c.kind !== 'dimension') continue;
-      const v = dims.get(c.name);
-      if (v === undefined) where.push(`${quoteIdent(c.name)} IS NULL`);
-      else {
-        params.push(v);
-        where.push(`${quoteIdent(c.name)} = $${params.length}`);
-      }
-    }
-    await connection.run(`DELETE FROM ${this.relation} WHERE ${where.join(' AND ')}`, params);
-  }
+/** JSON type of a column's values in journal rows (timestamps are ns integers). */
+const jsonType = (type: ValueType) => (type === 'TIMESTAMP' ? 'BIGINT' : duckdbType[type]);
+
+/** The rows of journal entries `fromSeq..toSeq` as DuckDB reads them from the segments. */
+function journalSource(
+  files: readonly string[],
+  columns: readonly ExtraColumn[],
+  fromSeq: number,
+  toSeq: number,
+): string {
+  const keys: string[] = [
+    `'s': 'BIGINT'`,
+    `'t': 'BIGINT'`,
+    `'mn': 'VARCHAR'`,
+    `'v': 'BIGINT'`,
+    `'r': 'INTEGER'`,
+  ];
+  for (const type of singleTypes) keys.push(`'${singleValueKey[type]}': '${jsonType(type)}'`);
+  for (const [i, c] of columns.entries()) keys.push(`'${columnKey(i)}': '${jsonType(c.type)}'`);
+  return `(SELECT * FROM read_ndjson([${files.map(sqlString).join(', ')}], columns = {${keys.join(', ')}}) WHERE s BETWEEN ${fromSeq} AND ${toSeq})`;
+}
+
+const singleTypes: readonly ValueType[] = ['DOUBLE', 'BIGINT', 'VARCHAR', 'BOOLEAN', 'TIMESTAMP'];
+
+const dimensionKeys = (columns: readonly ExtraColumn[]) =>
+  columns.flatMap((c, i) => (c.kind === 'dimension' ? [[c, columnKey(i)] as const] : []));
+
+/** Deletes the stored rows that rows of the batch replace (same time, measure name and dimensions). */
+function deleteReplacedSql(relation: string, source: string, columns: readonly ExtraColumn[]): string {
+  const dims = dimensionKeys(columns);
+  const keyCols = ['t', 'mn', ...dims.map(([, k]) => k)].join(', ');
+  const match = [
+    `${relation}.time = make_timestamp_ns(d.t)`,
+    `${relation}.measure_name = d.mn`,
+    ...dims.map(([c, k]) => `${relation}.${quoteIdent(c.name)} IS NOT DISTINCT FROM d.${k}`),
+  ];
+  return `DELETE FROM ${relation} USING (SELECT DISTINCT ${keyCols} FROM ${source} WHERE r = 1) AS d WHERE ${match.join(' AND ')}`;
+}
+
+/** Inserts the batch's rows; with `lastOfKey`, only the last row (highest seq) of each key. */
+function insertRowsSql(
+  relation: string,
+  source: string,
+  columns: readonly ExtraColumn[],
+  lastOfKey: boolean,
+): string {
+  const ts = (key: string) => `make_timestamp_ns(${key})`;
+  const targets = ['time', 'measure_name', ...singleTypes.map((t) => singleValueColumn[t]), '__ts_version'];
+  const values = [
+    ts('t'),
+    'mn',
+    ...singleTypes.map((t) => (t === 'TIMESTAMP' ? ts('st') : singleValueKey[t])),
+    'v',
+  ];
+  columns.forEach((c, i) => {
+    targets.push(c.name);
+    values.push(c.type === 'TIMESTAMP' ? ts(columnKey(i)) : columnKey(i));
+  });
+  // DISTINCT ON rather than a row_number() window: DuckDB 1.5 fails ("Failed to cast expression") on a
+  // window over read_ndjson with a filter on it
+  const keys = ['t', 'mn', ...dimensionKeys(columns).map(([, k]) => k)].join(', ');
+  const distinct = lastOfKey ? `DISTINCT ON (${keys}) ` : '';
+  const order = lastOfKey ? ` ORDER BY ${keys}, s DESC` : '';
+  return `INSERT INTO ${relation} (${targets.map(quoteIdent).join(', ')}) SELECT ${distinct}${values.join(', ')} FROM ${source}${order}`;
 }
 
 /** Adds a rejected record to a call's outcome (a plain function: no closure per record). */
@@ -691,47 +726,4 @@ function rejectRecord(rejected: RejectedRecord[], index: number, Reason: string,
       ? { RecordIndex: index, Reason }
       : { RecordIndex: index, Reason, ExistingVersion: Number(existing) },
   );
-}
-
-function appendTyped(appender: DuckDBAppender, v: TypedValue | undefined, type: ValueType): void {
-  if (v === undefined) {
-    appender.appendNull();
-    return;
-  }
-  switch (type) {
-    case 'DOUBLE':
-      appender.appendDouble(v.value as number);
-      return;
-    case 'BIGINT':
-      appender.appendBigInt(v.value as bigint);
-      return;
-    case 'BOOLEAN':
-      appender.appendBoolean(v.value as boolean);
-      return;
-    case 'TIMESTAMP':
-      appender.appendTimestampNanoseconds(new DuckDBTimestampNanosecondsValue(v.value as bigint));
-      return;
-    default:
-      appender.appendVarchar(v.value as string);
-  }
-}
-
-const singleTypes: readonly ValueType[] = ['DOUBLE', 'BIGINT', 'VARCHAR', 'BOOLEAN', 'TIMESTAMP'];
-
-function appendRecord(appender: DuckDBAppender, rec: StoredRow, columns: readonly ExtraColumn[]): void {
-  appender.appendTimestampNanoseconds(new DuckDBTimestampNanosecondsValue(rec.timeNs));
-  appender.appendVarchar(rec.measureName);
-  const single = rec.multi ? undefined : rec.values[0];
-  for (const t of singleTypes) appendTyped(appender, single?.type === t ? single : undefined, t);
-  appender.appendBigInt(rec.version);
-  for (const c of columns) {
-    if (c.kind === 'dimension') {
-      const d = rec.dimensions.find(([n]) => n === c.name);
-      if (d) appender.appendVarchar(d[1]);
-      else appender.appendNull();
-    } else {
-      appendTyped(appender, rec.multi ? rec.values.find((v) => v.name === c.name) : undefined, c.type);
-    }
-  }
-  appender.endRow();
 }

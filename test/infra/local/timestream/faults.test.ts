@@ -35,7 +35,8 @@ describe('parseFaultRates', () => {
 describe('faults on purpose', () => {
   let fixtures: Fixture[] = [];
   afterEach(async () => {
-    for (const f of fixtures) await f.close();
+    // newest first: a restarted fixture uses the data directory its predecessor removes on close
+    for (const f of fixtures.reverse()) await f.close();
     fixtures = [];
   });
 

@@ -10,7 +10,6 @@ import {
 } from '@aws-sdk/client-timestream-write';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TableJournal } from '../../../../infra/local/timestream/journal';
-import { decodeEntry } from '../../../../infra/local/timestream/journal-entry';
 import {
   clientConfig,
   createTable,
@@ -107,9 +106,9 @@ describe('write journal', () => {
     await server.exited;
     if (delay !== '0') {
       // nothing was applied: every answered call is only in the journal
-      const { journal, frames } = TableJournal.open(journalDir(root));
+      const { journal, entries } = TableJournal.open(journalDir(root));
       await journal.close();
-      const rows = frames.reduce((n, f) => n + decodeEntry(f.seq, f.payload).rows.length, 0);
+      const rows = entries.reduce((n, e) => n + e.rows, 0);
       expect(rows).toBeGreaterThanOrEqual(answered.length * 100);
     }
 

@@ -1,0 +1,221 @@
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/client-timestream-query';
+import { WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalTimestreamJournalFormatError } from '../../../../infra/local/timestream/errors';
+import { TableJournal } from '../../../../infra/local/timestream/journal';
+import {
+  encodeJsonString,
+  encodeRow,
+  type JournalEntryHeader,
+} from '../../../../infra/local/timestream/journal-entry';
+import type { ParsedRecord } from '../../../../infra/local/timestream/write-request';
+import { createTable, doubleRecord, type Fixture, startFixture } from './local-timestream-fixture';
+
+const dirs: string[] = [];
+const fixtures: Fixture[] = [];
+afterEach(async () => {
+  for (const f of fixtures.splice(0).reverse()) await f.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'journal-segments-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const header = (seq: number, rows: number, replaces = 0): JournalEntryHeader => ({
+  seq,
+  rows,
+  columns: seq === 1 ? [{ name: 'deviceId', kind: 'dimension', type: 'VARCHAR' }] : [],
+  measures: [],
+  replaces,
+});
+
+function record(device: string, timeNs: bigint, value: number): ParsedRecord {
+  return {
+    index: 0,
+    timeNs,
+    dimensions: [['deviceId', device]],
+    measureName: 'co2',
+    multi: false,
+    values: [{ name: 'co2', type: 'DOUBLE', value }],
+    version: 1n,
+    key: `${timeNs}`,
+    fingerprint: String(value),
+  };
+}
+
+const rowsOf = (seq: number, devices: string[]) =>
+  devices
+    .map((d, i) => encodeRow(record(d, BigInt(seq * 1000 + i), seq + i / 10), seq, false, '"co2"', () => 0))
+    .join('');
+
+function segmentFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+describe('journal segments', () => {
+  it('reads back the entries appended, across seals, in order', async () => {
+    const dir = tempDir();
+    const { journal } = TableJournal.open(dir);
+    journal.append(header(1, 2), rowsOf(1, ['a', 'b']));
+    journal.append(header(2, 1), rowsOf(2, ['c']));
+    expect(journal.seal()).toHaveLength(1);
+    journal.append({ ...header(3, 0), purgeBeforeNs: 123n }, '');
+    await journal.close();
+
+    const { journal: again, entries } = TableJournal.open(dir);
+    await again.close();
+    expect(entries.map((e) => [e.seq, e.rows])).toEqual([
+      [1, 2],
+      [2, 1],
+      [3, 0],
+    ]);
+    expect(entries[0]!.columns).toEqual([{ name: 'deviceId', kind: 'dimension', type: 'VARCHAR' }]);
+    expect(entries[2]!.purgeBeforeNs).toBe(123n);
+    expect(segmentFiles(dir)).toHaveLength(2);
+  });
+
+  it('cuts a torn tail off and drops the segments after it', async () => {
+    const dir = tempDir();
+    const { journal } = TableJournal.open(dir);
+    journal.append(header(1, 2), rowsOf(1, ['a', 'b']));
+    journal.append(header(2, 2), rowsOf(2, ['c', 'd']));
+    journal.seal();
+    journal.append(header(3, 1), rowsOf(3, ['e']));
+    await journal.close();
+    const [first, second] = segmentFiles(dir);
+    const whole = readFileSync(first!);
+    // the second entry's last row cut short, as by a write the process did not finish
+    writeFileSync(first!, whole.subarray(0, whole.length - 5));
+
+    const { journal: again, entries } = TableJournal.open(dir);
+    await again.close();
+    expect(entries.map((e) => e.seq)).toEqual([1]);
+    expect(readdirSync(dir)).toHaveLength(1);
+    expect(statSync(first!).size).toBe(whole.indexOf('\n{"h":2') + 1);
+    expect(segmentFiles(dir)).not.toContain(second);
+  });
+
+  it('finds a changed byte by its checksum', async () => {
+    const dir = tempDir();
+    const { journal } = TableJournal.open(dir);
+    journal.append(header(1, 1), rowsOf(1, ['a']));
+    journal.append(header(2, 1), rowsOf(2, ['b']));
+    await journal.close();
+    const [file] = segmentFiles(dir);
+    const text = readFileSync(file!, 'utf8');
+    // same length, valid JSON, other value: only the checksum tells
+    writeFileSync(file!, text.replace('"c0":"b"', '"c0":"x"'));
+    const { journal: again, entries } = TableJournal.open(dir);
+    await again.close();
+    expect(entries.map((e) => e.seq)).toEqual([1]);
+  });
+
+  it('removes a segment with nothing whole in it, so that a new one can take its name', async () => {
+    const dir = tempDir();
+    appendFileSync(join(dir, 'segment-0000000000000001.ndjson'), '{"h":1,"n":1,"b":40');
+    const { journal, entries } = TableJournal.open(dir);
+    expect(entries).toEqual([]);
+    expect(readdirSync(dir)).toEqual([]);
+    journal.append(header(1, 1), rowsOf(1, ['a']));
+    journal.seal();
+    journal.release(0);
+    expect(readdirSync(dir)).toEqual(['segment-0000000000000001.ndjson']);
+    await journal.close();
+  });
+
+  it('refuses a directory holding files that are not segments, naming them', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'segment-0000000000000001.log'), 'old');
+    expect(() => TableJournal.open(dir)).toThrow(LocalTimestreamJournalFormatError);
+    expect(() => TableJournal.open(dir)).toThrow(/segment-0000000000000001\.log/);
+  });
+
+  it('deletes sealed segments once applied, keeps the rest', async () => {
+    const dir = tempDir();
+    const { journal } = TableJournal.open(dir);
+    journal.append(header(1, 1), rowsOf(1, ['a']));
+    journal.seal();
+    journal.append(header(2, 1), rowsOf(2, ['b']));
+    const files = journal.seal();
+    expect(files).toHaveLength(2);
+    journal.release(1);
+    expect(segmentFiles(dir)).toEqual([files[1]]);
+    journal.release(2);
+    expect(readdirSync(dir)).toEqual([]);
+    await journal.close();
+  });
+
+  it('writes rows DuckDB reads back exactly: escapes, lone surrogates, int64 and double extremes', async () => {
+    const dir = tempDir();
+    const { journal } = TableJournal.open(dir);
+    const values = [0.1, -1e-300, 1.7976931348623157e308, 5e-324, 123456789.12345679];
+    const devices = [
+      'plain',
+      'quote " back \\ slash',
+      'tab\tnew\nline\u0000nul',
+      'lone \ud800 surrogate',
+      '日本語',
+    ];
+    let text = '';
+    values.forEach((value, i) => {
+      text += encodeRow(
+        { ...record(devices[i]!, 9_223_372_036_854_775_807n - BigInt(i), value), version: 2n ** 62n },
+        1,
+        i === 0,
+        encodeJsonString('co2 "x"'),
+        () => 0,
+      );
+    });
+    journal.append(header(1, values.length), text);
+    const files = journal.seal();
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const read = await connection.runAndReadAll(
+      `SELECT t, mn, v, r, sd, c0 FROM read_ndjson(['${files[0]}'], columns = {'s': 'BIGINT', 't': 'BIGINT', 'mn': 'VARCHAR', 'v': 'BIGINT', 'r': 'INTEGER', 'sd': 'DOUBLE', 'c0': 'VARCHAR'}) WHERE s IS NOT NULL`,
+    );
+    const rows = read.getRows();
+    connection.closeSync();
+    instance.closeSync();
+    await journal.close();
+    expect(rows.map((r) => r[0])).toEqual(values.map((_, i) => 9_223_372_036_854_775_807n - BigInt(i)));
+    expect(rows.map((r) => r[1])).toEqual(values.map(() => 'co2 "x"'));
+    expect(rows.map((r) => r[2])).toEqual(values.map(() => 2n ** 62n));
+    expect(rows.map((r) => r[3])).toEqual([1, null, null, null, null]);
+    expect(rows.map((r) => r[4])).toEqual(values);
+    expect(rows.map((r) => r[5])).toEqual([...devices.slice(0, 3), 'lone \ufffd surrogate', '日本語']);
+  });
+
+  it('stores a dimension value with a lone surrogate as U+FFFD through the API', async () => {
+    const f = await startFixture();
+    fixtures.push(f);
+    await createTable(f.write, 'Odd', 'readings');
+    await f.write.send(
+      new WriteRecordsCommand({
+        DatabaseName: 'Odd',
+        TableName: 'readings',
+        Records: [doubleRecord('dev \ud83d end', 'co2', '1.5', Date.now() - 1000)],
+      }),
+    );
+    const out = await f.query.send(
+      new QueryCommand({ QueryString: 'SELECT deviceId, measure_value::double FROM "Odd"."readings"' }),
+    );
+    expect(out.Rows?.map((r) => r.Data?.map((d) => d.ScalarValue))).toEqual([['dev \ufffd end', '1.5']]);
+  });
+});
