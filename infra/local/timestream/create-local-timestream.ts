@@ -38,7 +38,7 @@ export interface LocalTimestreamOptions {
   readonly journalSyncMs?: number;
   /**
    * Delay (ms) before journaled writes are applied to DuckDB when no query waits for them (larger
-   * batches); a query always sees the writes answered before it. Default 0.
+   * batches); a query always sees the writes answered before it. Default 500; 0 applies at once.
    */
   readonly applyDelayMs?: number;
 }

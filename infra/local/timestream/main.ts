@@ -3,23 +3,14 @@
  * in ${DATA_DIR:-./.data}/timestream. TIMESTREAM_HOST listens elsewhere (explicitly only);
  * TIMESTREAM_FAULTS=throttle:0.2,internal:0.05 fails that share of WriteRecords calls on purpose.
  * TIMESTREAM_JOURNAL_SYNC_MS (default 1000; 0: only on close) fsyncs the write journal that often, for
- * OS-crash durability; TIMESTREAM_APPLY_DELAY_MS (default 0) waits that long before applying journaled
- * writes to DuckDB when no query waits for them.
+ * OS-crash durability; TIMESTREAM_APPLY_DELAY_MS (default 500; 0: at once) waits that long before applying
+ * journaled writes to DuckDB when no query waits for them.
  */
 import { join, resolve } from 'node:path';
 import { LocalTimestreamSettingError } from './errors';
 import { parseFaultRates } from './faults';
+import { journalSettingsFromEnv } from './settings-from-env';
 import { startLocalTimestream } from './start-local-timestream';
-
-function readMs(name: string): number | undefined {
-  const value = process.env[name];
-  if (value === undefined || value === '') return undefined;
-  const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 0) {
-    throw new LocalTimestreamSettingError(name, value, 'must be a whole number of milliseconds >= 0');
-  }
-  return ms;
-}
 
 function readPort(value: string | undefined): number {
   if (value === undefined || value === '') return 8100;
@@ -35,9 +26,8 @@ async function main(): Promise<void> {
   const host = process.env.TIMESTREAM_HOST || '127.0.0.1';
   const faults = parseFaultRates(process.env.TIMESTREAM_FAULTS);
   const dataDir = join(resolve(process.env.DATA_DIR || './.data'), 'timestream');
-  const journalSyncMs = readMs('TIMESTREAM_JOURNAL_SYNC_MS');
-  const applyDelayMs = readMs('TIMESTREAM_APPLY_DELAY_MS');
-  const service = await startLocalTimestream({ port, host, dataDir, faults, journalSyncMs, applyDelayMs });
+  const journal = journalSettingsFromEnv(process.env);
+  const service = await startLocalTimestream({ port, host, dataDir, faults, ...journal });
   const stop = (signal: string) => {
     console.log(`${signal}: closing the local Timestream`);
     service.close().then(

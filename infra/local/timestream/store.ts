@@ -32,7 +32,7 @@ export interface StoreOptions {
    * Default 1000.
    */
   readonly journalSyncMs?: number;
-  /** delay (ms) before journaled writes are applied when no query waits (larger batches); default 0 */
+  /** delay (ms) before journaled writes are applied when no query waits (larger batches); default 500 */
   readonly applyDelayMs?: number;
   /** where failures in the background (journal apply or fsync) are reported; default console.error */
   readonly onInternalError?: (error: unknown) => void;

@@ -40,6 +40,15 @@ const purgeIntervalNs = 10n * 60n * 1_000_000_000n;
 /** Rows journaled but not yet applied above which new calls wait for the apply (bounds memory). */
 const defaultMaxPendingRows = 200_000;
 
+/**
+ * Default delay before journaled rows are applied when no reader waits: every apply is one DuckDB commit,
+ * which costs milliseconds of CPU whatever its size, so streaming writes are applied in large batches.
+ */
+export const defaultApplyDelayMs = 500;
+
+/** Journaled rows at which the apply starts without waiting for the delay. */
+const applyNowRows = 50_000;
+
 /** Delay before retrying a failed apply (a query waiting for the apply retries at once). */
 const applyRetryMs = 1000;
 
@@ -85,7 +94,8 @@ export interface TableWriterOptions {
   readonly maxPendingRows?: number;
   /**
    * Delay (ms) before journaled entries are applied when no reader waits for them: larger batches per
-   * DuckDB transaction. A query or control-plane change applies at once. Default 0.
+   * DuckDB transaction. A query or control-plane change applies at once, and so do 50,000 pending rows.
+   * Default {@link defaultApplyDelayMs}; 0 applies as soon as possible.
    */
   readonly applyDelayMs?: number;
 }
@@ -136,7 +146,7 @@ export class TableWriter {
     this.clock = options.clock ?? nowNanos;
     this.onApplyError = options.onApplyError ?? ((error) => console.error('local Timestream:', error));
     this.maxPendingRows = options.maxPendingRows ?? defaultMaxPendingRows;
-    this.applyDelayMs = options.applyDelayMs ?? 0;
+    this.applyDelayMs = options.applyDelayMs ?? defaultApplyDelayMs;
   }
 
   /**
@@ -270,10 +280,17 @@ export class TableWriter {
     }
   }
 
-  /** Starts applying: at once when someone waits for it, else after the apply delay (if any). */
+  /** Whether pending entries are applied now rather than after the apply delay. */
+  private get applyNow(): boolean {
+    return (
+      this.waiters.length > 0 || this.applyDelayMs === 0 || this.pendingRows >= applyNowRows || this.closed
+    );
+  }
+
+  /** Starts applying: at once when someone waits for it (or much is pending), else after the apply delay. */
   private kickApply(): void {
     if (this.applying || this.pending.length === 0) return;
-    if (this.waiters.length > 0 || this.applyDelayMs === 0) {
+    if (this.applyNow) {
       if (this.applyTimer) clearTimeout(this.applyTimer);
       this.applyTimer = undefined;
       this.applying = this.applyLoop();
@@ -318,6 +335,11 @@ export class TableWriter {
         const ready = this.waiters.filter((w) => w.seq <= this.appliedSeq);
         this.waiters = this.waiters.filter((w) => w.seq > this.appliedSeq);
         for (const w of ready) w.resolve();
+        // what arrived during the apply waits for the next delay, unless it is wanted now
+        if (this.pending.length > 0 && !this.applyNow) {
+          if (!this.applyTimer && !this.closed) this.startApplyTimer(this.applyDelayMs);
+          return;
+        }
       }
     } finally {
       this.applying = undefined;
