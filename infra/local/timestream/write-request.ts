@@ -512,20 +512,7 @@ export function valueFingerprint(values: readonly TypedValue[], multi: boolean):
   return out;
 }
 
-const reservedSource = '^(time|measure_name|measure_value(::.*)?)$';
-/**
- * Whether names can be screened by their first character before the reserved-name pattern runs: that
- * pattern (ignoring case, without the u flag, so only ASCII letters fold to ASCII) only matches names
- * starting with t or m, and hidden columns start with the prefix's first character.
- */
-const screenByFirstChar = reservedNamePattern.source === reservedSource && reservedNamePattern.flags === 'i';
-const hiddenFirst = hiddenColumnPrefix.charCodeAt(0);
-
 function badName(name: string): boolean {
-  if (screenByFirstChar) {
-    const c = name.charCodeAt(0);
-    if (c !== 116 && c !== 84 && c !== 109 && c !== 77 && c !== hiddenFirst) return false; // t T m M
-  }
   return reservedNamePattern.test(name) || name.startsWith(hiddenColumnPrefix);
 }
 const reservedText = `reserved (time, measure_name, measure_value* and names starting with ${hiddenColumnPrefix} cannot be used)`;
