@@ -428,7 +428,8 @@ export class TableWriter {
       newMeasures: new Map(),
       grownMeasures: new Map(),
     };
-    const overlay = new Map<string, IndexEntry>();
+    // the index is updated as records are accepted; `undo` restores it if the journal write fails
+    const undo: Array<readonly [string, IndexEntry | undefined]> = [];
     const rows = new Map<string, ParsedRecord>();
     const replaces = new Set<string>();
 
@@ -466,7 +467,7 @@ export class TableWriter {
           rejectRecord(rejected, rec.index, typeProblem);
           continue;
         }
-        const previous = overlay.get(rec.key) ?? index.get(rec.key);
+        const previous = index.get(rec.key);
         if (previous && rec.version <= previous.version) {
           if (rec.fingerprint !== previous.fingerprint) {
             rejectRecord(
@@ -480,9 +481,13 @@ export class TableWriter {
             continue;
           }
         } else {
-          overlay.set(rec.key, { version: rec.version, fingerprint: rec.fingerprint });
+          if (!rows.has(rec.key)) {
+            // first change of this key in the group: `previous` is the row decided before it
+            undo.push([rec.key, previous]);
+            if (previous) replaces.add(rec.key);
+          }
+          index.set(rec.key, { version: rec.version, fingerprint: rec.fingerprint });
           rows.set(rec.key, rec);
-          if (index.has(rec.key)) replaces.add(rec.key);
           registerShape(rec, shape);
         }
         if (magnetic) magneticStore++;
@@ -513,7 +518,16 @@ export class TableWriter {
         }
         text += encodeRow(rec, entry.seq, replaces.has(rec.key), lastNameJson, ordinalOf);
       }
-      this.journal.append(entry, text);
+      try {
+        this.journal.append(entry, text);
+      } catch (error) {
+        for (let i = undo.length - 1; i >= 0; i--) {
+          const [key, before] = undo[i]!;
+          if (before) index.set(key, before);
+          else index.delete(key);
+        }
+        throw error;
+      }
       this.appendedSeq = entry.seq;
       this.pending.push(entry);
       this.pendingRows += entry.rows;
@@ -525,7 +539,6 @@ export class TableWriter {
         if (BigInt(key.slice(0, key.indexOf('\u001e'))) < purge) index.delete(key);
     }
 
-    for (const [k, v] of overlay) index.set(k, v);
     for (const [n, slot] of shape.newSlots) this.decidedColumns.set(n, slot);
     for (const [n, m] of shape.newMeasures) measures.set(n, m);
     for (const [n, m] of shape.grownMeasures) measures.set(n, m);
