@@ -1,4 +1,5 @@
 import { getRandomValues } from 'node:crypto';
+import { murmur3 } from '../hash/murmur3';
 
 /*
  * 96-bit fingerprints of dedupe keys, for the recent-key cache and the in-batch check: compared as three
@@ -59,33 +60,3 @@ export function keyFingerprint(key: string, fp: Int32Array): void {
 const base64url = new Int32Array(128).fill(-1);
 for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].entries())
   base64url[c.charCodeAt(0)] = i;
-
-/** MurmurHash3 (x86, 32-bit) over the UTF-16 code units of `s`, two per block. */
-function murmur3(s: string, seed: number): number {
-  let h = seed;
-  const len = s.length;
-  let i = 0;
-  for (; i + 1 < len; i += 2) {
-    let k = (s.charCodeAt(i) & 0xffff) | (s.charCodeAt(i + 1) << 16);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  if (i < len) {
-    let k = s.charCodeAt(i);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-  }
-  h ^= len * 2;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}

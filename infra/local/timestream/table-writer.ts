@@ -25,6 +25,7 @@ import {
   singleValueColumn,
 } from './storage-layout';
 import { isoOfNanos, nanosPerDay, nanosPerHour, nowNanos } from './time-units';
+import { UpsertIndex } from './upsert-index';
 import {
   type ParsedRecord,
   type RecordRejection,
@@ -57,11 +58,6 @@ export interface WriteOutcome {
   readonly memoryStore: number;
   readonly magneticStore: number;
   readonly rejected: readonly RejectedRecord[];
-}
-
-interface IndexEntry {
-  readonly version: bigint;
-  readonly fingerprint: string;
 }
 
 interface PendingCall {
@@ -102,8 +98,8 @@ export interface TableWriterOptions {
 
 /**
  * Writes the records of one Timestream table. The calls queued in one turn of the event loop form a group:
- * their records are checked at once against an in-memory index (key -> version + value fingerprint, loaded
- * from the table on first use) and the table's shape, the accepted rows are appended to the table's journal
+ * their records are checked at once against the table's {@link UpsertIndex} (key -> version + value
+ * fingerprint, loaded from the table on first use) and the table's shape, the accepted rows are appended to the table's journal
  * with one `write` (durable against the process being killed), and the calls are answered. The journal is
  * applied to DuckDB in the background: DuckDB reads the sealed journal segments itself (the rows never go
  * back through JavaScript), everything pending in one transaction that also stores the applied journal
@@ -113,7 +109,7 @@ export interface TableWriterOptions {
 export class TableWriter {
   private queue: PendingCall[] = [];
   private flushing: Promise<void> | undefined;
-  private index: Map<string, IndexEntry> | undefined;
+  private index: UpsertIndex | undefined;
   private connection: DuckDBConnection | undefined;
   private closed = false;
   /** when rows past both retentions were last deleted (they are hidden from queries at once, deleted lazily) */
@@ -356,7 +352,7 @@ export class TableWriter {
   }
 
   /** Rebuilds the upsert index from the stored rows (first write after start). */
-  private async loadIndex(): Promise<Map<string, IndexEntry>> {
+  private async loadIndex(): Promise<UpsertIndex> {
     if (this.index) return this.index;
     const connection = await this.conn();
     const extra = this.table.columns;
@@ -369,7 +365,7 @@ export class TableWriter {
       '__ts_version',
       ...extra.map((c) => (c.type === 'TIMESTAMP' ? `epoch_ns(${quoteIdent(c.name)})` : quoteIdent(c.name))),
     ];
-    const index = new Map<string, IndexEntry>();
+    const index = new UpsertIndex();
     const result = await connection.stream(`SELECT ${cols.join(', ')} FROM ${this.relation}`);
     const singleTypes = Object.keys(singleValueColumn) as ValueType[];
     for (;;) {
@@ -396,10 +392,12 @@ export class TableWriter {
           });
         }
         dims.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-        index.set(recordKey(timeNs, measureName, dims), {
-          version: row[7] as bigint,
-          fingerprint: valueFingerprint(values, multi),
-        });
+        index.set(
+          recordKey(timeNs, measureName, dims),
+          Number(row[7] as bigint),
+          valueFingerprint(values, multi),
+          timeNs,
+        );
       }
     }
     this.index = index;
@@ -411,7 +409,7 @@ export class TableWriter {
    * write) and only then updates the in-memory state; returns each call's outcome. Throws (changing
    * nothing) when the journal cannot be written.
    */
-  private decide(group: readonly PendingCall[], index: Map<string, IndexEntry>): WriteOutcome[] {
+  private decide(group: readonly PendingCall[], index: UpsertIndex): WriteOutcome[] {
     const meta = this.table.record;
     const measures = this.decidedMeasures;
     const now = this.clock();
@@ -428,8 +426,6 @@ export class TableWriter {
       newMeasures: new Map(),
       grownMeasures: new Map(),
     };
-    // the index is updated as records are accepted; `undo` restores it if the journal write fails
-    const undo: Array<readonly [string, IndexEntry | undefined]> = [];
     const rows = new Map<string, ParsedRecord>();
     const replaces = new Set<string>();
 
@@ -467,26 +463,26 @@ export class TableWriter {
           rejectRecord(rejected, rec.index, typeProblem);
           continue;
         }
-        const previous = index.get(rec.key);
-        if (previous && rec.version <= previous.version) {
-          if (rec.fingerprint !== previous.fingerprint) {
+        // the row this record would replace: accepted earlier in this group, else decided before it
+        const earlier = rows.get(rec.key);
+        const stored = earlier ? undefined : index.get(rec.key);
+        const previousVersion = earlier ? Number(earlier.version) : stored?.version;
+        if (previousVersion !== undefined && Number(rec.version) <= previousVersion) {
+          const same = earlier ? earlier.fingerprint === rec.fingerprint : stored!.sameValue(rec.fingerprint);
+          if (!same) {
+            const existing = BigInt(previousVersion);
             rejectRecord(
               rejected,
               rec.index,
-              rec.version === previous.version
+              rec.version === existing
                 ? RejectionReason.sameVersion
-                : RejectionReason.lowerVersion(rec.version, previous.version),
-              previous.version,
+                : RejectionReason.lowerVersion(rec.version, existing),
+              existing,
             );
             continue;
           }
         } else {
-          if (!rows.has(rec.key)) {
-            // first change of this key in the group: `previous` is the row decided before it
-            undo.push([rec.key, previous]);
-            if (previous) replaces.add(rec.key);
-          }
-          index.set(rec.key, { version: rec.version, fingerprint: rec.fingerprint });
+          if (stored) replaces.add(rec.key);
           rows.set(rec.key, rec);
           registerShape(rec, shape);
         }
@@ -518,16 +514,8 @@ export class TableWriter {
         }
         text += encodeRow(rec, entry.seq, replaces.has(rec.key), lastNameJson, ordinalOf);
       }
-      try {
-        this.journal.append(entry, text);
-      } catch (error) {
-        for (let i = undo.length - 1; i >= 0; i--) {
-          const [key, before] = undo[i]!;
-          if (before) index.set(key, before);
-          else index.delete(key);
-        }
-        throw error;
-      }
+      this.journal.append(entry, text);
+      for (const rec of rows.values()) index.set(rec.key, Number(rec.version), rec.fingerprint, rec.timeNs);
       this.appendedSeq = entry.seq;
       this.pending.push(entry);
       this.pendingRows += entry.rows;
@@ -535,8 +523,7 @@ export class TableWriter {
     }
     if (purge !== undefined) {
       this.lastPurgeNs = now;
-      for (const key of index.keys())
-        if (BigInt(key.slice(0, key.indexOf('\u001e'))) < purge) index.delete(key);
+      index.dropBefore(purge);
     }
 
     for (const [n, slot] of shape.newSlots) this.decidedColumns.set(n, slot);
