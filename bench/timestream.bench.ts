@@ -9,7 +9,6 @@
  * counts that catch-up: records / (time to answer every call + time until all of them are queryable).
  */
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import {
 } from '@aws-sdk/client-timestream-write';
 import { DuckDBInstance, DuckDBTimestampNanosecondsValue } from '@duckdb/node-api';
 import { relationName } from '../infra/local/timestream/storage-layout';
+import { startTimestreamChild } from './support/child-services';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -53,34 +53,8 @@ const clientConfig = (endpoint: string) => ({
   maxAttempts: 1,
 });
 
-/** Runs `npm run timestream:local`'s entry in a child process (the server gets its own core). */
-async function startServer(
-  dataRoot: string,
-): Promise<{ endpoint: string; child: ChildProcess; stop(): Promise<void> }> {
-  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'infra/local/timestream/main.ts'], {
-    env: { ...process.env, TIMESTREAM_PORT: '0', DATA_DIR: dataRoot, TIMESTREAM_FAULTS: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`local Timestream exited with ${code} before listening`)));
-  });
-  return {
-    endpoint,
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
+/** The server in its own process (it gets its own core), as `npm run timestream:local` runs it. */
+const startServer = (dataRoot: string) => startTimestreamChild(dataRoot, profileDir);
 
 /** CPU seconds (user + system, all threads) a process has used so far; undefined where /proc is missing. */
 function cpuSeconds(pid: number | undefined): number | undefined {
