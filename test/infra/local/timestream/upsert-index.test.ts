@@ -91,7 +91,9 @@ describe('upsert rules after a restart (index rebuilt from the stored rows)', ()
     f = await startFixture({ dataDir });
     fixtures.push(f);
     const write = (records: (typeof single)[]) =>
-      f.write.send(new WriteRecordsCommand({ DatabaseName: 'Upsert', TableName: 'readings', Records: records }));
+      f.write.send(
+        new WriteRecordsCommand({ DatabaseName: 'Upsert', TableName: 'readings', Records: records }),
+      );
 
     // the same values again (MULTI values in another order, the number written differently): accepted
     const reordered = { ...multi, MeasureValues: [...multi.MeasureValues!].reverse() };
