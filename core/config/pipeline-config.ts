@@ -44,6 +44,8 @@ export const defaults = {
   rollupLookbackDays: 2,
   ingestMaxBodyBytes: 1_048_576,
   ingestMaxReadings: 500,
+  // the ingest function has 29 s (API Gateway's limit): a publish that cannot finish is answered 503 in time
+  ingestPublishTimeoutMs: 5_000,
 } as const;
 
 const positiveInt = (max?: number) => {
@@ -118,6 +120,14 @@ const settings = {
   rollupLookbackDays: { env: 'ROLLUP_LOOKBACK_DAYS', schema: positiveInt(366) },
   ingestMaxBodyBytes: { env: 'INGEST_MAX_BODY_BYTES', schema: positiveInt(6 * 1_048_576) },
   ingestMaxReadings: { env: 'INGEST_MAX_READINGS', schema: positiveInt(10_000) },
+  ingestPublishTimeoutMs: {
+    env: 'INGEST_PUBLISH_TIMEOUT_MS',
+    schema: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(100, 'must be at least 100')
+      .max(25_000, "must be at most 25000 (the ingest function's 29 s timeout leaves room to answer 503)"),
+  },
 } satisfies Record<keyof typeof defaults, { env: string; schema: z.ZodType }>;
 
 type Widen<T> = T extends string ? string : T extends number ? number : T extends boolean ? boolean : T;

@@ -14,14 +14,14 @@ export interface IngestWiring {
   readonly secret: Uint8Array;
   readonly units: UnitRegistry;
   readonly logger: IngestLogger;
-  /** @default 5000 */
+  /** Overrides the configuration's `ingestPublishTimeoutMs` (tests). */
   readonly publishTimeoutMs?: number;
   readonly now?: () => number;
 }
 
 /**
- * The ingest app wired from the shared pipeline configuration (stream name, body and reading limits): the
- * Lambda handler and the local runtime both build it here, so the two cannot drift apart.
+ * The ingest app wired from the shared pipeline configuration (stream name, body and reading limits, publish
+ * timeout): the Lambda handler and the local runtime both build it here, so the two cannot drift apart.
  *
  * @example
  * const app = createIngestAppFromConfig({ config, kinesis, secret: await resolveTokenSecret({ env }), units, logger });
@@ -40,7 +40,7 @@ export function createIngestAppFromConfig(wiring: IngestWiring) {
     limits: {
       maxBodyBytes: config.ingestMaxBodyBytes,
       maxReadings: config.ingestMaxReadings,
-      ...(wiring.publishTimeoutMs === undefined ? {} : { publishTimeoutMs: wiring.publishTimeoutMs }),
+      publishTimeoutMs: wiring.publishTimeoutMs ?? config.ingestPublishTimeoutMs,
     },
     logger: wiring.logger,
     ...(wiring.now ? { now: wiring.now } : {}),

@@ -22,7 +22,9 @@ describe('readPipelineConfig', () => {
       ROLLUP_TIMEZONE: 'Asia/Tokyo',
       WRITE_CONCURRENCY: '8',
       WRITER_BISECT_ON_ERROR: 'false',
+      INGEST_PUBLISH_TIMEOUT_MS: '2500',
     });
+    expect(config.ingestPublishTimeoutMs).toBe(2500);
     expect(config.rawTable).toBe('raw_readings');
     expect(config.recordLayout).toBe('single');
     expect(config.rollupTimezone).toBe('Asia/Tokyo');
@@ -33,15 +35,21 @@ describe('readPipelineConfig', () => {
   it('lists every bad variable with its value and what is allowed', () => {
     let error: unknown;
     try {
-      readPipelineConfig({ RECORD_LAYOUT: 'wide', ROLLUP_TIMEZONE: 'Mars/Olympus', WRITE_CONCURRENCY: '0' });
+      readPipelineConfig({
+        RECORD_LAYOUT: 'wide',
+        ROLLUP_TIMEZONE: 'Mars/Olympus',
+        WRITE_CONCURRENCY: '0',
+        INGEST_PUBLISH_TIMEOUT_MS: '30000',
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
-    expect(problems).toHaveLength(3);
+    expect(problems).toHaveLength(4);
     expect(problems[0]).toMatch(/^RECORD_LAYOUT="wide": .*multi.*single/);
     expect(problems.join('\n')).toContain('ROLLUP_TIMEZONE="Mars/Olympus": must be an IANA time zone');
     expect(problems.join('\n')).toContain('WRITE_CONCURRENCY="0": must be at least 1');
+    expect(problems.join('\n')).toContain('INGEST_PUBLISH_TIMEOUT_MS="30000": must be at most 25000');
   });
 });

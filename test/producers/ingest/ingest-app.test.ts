@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPipelineConfig } from '../../../core/config';
 import { dedupeKey } from '../../../core/dedupe';
 import { validateReading } from '../../../core/reading';
 import { signDeviceToken } from '../../../producers/auth';
+import { createIngestAppFromConfig } from '../../../producers/ingest/ingest-app-from-config';
 import { testNowMs, testUnits } from '../../helpers/readings';
-import { bearer, deviceReading, memoryLogger, testIngestApp } from '../ingest-fixture';
+import { bearer, deviceReading, memoryLogger, testIngestApp, testSecret } from '../ingest-fixture';
 import { type StreamFixture, startStreamFixture } from '../stream-fixture';
 
 let kinesis: StreamFixture;
@@ -313,6 +315,29 @@ describe('publishing', () => {
     expect(answer.published).toBe(stored.length);
     expect(answer.unpublishedIndexes.length + stored.length).toBe(40);
     expect(client.calls).toBeGreaterThan(2);
+  });
+
+  it('takes the publish timeout from INGEST_PUBLISH_TIMEOUT_MS when wired from the configuration', async () => {
+    const streamName = await kinesis.newStream();
+    const { faultyPutRecordsClient } = await import('../stream-fixture');
+    const client = faultyPutRecordsClient(kinesis.client, () => 'ProvisionedThroughputExceededException');
+    const answerTime = async (timeoutMs: string) => {
+      const app = createIngestAppFromConfig({
+        config: readPipelineConfig({ STREAM_NAME: streamName, INGEST_PUBLISH_TIMEOUT_MS: timeoutMs }),
+        kinesis: client,
+        secret: testSecret,
+        units: testUnits,
+        logger: memoryLogger(),
+      });
+      const started = performance.now();
+      const res = await app.request('/', json({ co2: 550 }, 'd1'));
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ code: 'publish_incomplete', published: 0 });
+      return performance.now() - started;
+    };
+    // the publisher stops retrying when the next backoff would not fit in what is left
+    expect(await answerTime('400')).toBeLessThan(1_000);
+    expect(await answerTime('2500')).toBeGreaterThanOrEqual(1_000);
   });
 
   it('503, not 500, when the stream does not exist', async () => {
