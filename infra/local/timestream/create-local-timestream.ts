@@ -41,6 +41,11 @@ export interface LocalTimestreamOptions {
    * batches); a query always sees the writes answered before it. Default 500; 0 applies at once.
    */
   readonly applyDelayMs?: number;
+  /**
+   * UTC days per table whose rows' upsert keys stay in memory: the days written to most recently. A write to
+   * another day loads that day's keys from DuckDB first. Default 8.
+   */
+  readonly indexDays?: number;
 }
 
 export interface LocalTimestream {
@@ -70,6 +75,7 @@ export async function createLocalTimestream(
     clock,
     journalSyncMs: options.journalSyncMs,
     applyDelayMs: options.applyDelayMs,
+    indexDays: options.indexDays,
     onInternalError,
   });
   const readers: DuckDBConnection[] = [];

@@ -34,6 +34,8 @@ export interface StoreOptions {
   readonly journalSyncMs?: number;
   /** delay (ms) before journaled writes are applied when no query waits (larger batches); default 500 */
   readonly applyDelayMs?: number;
+  /** UTC days per table whose upsert keys stay in memory (the most recently written); default 8 */
+  readonly indexDays?: number;
   /** where failures in the background (journal apply or fsync) are reported; default console.error */
   readonly onInternalError?: (error: unknown) => void;
 }
@@ -63,6 +65,7 @@ export class LocalTimestreamStore implements QueryCatalog {
   private syncTimer: NodeJS.Timeout | undefined;
   private readonly clock: () => bigint;
   private readonly applyDelayMs: number | undefined;
+  private readonly indexDays: number | undefined;
   private readonly onInternalError: (error: unknown) => void;
 
   private constructor(
@@ -73,6 +76,7 @@ export class LocalTimestreamStore implements QueryCatalog {
   ) {
     this.clock = options.clock ?? nowNanos;
     this.applyDelayMs = options.applyDelayMs;
+    this.indexDays = options.indexDays;
     this.onInternalError = options.onInternalError ?? ((error) => console.error('local Timestream:', error));
   }
 
@@ -123,6 +127,7 @@ export class LocalTimestreamStore implements QueryCatalog {
       clock: this.clock,
       onApplyError: this.onInternalError,
       applyDelayMs: this.applyDelayMs,
+      indexDays: this.indexDays,
     });
   }
 

@@ -38,6 +38,9 @@ import {
 /** How often a table's writer deletes the rows past both retentions (with the next write). */
 const purgeIntervalNs = 10n * 60n * 1_000_000_000n;
 
+/** Days whose upsert keys stay in memory by default. */
+const defaultIndexDays = 8;
+
 /** Rows journaled but not yet applied above which new calls wait for the apply (bounds memory). */
 const defaultMaxPendingRows = 200_000;
 
@@ -89,6 +92,11 @@ export interface TableWriterOptions {
   /** rows journaled but not applied above which new calls wait (default 200,000) */
   readonly maxPendingRows?: number;
   /**
+   * UTC days whose rows' upsert keys are kept in memory (default 8): the days written to most recently. A
+   * write to another day first loads that day's keys from DuckDB.
+   */
+  readonly indexDays?: number;
+  /**
    * Delay (ms) before journaled entries are applied when no reader waits for them: larger batches per
    * DuckDB transaction. A query or control-plane change applies at once, and so do 50,000 pending rows.
    * Default {@link defaultApplyDelayMs}; 0 applies as soon as possible.
@@ -109,7 +117,11 @@ export interface TableWriterOptions {
 export class TableWriter {
   private queue: PendingCall[] = [];
   private flushing: Promise<void> | undefined;
-  private index: UpsertIndex | undefined;
+  private readonly index = new UpsertIndex();
+  /** days whose keys are in the index -> when last written to (a counter) */
+  private readonly indexedDays = new Map<number, number>();
+  private dayUses = 0;
+  private readonly indexDays: number;
   private connection: DuckDBConnection | undefined;
   private closed = false;
   /** when rows past both retentions were last deleted (they are hidden from queries at once, deleted lazily) */
@@ -143,6 +155,7 @@ export class TableWriter {
     this.onApplyError = options.onApplyError ?? ((error) => console.error('local Timestream:', error));
     this.maxPendingRows = options.maxPendingRows ?? defaultMaxPendingRows;
     this.applyDelayMs = options.applyDelayMs ?? defaultApplyDelayMs;
+    this.indexDays = options.indexDays ?? defaultIndexDays;
   }
 
   /**
@@ -260,8 +273,8 @@ export class TableWriter {
         }
         const group = this.queue.splice(0, this.queue.length);
         try {
-          const index = await this.loadIndex();
-          const outcomes = this.decide(group, index);
+          await this.indexDaysOf(group);
+          const outcomes = this.decide(group, this.index);
           for (const [i, call] of group.entries()) call.resolve(outcomes[i]!);
         } catch (error) {
           const failure = new InternalServerException(
@@ -351,10 +364,56 @@ export class TableWriter {
     return quoteIdent(relationName(this.table.record.id));
   }
 
-  /** Rebuilds the upsert index from the stored rows (first write after start). */
-  private async loadIndex(): Promise<UpsertIndex> {
-    if (this.index) return this.index;
-    const connection = await this.conn();
+  /**
+   * Makes sure the keys of every day the group writes to are in the index: a day not indexed yet is loaded
+   * from DuckDB, after the journal is applied (so DuckDB holds every row decided so far). Then forgets the
+   * days written to least recently, beyond the {@link TableWriterOptions.indexDays} most recent.
+   */
+  private async indexDaysOf(group: readonly PendingCall[]): Promise<void> {
+    const use = ++this.dayUses;
+    const missing = new Set<number>();
+    const days = new DayOf();
+    for (const call of group) {
+      for (const rec of call.records) {
+        if (!('key' in rec)) continue;
+        const day = days.of(rec.timeNs);
+        if (this.indexedDays.has(day)) this.indexedDays.set(day, use);
+        else missing.add(day);
+      }
+    }
+    if (missing.size === 0) return;
+    await this.waitApplied(this.appendedSeq);
+    for (const day of missing) {
+      await this.loadDay(day);
+      this.indexedDays.set(day, use);
+    }
+    if (this.indexedDays.size > this.indexDays) {
+      const forget = new Set(
+        [...this.indexedDays]
+          .filter(([, lastUse]) => lastUse !== use)
+          .sort((a, b) => a[1] - b[1])
+          .slice(0, this.indexedDays.size - this.indexDays)
+          .map(([day]) => day),
+      );
+      if (forget.size > 0) {
+        this.index.dropDays((day) => forget.has(day));
+        for (const day of forget) this.indexedDays.delete(day);
+      }
+    }
+  }
+
+  /** Adds the keys of the stored rows of one UTC day to the index. */
+  private async loadDay(day: number): Promise<void> {
+    // a connection of its own: the writer's connection belongs to the apply
+    const connection = await this.instance.connect();
+    try {
+      await this.readDay(connection, day);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  private async readDay(connection: DuckDBConnection, day: number): Promise<void> {
     const extra = this.table.columns;
     const cols = [
       'epoch_ns(time)',
@@ -365,8 +424,10 @@ export class TableWriter {
       '__ts_version',
       ...extra.map((c) => (c.type === 'TIMESTAMP' ? `epoch_ns(${quoteIdent(c.name)})` : quoteIdent(c.name))),
     ];
-    const index = new UpsertIndex();
-    const result = await connection.stream(`SELECT ${cols.join(', ')} FROM ${this.relation}`);
+    const from = BigInt(day) * nanosPerDay;
+    const result = await connection.stream(
+      `SELECT ${cols.join(', ')} FROM ${this.relation} WHERE time >= make_timestamp_ns(${from}) AND time < make_timestamp_ns(${from + nanosPerDay})`,
+    );
     const singleTypes = Object.keys(singleValueColumn) as ValueType[];
     for (;;) {
       const chunk = await result.fetchChunk();
@@ -392,16 +453,14 @@ export class TableWriter {
           });
         }
         dims.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-        index.set(
+        this.index.set(
           recordKey(timeNs, measureName, dims),
           Number(row[7] as bigint),
           valueFingerprint(values, multi),
-          timeNs,
+          day,
         );
       }
     }
-    this.index = index;
-    return index;
   }
 
   /**
@@ -515,7 +574,10 @@ export class TableWriter {
         text += encodeRow(rec, entry.seq, replaces.has(rec.key), lastNameJson, ordinalOf);
       }
       this.journal.append(entry, text);
-      for (const rec of rows.values()) index.set(rec.key, Number(rec.version), rec.fingerprint, rec.timeNs);
+      const days = new DayOf();
+      for (const rec of rows.values()) {
+        index.set(rec.key, Number(rec.version), rec.fingerprint, days.of(rec.timeNs));
+      }
       this.appendedSeq = entry.seq;
       this.pending.push(entry);
       this.pendingRows += entry.rows;
@@ -523,7 +585,10 @@ export class TableWriter {
     }
     if (purge !== undefined) {
       this.lastPurgeNs = now;
-      index.dropBefore(purge);
+      // whole days before the cutoff's day: their rows are past both retentions (a write to them is refused)
+      const cutoffDay = Number(purge / nanosPerDay);
+      index.dropDays((day) => day < cutoffDay);
+      for (const day of this.indexedDays.keys()) if (day < cutoffDay) this.indexedDays.delete(day);
     }
 
     for (const [n, slot] of shape.newSlots) this.decidedColumns.set(n, slot);
@@ -748,4 +813,21 @@ function rejectRecord(rejected: RejectedRecord[], index: number, Reason: string,
       ? { RecordIndex: index, Reason }
       : { RecordIndex: index, Reason, ExistingVersion: Number(existing) },
   );
+}
+
+/** The UTC day (days since the epoch) of nanosecond times, remembering the last day's bounds. */
+class DayOf {
+  private start = 1n;
+  private end = 0n;
+  private day = 0;
+
+  of(timeNs: bigint): number {
+    if (timeNs >= this.start && timeNs < this.end) return this.day;
+    let day = timeNs / nanosPerDay;
+    if (timeNs < 0n && day * nanosPerDay !== timeNs) day -= 1n; // floor, before 1970
+    this.start = day * nanosPerDay;
+    this.end = this.start + nanosPerDay;
+    this.day = Number(day);
+    return this.day;
+  }
 }

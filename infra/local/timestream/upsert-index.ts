@@ -5,10 +5,13 @@ import { murmur3Lanes } from '../../../core/hash/murmur3';
 const keySeeds = getRandomValues(new Uint32Array(4));
 const valueSeeds = getRandomValues(new Uint32Array(2));
 
-/** Slot layout, in 32-bit words: key fingerprint (4), value fingerprint (2), version (f64), time (f64). */
+/** Slot layout, in 32-bit words: key fingerprint (4), value fingerprint (2), version (f64), day, unused. */
 const slotWords = 10;
 const versionWord = 6;
-const timeWord = 8;
+const dayWord = 8;
+
+/** Most slots used, as a share of all, before the table doubles (linear probing stays short below ~0.7). */
+const maxLoad = 0.7;
 
 /** What the index holds for a key. */
 export interface IndexedRow {
@@ -21,14 +24,15 @@ export interface IndexedRow {
 /**
  * The upsert index of a table: for each stored row's key (time, measure name, dimensions), its Version and
  * a fingerprint of its value(s), as the WriteRecords rules need them. An open-addressing hash table in one
- * ArrayBuffer, off the JavaScript heap: 40 bytes a row and nothing for the garbage collector to trace,
- * where a Map of strings and objects cost ~300 bytes a row and most of a writer's CPU time in GC.
+ * ArrayBuffer, off the JavaScript heap: 40 bytes a slot (at least 1.43 slots a row) and nothing for the
+ * garbage collector to trace, where a Map of strings and objects cost ~300 bytes a row and most of a
+ * writer's CPU time in GC. Each row carries its UTC day (days since the epoch), so that whole days can be
+ * dropped (retention, or days no longer written to).
  *
  * Keys are held as 128-bit fingerprints (four MurmurHash3 lanes, random seeds per process): with a billion
  * rows the odds of any two keys colliding are about 1 in 10^20. Values are compared by a 64-bit fingerprint
  * of their canonical text: a different value is taken for the same with odds of 1 in 1.8 * 10^19 per
- * rewrite of an existing row. Times are kept approximately (a double of the nanoseconds), which only decides
- * when an entry is dropped for retention, with a margin.
+ * rewrite of an existing row.
  */
 export class UpsertIndex {
   private words: Int32Array;
@@ -43,7 +47,7 @@ export class UpsertIndex {
 
   constructor(capacity = 1024) {
     let slots = 16;
-    while (slots < capacity * 2) slots *= 2;
+    while (slots * maxLoad < capacity) slots *= 2;
     this.words = new Int32Array(slots * slotWords);
     this.floats = new Float64Array(this.words.buffer);
     this.mask = slots - 1;
@@ -77,40 +81,28 @@ export class UpsertIndex {
     return this.row;
   }
 
-  /** Holds (or replaces) the row of `key`. */
-  set(key: string, version: number, fingerprint: string, timeNs: bigint): void {
+  /** Holds (or replaces) the row of `key`, whose time is on UTC day `day` (days since the epoch). */
+  set(key: string, version: number, fingerprint: string, day: number): void {
     murmur3Lanes(key, keySeeds, this.keyFp);
     murmur3Lanes(fingerprint, valueSeeds, this.valueFp);
-    this.put(this.keyFp, this.valueFp[0]!, this.valueFp[1]!, version, Number(timeNs));
+    this.put(this.keyFp, this.valueFp[0]!, this.valueFp[1]!, version, day);
   }
 
-  /**
-   * Drops the rows whose time is before `cutoffNs` (retention), keeping any within a millisecond of it
-   * (times are held approximately); rebuilds the table.
-   */
-  dropBefore(cutoffNs: bigint): void {
-    const limit = Number(cutoffNs) - 1e6;
+  /** Drops the rows of the days for which `drop` is true; rebuilds the table (O(rows held)). */
+  dropDays(drop: (day: number) => boolean): void {
     const old = this.words;
-    const oldFloats = this.floats;
     const slots = this.mask + 1;
     this.words = new Int32Array(old.length);
     this.floats = new Float64Array(this.words.buffer);
     this.count = 0;
-    const key = new Int32Array(4);
+    const w = this.words;
     for (let s = 0; s < slots; s++) {
-      const at = s * slotWords;
-      if (old[at] === 0 || oldFloats[(at + timeWord) / 2]! < limit) continue;
-      key[0] = old[at]!;
-      key[1] = old[at + 1]!;
-      key[2] = old[at + 2]!;
-      key[3] = old[at + 3]!;
-      this.put(
-        key,
-        old[at + 4]!,
-        old[at + 5]!,
-        oldFloats[(at + versionWord) / 2]!,
-        oldFloats[(at + timeWord) / 2]!,
-      );
+      const from = s * slotWords;
+      if (old[from] === 0 || drop(old[from + dayWord]!)) continue;
+      this.count++;
+      let slot = old[from + 1]! & this.mask;
+      while (w[slot * slotWords] !== 0) slot = (slot + 1) & this.mask;
+      w.set(old.subarray(from, from + slotWords), slot * slotWords);
     }
   }
 
@@ -125,12 +117,10 @@ export class UpsertIndex {
     }
   }
 
-  private put(fp: Int32Array, v0: number, v1: number, version: number, time: number): void {
+  private put(fp: Int32Array, v0: number, v1: number, version: number, day: number): void {
     let slot = this.find(fp);
     if (slot < 0) {
-      if ((this.count + 1) * 2 > this.mask + 1) {
-        this.grow();
-      }
+      if (this.count + 1 > (this.mask + 1) * maxLoad) this.grow();
       const w = this.words;
       slot = fp[1]! & this.mask;
       while (w[slot * slotWords] !== 0) slot = (slot + 1) & this.mask;
@@ -145,7 +135,7 @@ export class UpsertIndex {
     this.words[at + 4] = v0;
     this.words[at + 5] = v1;
     this.floats[(at + versionWord) / 2] = version;
-    this.floats[(at + timeWord) / 2] = time;
+    this.words[at + dayWord] = day;
   }
 
   private grow(): void {

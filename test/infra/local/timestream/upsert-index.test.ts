@@ -17,14 +17,14 @@ describe('UpsertIndex', () => {
   it('holds a version and a value fingerprint per key; a set replaces', () => {
     const index = new UpsertIndex(4);
     expect(index.get('k1')).toBeUndefined();
-    index.set('k1', 1, 'DOUBLE\u001f550', 1_000_000n);
-    index.set('k2', 7, 'DOUBLE\u001f1', 2_000_000n);
+    index.set('k1', 1, 'DOUBLE\u001f550', 20_000);
+    index.set('k2', 7, 'DOUBLE\u001f1', 20_001);
     const k1 = index.get('k1')!;
     expect(k1.version).toBe(1);
     expect(k1.sameValue('DOUBLE\u001f550')).toBe(true);
     expect(k1.sameValue('DOUBLE\u001f551')).toBe(false);
     expect(index.get('k2')!.version).toBe(7);
-    index.set('k1', 3, 'DOUBLE\u001f551', 1_000_000n);
+    index.set('k1', 3, 'DOUBLE\u001f551', 20_000);
     expect(index.get('k1')!.version).toBe(3);
     expect(index.get('k1')!.sameValue('DOUBLE\u001f551')).toBe(true);
     expect(index.size).toBe(2);
@@ -33,7 +33,7 @@ describe('UpsertIndex', () => {
   it('keeps every key through many growths', () => {
     const index = new UpsertIndex(1);
     const n = 100_000;
-    for (let i = 0; i < n; i++) index.set(`key-${i}`, (i % 9) + 1, `v${i}`, BigInt(i));
+    for (let i = 0; i < n; i++) index.set(`key-${i}`, (i % 9) + 1, `v${i}`, i % 30);
     expect(index.size).toBe(n);
     const wrong: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -46,23 +46,18 @@ describe('UpsertIndex', () => {
 
   it('holds versions up to 2^53 exactly', () => {
     const index = new UpsertIndex();
-    index.set('big', Number.MAX_SAFE_INTEGER, 'x', 0n);
+    index.set('big', Number.MAX_SAFE_INTEGER, 'x', 0);
     expect(index.get('big')!.version).toBe(Number.MAX_SAFE_INTEGER);
   });
 
-  it('drops the rows before a cutoff, keeping those within a millisecond of it', () => {
+  it('drops the rows of the days asked for, keeps the others findable', () => {
     const index = new UpsertIndex();
-    const ms = 1_000_000n;
-    const cutoff = 1_795_000_000_000n * ms;
-    index.set('old', 1, 'a', cutoff - 10n * ms);
-    index.set('edge', 1, 'b', cutoff - 1n);
-    index.set('new', 2, 'c', cutoff + 5n * ms);
-    index.dropBefore(cutoff);
-    expect(index.get('old')).toBeUndefined();
-    expect(index.get('edge')?.version).toBe(1);
-    expect(index.get('new')?.version).toBe(2);
-    expect(index.get('new')?.sameValue('c')).toBe(true);
-    expect(index.size).toBe(2);
+    for (let i = 0; i < 3_000; i++) index.set(`k${i}`, 1, `v${i}`, 20_000 + (i % 3));
+    index.dropDays((day) => day === 20_001);
+    expect(index.size).toBe(2_000);
+    const found = (i: number) => index.get(`k${i}`)?.sameValue(`v${i}`) === true;
+    expect([0, 2, 3, 2_999].every(found)).toBe(true);
+    expect([1, 4, 2_998].some(found)).toBe(false);
   });
 });
 
@@ -99,6 +94,10 @@ describe('upsert rules after a restart (index rebuilt from the stored rows)', ()
     const reordered = { ...multi, MeasureValues: [...multi.MeasureValues!].reverse() };
     const out = await write([{ ...single, MeasureValue: '550.50' }, reordered]);
     expect(out.RecordsIngested?.Total).toBe(2);
+    const count = await f.query.send(
+      new QueryCommand({ QueryString: 'SELECT count(*) FROM "Upsert"."readings"' }),
+    );
+    expect(count.Rows?.[0]?.Data?.[0]?.ScalarValue).toBe('2');
 
     // another value with the same version: refused, with the existing version
     await expect(write([{ ...single, MeasureValue: '551' }])).rejects.toMatchObject({
@@ -123,5 +122,51 @@ describe('upsert rules after a restart (index rebuilt from the stored rows)', ()
       new QueryCommand({ QueryString: `SELECT humidity FROM "Upsert"."readings" WHERE deviceId = 'd2'` }),
     );
     expect(rows.Rows?.map((r) => r.Data?.[0]?.ScalarValue)).toEqual(['46.0']);
+  });
+});
+
+describe('upsert keys kept for the days written to most recently', () => {
+  const fixtures: Fixture[] = [];
+  afterEach(async () => {
+    for (const f of fixtures.splice(0).reverse()) await f.close();
+  });
+
+  it('loads a day again from the stored rows once it was forgotten, and still applies the rules', async () => {
+    const f = await startFixture({ indexDays: 2 });
+    fixtures.push(f);
+    await createTable(f.write, 'Days', 'readings', {
+      MagneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
+    });
+    const dayMs = 86_400_000;
+    const now = Date.now();
+    const write = (records: ReturnType<typeof doubleRecord>[]) =>
+      f.write.send(
+        new WriteRecordsCommand({ DatabaseName: 'Days', TableName: 'readings', Records: records }),
+      );
+    // four days, one row each: the first day is forgotten when the fourth is written (2 days kept)
+    for (const [i, ago] of [4, 3, 2, 0].entries()) {
+      await write([doubleRecord(`dev${i}`, 'co2', String(500 + i), now - ago * dayMs - 60_000)]);
+    }
+    const first = doubleRecord('dev0', 'co2', '500', now - 4 * dayMs - 60_000);
+    // same version, another value: refused with the stored version, found by loading the day again
+    await expect(write([{ ...first, MeasureValue: '501' }])).rejects.toMatchObject({
+      name: 'RejectedRecordsException',
+      RejectedRecords: [{ RecordIndex: 0, ExistingVersion: 1 }],
+    });
+    // the same value: an accepted no-op
+    expect((await write([first])).RecordsIngested?.Total).toBe(1);
+    // a higher version: replaces the stored row
+    await write([{ ...first, MeasureValue: '502', Version: 2 }]);
+    const out = await f.query.send(
+      new QueryCommand({
+        QueryString: 'SELECT deviceId, measure_value::double FROM "Days"."readings" ORDER BY deviceId',
+      }),
+    );
+    expect(out.Rows?.map((r) => r.Data?.map((d) => d.ScalarValue))).toEqual([
+      ['dev0', '502.0'],
+      ['dev1', '501.0'],
+      ['dev2', '502.0'],
+      ['dev3', '503.0'],
+    ]);
   });
 });
