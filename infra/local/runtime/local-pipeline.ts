@@ -19,7 +19,7 @@ import {
 import { createKinesisClient, ensureStream } from '../kinesis';
 import { ensureTimestreamTables } from '../provision/ensure-timestream-tables';
 import { parseScheduleExpression, startScheduler } from '../scheduler/schedule-expression';
-import { journalSettingsFromEnv } from '../timestream/settings-from-env';
+import { timestreamTuningFromEnv } from '../timestream/settings-from-env';
 import { type LocalSettings, readLocalSettings } from './local-settings';
 import { startServiceInWorker } from './service-worker';
 
@@ -79,7 +79,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
         host: settings.host,
         dataDir: join(settings.dataDir, 'timestream'),
         ...(env.TIMESTREAM_FAULTS ? { faults: env.TIMESTREAM_FAULTS } : {}),
-        ...journalSettingsFromEnv(env),
+        ...timestreamTuningFromEnv(env),
       },
     );
     closers.push(() => timestream.close());

@@ -4,12 +4,13 @@
  * TIMESTREAM_FAULTS=throttle:0.2,internal:0.05 fails that share of WriteRecords calls on purpose.
  * TIMESTREAM_JOURNAL_SYNC_MS (default 1000; 0: only on close) fsyncs the write journal that often, for
  * OS-crash durability; TIMESTREAM_APPLY_DELAY_MS (default 500; 0: at once) waits that long before applying
- * journaled writes to DuckDB when no query waits for them.
+ * journaled writes to DuckDB when no query waits for them; TIMESTREAM_INDEX_DAYS (default 8) UTC days per
+ * table keep their upsert keys in memory.
  */
 import { join, resolve } from 'node:path';
 import { LocalTimestreamSettingError } from './errors';
 import { parseFaultRates } from './faults';
-import { journalSettingsFromEnv } from './settings-from-env';
+import { timestreamTuningFromEnv } from './settings-from-env';
 import { startLocalTimestream } from './start-local-timestream';
 
 function readPort(value: string | undefined): number {
@@ -26,8 +27,8 @@ async function main(): Promise<void> {
   const host = process.env.TIMESTREAM_HOST || '127.0.0.1';
   const faults = parseFaultRates(process.env.TIMESTREAM_FAULTS);
   const dataDir = join(resolve(process.env.DATA_DIR || './.data'), 'timestream');
-  const journal = journalSettingsFromEnv(process.env);
-  const service = await startLocalTimestream({ port, host, dataDir, faults, ...journal });
+  const tuning = timestreamTuningFromEnv(process.env);
+  const service = await startLocalTimestream({ port, host, dataDir, faults, ...tuning });
   const stop = (signal: string) => {
     console.log(`${signal}: closing the local Timestream`);
     service.close().then(
