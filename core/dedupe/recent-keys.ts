@@ -11,8 +11,10 @@ import { keyFingerprint } from './key-fingerprint';
  * three 32-bit MurmurHash3 lanes with random per-process seeds for any other key. One cache-friendly probe
  * instead of a lookup among hundreds of thousands of heap strings, about 16 bytes a key, and nothing for the
  * garbage collector. A false "seen" needs all ~92 bits to collide: with 200,000 keys held, odds of about 1 in
- * 2 * 10^22 per lookup. Content keys are computed from validated readings, never taken from the client, and the
- * random seeds keep anyone from crafting other keys that collide on purpose.
+ * 2 * 10^22 per lookup. Content keys are computed from validated readings, never taken from the client.
+ * MurmurHash3's collisions can be made whatever its seeds, but only between keys one party chooses: a
+ * messageId key holds its device's id (from the device's token), so a device can only make its own readings
+ * collide with each other, and cannot aim at another device's keys without knowing the random seeds.
  *
  * One instance lives per Lambda container (created at cold start): it catches the duplicates that at-least-once
  * delivery re-sends soon after (retried batches, device re-sends). Older duplicates are made harmless by

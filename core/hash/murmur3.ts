@@ -1,6 +1,7 @@
 /**
- * MurmurHash3 (x86, 32-bit) over the UTF-16 code units of a string, two per block. Several independent
- * lanes (one seed each) give wider fingerprints: {@link murmur3Lanes} computes them in one pass.
+ * MurmurHash3 (x86, 32-bit) over the UTF-16 code units of a string, two per block: fast, not keyed. Its
+ * collisions can be made whatever the seed, so use it where inputs are not chosen by someone who gains from
+ * a collision (see halfsiphash.ts otherwise).
  */
 
 /** MurmurHash3 (x86, 32-bit) of `s` under `seed`, as an unsigned 32-bit number. */
@@ -13,61 +14,6 @@ export function murmur3(s: string, seed: number): number {
   }
   if (i < len) h ^= mixTail(s.charCodeAt(i));
   return finish(h, len) >>> 0;
-}
-
-/**
- * Writes `seeds.length` MurmurHash3 lanes of `s` into `out[0..]` as int32 (lane i is `murmur3(s, seeds[i])`
- * reinterpreted as signed), reading the string once. Two to four lanes: 64 to 128-bit fingerprints.
- */
-export function murmur3Lanes(s: string, seeds: Uint32Array, out: Int32Array): void {
-  const lanes = seeds.length;
-  if (lanes === 2) {
-    let h0 = seeds[0]!;
-    let h1 = seeds[1]!;
-    const len = s.length;
-    let i = 0;
-    for (; i + 1 < len; i += 2) {
-      const k = mixKey((s.charCodeAt(i) & 0xffff) | (s.charCodeAt(i + 1) << 16));
-      h0 = mixHash(h0, k);
-      h1 = mixHash(h1, k);
-    }
-    if (i < len) {
-      const k = mixTail(s.charCodeAt(i));
-      h0 ^= k;
-      h1 ^= k;
-    }
-    out[0] = finish(h0, len);
-    out[1] = finish(h1, len);
-    return;
-  }
-  if (lanes === 4) {
-    let h0 = seeds[0]!;
-    let h1 = seeds[1]!;
-    let h2 = seeds[2]!;
-    let h3 = seeds[3]!;
-    const len = s.length;
-    let i = 0;
-    for (; i + 1 < len; i += 2) {
-      const k = mixKey((s.charCodeAt(i) & 0xffff) | (s.charCodeAt(i + 1) << 16));
-      h0 = mixHash(h0, k);
-      h1 = mixHash(h1, k);
-      h2 = mixHash(h2, k);
-      h3 = mixHash(h3, k);
-    }
-    if (i < len) {
-      const k = mixTail(s.charCodeAt(i));
-      h0 ^= k;
-      h1 ^= k;
-      h2 ^= k;
-      h3 ^= k;
-    }
-    out[0] = finish(h0, len);
-    out[1] = finish(h1, len);
-    out[2] = finish(h2, len);
-    out[3] = finish(h3, len);
-    return;
-  }
-  for (let lane = 0; lane < lanes; lane++) out[lane] = murmur3(s, seeds[lane]!);
 }
 
 function mixKey(block: number): number {

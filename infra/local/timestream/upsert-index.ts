@@ -1,9 +1,19 @@
 import { getRandomValues } from 'node:crypto';
-import { murmur3Lanes } from '../../../core/hash/murmur3';
+import { halfSipHash64 } from '../../../core/hash/halfsiphash';
 
-/** Seeds of the fingerprints, random per process: nobody can craft keys that collide on purpose. */
-const keySeeds = getRandomValues(new Uint32Array(4));
-const valueSeeds = getRandomValues(new Uint32Array(2));
+/** Keys of the fingerprints (HalfSipHash), random per process: collisions cannot be aimed at them. */
+const secret = getRandomValues(new Int32Array(6));
+
+/** The 128-bit fingerprint of a row key: two HalfSipHash-64 under two keys. */
+function keyFingerprint(key: string, out: Int32Array): void {
+  halfSipHash64(key, secret[0]!, secret[1]!, out, 0);
+  halfSipHash64(key, secret[2]!, secret[3]!, out, 2);
+}
+
+/** The 64-bit fingerprint of a value's canonical text. */
+function valueFingerprint(text: string, out: Int32Array): void {
+  halfSipHash64(text, secret[4]!, secret[5]!, out, 0);
+}
 
 /** Slot layout, in 32-bit words: key fingerprint (4), value fingerprint (2), version (f64), day, unused. */
 const slotWords = 10;
@@ -29,10 +39,11 @@ export interface IndexedRow {
  * writer's CPU time in GC. Each row carries its UTC day (days since the epoch), so that whole days can be
  * dropped (retention, or days no longer written to).
  *
- * Keys are held as 128-bit fingerprints (four MurmurHash3 lanes, random seeds per process): with a billion
- * rows the odds of any two keys colliding are about 1 in 10^20. Values are compared by a 64-bit fingerprint
- * of their canonical text: a different value is taken for the same with odds of 1 in 1.8 * 10^19 per
- * rewrite of an existing row.
+ * Keys are held as 128-bit fingerprints (HalfSipHash-2-4, a keyed pseudo-random function, under keys drawn
+ * at random per process): with a billion rows the odds of any two keys colliding are about 1 in 10^20, and
+ * as the keys are secret nobody can choose inputs that collide. Values are compared by a 64-bit
+ * fingerprint of their canonical text: a different value is taken for the same with odds of 1 in
+ * 1.8 * 10^19 per rewrite of an existing row.
  */
 export class UpsertIndex {
   private words: Int32Array;
@@ -57,7 +68,7 @@ export class UpsertIndex {
         return index.floats[(index.found * slotWords + versionWord) / 2]!;
       },
       sameValue(fingerprint: string): boolean {
-        murmur3Lanes(fingerprint, valueSeeds, index.valueFp);
+        valueFingerprint(fingerprint, index.valueFp);
         const at = index.found * slotWords;
         return index.words[at + 4] === index.valueFp[0] && index.words[at + 5] === index.valueFp[1];
       },
@@ -74,7 +85,7 @@ export class UpsertIndex {
    * this index.
    */
   get(key: string): IndexedRow | undefined {
-    murmur3Lanes(key, keySeeds, this.keyFp);
+    keyFingerprint(key, this.keyFp);
     const slot = this.find(this.keyFp);
     if (slot < 0) return undefined;
     this.found = slot;
@@ -83,8 +94,8 @@ export class UpsertIndex {
 
   /** Holds (or replaces) the row of `key`, whose time is on UTC day `day` (days since the epoch). */
   set(key: string, version: number, fingerprint: string, day: number): void {
-    murmur3Lanes(key, keySeeds, this.keyFp);
-    murmur3Lanes(fingerprint, valueSeeds, this.valueFp);
+    keyFingerprint(key, this.keyFp);
+    valueFingerprint(fingerprint, this.valueFp);
     this.put(this.keyFp, this.valueFp[0]!, this.valueFp[1]!, version, day);
   }
 
