@@ -3,6 +3,7 @@ import {
   closeSync,
   fsync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -26,8 +27,10 @@ interface Segment {
   readonly path: string;
   /** highest seq written to it (0 when none) */
   lastSeq: number;
-  /** open while being written, or sealed but not fsynced yet */
+  /** open while being written */
   fd: number | undefined;
+  /** bytes written to it (the end of its last whole entry) */
+  bytes: number;
   /** appended to since the last fsync */
   dirty: boolean;
 }
@@ -59,15 +62,19 @@ function readEntries(path: string): { entries: JournalEntryHeader[]; validBytes:
  * The write-ahead journal of one table: segment files in its own directory, each a newline-delimited JSON
  * file of entries (see journal-entry.ts) that DuckDB reads directly when applying them. An append is one
  * `write` to the OS (page cache) with no fsync: what was appended survives the process being killed
- * (SIGKILL), and {@link TableJournal.sync} (called on a timer and on close) makes it survive an OS crash as
- * well. The writer seals the open segment before each apply and releases it once applied: the segment is
- * then deleted. A torn or corrupt tail (a write cut short) is cut off when the journal is opened.
+ * (SIGKILL), and {@link TableJournal.sync} (called on a timer), the fsync of each sealed segment and the
+ * one on close make it survive an OS crash as well. The writer seals the open segment before each apply and
+ * releases it once applied: the segment is then deleted. A torn or corrupt tail (a write cut short) is cut off when the journal is opened.
  */
 export class TableJournal {
   /** sealed segments not released yet, oldest first */
   private readonly sealed: Segment[] = [];
   private current: Segment | undefined;
   private syncing: Promise<void> | undefined;
+  /** fsyncs of sealed segments in flight (each closes its descriptor when done) */
+  private readonly finishing = new Set<Promise<void>>();
+  /** set when a failed append could not be undone: the open segment's end is not known to be whole */
+  private broken: Error | undefined;
 
   private constructor(readonly dir: string) {}
 
@@ -101,89 +108,102 @@ export class TableJournal {
       }
       if (torn) truncateSync(path, read.validBytes);
       entries.push(...read.entries);
-      journal.sealed.push({ path, lastSeq: read.entries.at(-1)!.seq, fd: undefined, dirty: false });
+      journal.sealed.push({
+        path,
+        lastSeq: read.entries.at(-1)!.seq,
+        fd: undefined,
+        bytes: read.validBytes,
+        dirty: false,
+      });
     }
     return { journal, entries };
   }
 
-  /** Appends one entry (its header, then the row lines `rows` holds) with one `write` (not fsynced). */
+  /**
+   * Appends one entry (its header, then the row lines `rows` holds) with one `write` (not fsynced). When the
+   * write fails, the segment is cut back to where the entry began, so that a retry appends after whole
+   * entries; if even that fails, every later append fails too (the journal needs a restart, which cuts the
+   * torn tail off).
+   */
   append(header: JournalEntryHeader, rows: string): void {
+    if (this.broken) {
+      throw new Error(
+        `The journal in ${this.dir} could not be repaired after a failed write (${this.broken.message}); restart the local Timestream to cut the torn entry off.`,
+      );
+    }
     const rowBytes = Buffer.from(rows);
     const prefix = Buffer.from(headerPrefix(header, rowBytes.length));
     const crc = crc32(rowBytes, crc32(prefix));
     const frame = Buffer.concat([prefix, Buffer.from(headerSuffix(crc)), rowBytes]);
     if (!this.current) {
       const path = join(this.dir, segmentName(header.seq));
-      this.current = { path, lastSeq: 0, fd: openSync(path, 'a'), dirty: false };
+      this.current = { path, lastSeq: 0, fd: openSync(path, 'a'), bytes: 0, dirty: false };
     }
-    const fd = this.current.fd!;
+    const segment = this.current;
+    const fd = segment.fd!;
     let written = 0;
-    while (written < frame.length) written += writeSync(fd, frame, written, frame.length - written);
-    this.current.lastSeq = header.seq;
-    this.current.dirty = true;
+    try {
+      while (written < frame.length) written += writeSync(fd, frame, written, frame.length - written);
+    } catch (error) {
+      if (written > 0) {
+        try {
+          ftruncateSync(fd, segment.bytes);
+        } catch (repair) {
+          this.broken = repair instanceof Error ? repair : new Error(String(repair));
+        }
+      }
+      throw error;
+    }
+    segment.bytes += frame.length;
+    segment.lastSeq = header.seq;
+    segment.dirty = true;
   }
 
   /**
-   * Ends the open segment (later appends start a new one) and returns the paths of every segment not yet
-   * released, oldest first: what DuckDB reads to apply the entries appended so far.
+   * Ends the open segment (later appends start a new one; it is fsynced and closed in the background) and
+   * returns the paths of every segment not yet released, oldest first: what DuckDB reads to apply the
+   * entries appended so far.
    */
   seal(): string[] {
-    if (this.current) {
-      const segment = this.current;
+    const segment = this.current;
+    if (segment) {
       this.current = undefined;
-      if (!segment.dirty) this.closeSegment(segment);
-      this.sealed.push(segment);
+      if (segment.lastSeq === 0) {
+        // nothing was ever appended to it whole: it must not outlive this seal under a reusable name
+        this.closeNow(segment);
+        unlinkSync(segment.path);
+      } else {
+        this.sealed.push(segment);
+        this.finish(segment);
+      }
     }
-    return this.sealed.filter((s) => s.lastSeq > 0).map((s) => s.path);
+    return this.sealed.map((s) => s.path);
   }
 
   /** Deletes the sealed segments whose entries are all applied (up to `appliedSeq`). */
   release(appliedSeq: number): void {
     while (this.sealed.length > 0 && this.sealed[0]!.lastSeq <= appliedSeq) {
-      const segment = this.sealed.shift()!;
-      // applied entries are durable in DuckDB: an fsync still pending is not needed any more
-      this.closeSegment(segment);
-      unlinkSync(segment.path);
+      // an fsync still in flight closes its descriptor when done; the file can go now
+      unlinkSync(this.sealed.shift()!.path);
     }
   }
 
-  /** Flushes appended entries to the disk (fsync, off the event loop); for OS-crash durability. */
+  /** Flushes the open segment's entries to the disk (fsync, off the event loop); for OS-crash durability. */
   sync(): Promise<void> {
     if (this.syncing) return this.syncing;
-    const segments = [...this.sealed, ...(this.current ? [this.current] : [])].filter(
-      (s) => s.dirty && s.fd !== undefined,
-    );
-    if (segments.length === 0) return Promise.resolve();
-    const syncing = Promise.all(
-      segments.map(
-        (s) =>
-          new Promise<void>((resolve, reject) => {
-            const fd = s.fd!;
-            s.dirty = false;
-            fsync(fd, (error) => {
-              if (error) {
-                s.dirty = true;
-                reject(error);
-                return;
-              }
-              // a sealed segment is written no more: its descriptor can go
-              if (s !== this.current && s.fd === fd && !s.dirty) {
-                s.fd = undefined;
-                close(fd, () => undefined);
-              }
-              resolve();
-            });
-          }),
-      ),
-    ).then(
-      () => {
+    const segment = this.current;
+    if (!segment?.dirty || segment.fd === undefined) return Promise.resolve();
+    const fd = segment.fd;
+    segment.dirty = false;
+    const syncing = new Promise<void>((resolve, reject) => {
+      fsync(fd, (error) => {
         this.syncing = undefined;
-      },
-      (error: unknown) => {
-        this.syncing = undefined;
-        throw error;
-      },
-    );
+        if (error) {
+          segment.dirty = true;
+          reject(error);
+        } else resolve();
+      });
+    });
     this.syncing = syncing;
     return syncing;
   }
@@ -191,13 +211,19 @@ export class TableJournal {
   /** Fsyncs and closes the segments (entries stay on disk until released). */
   async close(): Promise<void> {
     await this.syncing?.catch(() => undefined);
-    for (const s of [...this.sealed, ...(this.current ? [this.current] : [])]) {
-      if (s.fd === undefined) continue;
-      if (s.dirty) fsyncSync(s.fd);
-      this.closeSegment(s);
-    }
-    if (this.current) this.sealed.push(this.current);
+    await Promise.allSettled([...this.finishing]);
+    const segment = this.current;
     this.current = undefined;
+    if (segment) {
+      if (segment.lastSeq === 0) {
+        this.closeNow(segment);
+        unlinkSync(segment.path);
+      } else {
+        if (segment.dirty && segment.fd !== undefined) fsyncSync(segment.fd);
+        this.closeNow(segment);
+        this.sealed.push(segment);
+      }
+    }
   }
 
   /** Closes the journal and deletes its directory (the table is gone). */
@@ -206,12 +232,33 @@ export class TableJournal {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private closeSegment(segment: Segment): void {
+  /** Fsyncs a sealed segment in the background, then closes its descriptor. */
+  private finish(segment: Segment): void {
+    const fd = segment.fd;
+    segment.fd = undefined;
+    if (fd === undefined) return;
+    const dirty = segment.dirty;
+    segment.dirty = false;
+    // an fsync of the open segment may be running on this descriptor: close only after it
+    const before = this.syncing ?? Promise.resolve();
+    const done: Promise<void> = before
+      .catch(() => undefined)
+      .then(
+        () =>
+          new Promise<void>((resolve) => {
+            const closeFd = () => close(fd, () => resolve());
+            if (dirty) fsync(fd, closeFd);
+            else closeFd();
+          }),
+      )
+      .finally(() => this.finishing.delete(done));
+    this.finishing.add(done);
+  }
+
+  private closeNow(segment: Segment): void {
     const fd = segment.fd;
     segment.fd = undefined;
     segment.dirty = false;
-    // an fsync in flight holds the descriptor: it is closed by the fsync's callback check above
-    if (fd !== undefined && !this.syncing) closeSync(fd);
-    else if (fd !== undefined) void this.syncing!.finally(() => closeSync(fd)).catch(() => undefined);
+    if (fd !== undefined) closeSync(fd);
   }
 }

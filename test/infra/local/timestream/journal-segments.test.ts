@@ -7,6 +7,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/client-timestream-query';
@@ -217,5 +218,105 @@ describe('journal segments', () => {
       new QueryCommand({ QueryString: 'SELECT deviceId, measure_value::double FROM "Odd"."readings"' }),
     );
     expect(out.Rows?.map((r) => r.Data?.map((d) => d.ScalarValue))).toEqual([['dev \ufffd end', '1.5']]);
+  });
+});
+
+describe('journal writes that fail', () => {
+  const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+  const realWriteSync = fs.writeSync;
+  const realFtruncateSync = fs.ftruncateSync;
+  /** Replaces fs functions for the journal module too (its named imports are refreshed). */
+  function patch(changes: Partial<Pick<typeof fs, 'writeSync' | 'ftruncateSync'>>): void {
+    Object.assign(fs, changes);
+    syncBuiltinESMExports();
+  }
+  afterEach(() => {
+    patch({ writeSync: realWriteSync, ftruncateSync: realFtruncateSync });
+  });
+  const diskFull = () =>
+    Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+
+  it('cuts a partly written entry back, so the retried entry follows whole ones', async () => {
+    const dir = tempDir();
+    const { journal } = TableJournal.open(dir);
+    journal.append(header(1, 2), rowsOf(1, ['a', 'b']));
+    let calls = 0;
+    patch({
+      writeSync: ((fd: number, buffer: Buffer, offset: number, length: number) => {
+        calls++;
+        if (calls === 1) return realWriteSync(fd, buffer, offset, Math.floor(length / 2));
+        throw diskFull();
+      }) as typeof fs.writeSync,
+    });
+    expect(() => journal.append(header(2, 2), rowsOf(2, ['c', 'd']))).toThrow(/ENOSPC/);
+    patch({ writeSync: realWriteSync });
+    journal.append(header(2, 2), rowsOf(2, ['c', 'd']));
+    const files = journal.seal();
+    await journal.close();
+    const { journal: again, entries } = TableJournal.open(dir);
+    await again.close();
+    expect(entries.map((e) => e.seq)).toEqual([1, 2]);
+    // and DuckDB reads the segment: no torn line in it
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const read = await connection.runAndReadAll(
+      `SELECT count(*) FROM read_ndjson(['${files[0]}'], columns = {'s': 'BIGINT', 'c0': 'VARCHAR'}) WHERE s IS NOT NULL`,
+    );
+    connection.closeSync();
+    instance.closeSync();
+    expect(Number(read.getRows()[0]![0])).toBe(4);
+  });
+
+  it('refuses every later append when a partly written entry cannot be cut back', async () => {
+    const dir = tempDir();
+    const { journal } = TableJournal.open(dir);
+    journal.append(header(1, 1), rowsOf(1, ['a']));
+    let calls = 0;
+    patch({
+      writeSync: ((fd: number, buffer: Buffer, offset: number) => {
+        calls++;
+        if (calls === 1) return realWriteSync(fd, buffer, offset, 10);
+        throw diskFull();
+      }) as typeof fs.writeSync,
+      ftruncateSync: (() => {
+        throw new Error('EIO: i/o error, ftruncate');
+      }) as typeof fs.ftruncateSync,
+    });
+    expect(() => journal.append(header(2, 1), rowsOf(2, ['b']))).toThrow(/ENOSPC/);
+    patch({ writeSync: realWriteSync, ftruncateSync: realFtruncateSync });
+    expect(() => journal.append(header(2, 1), rowsOf(2, ['b']))).toThrow(
+      /could not be repaired after a failed write \(EIO.*restart the local Timestream/,
+    );
+    await journal.close();
+    // a restart cuts the torn entry off and keeps the whole one
+    const { journal: again, entries } = TableJournal.open(dir);
+    await again.close();
+    expect(entries.map((e) => e.seq)).toEqual([1]);
+  });
+
+  it('does not keep an empty segment past a seal: a later entry under its name survives the release', async () => {
+    const dir = tempDir();
+    const { journal } = TableJournal.open(dir);
+    journal.append(header(1, 1), rowsOf(1, ['a']));
+    journal.seal();
+    patch({
+      writeSync: (() => {
+        throw diskFull();
+      }) as typeof fs.writeSync,
+    });
+    // the first write into a new segment fails: the segment file exists, empty
+    expect(() => journal.append(header(2, 1), rowsOf(2, ['b']))).toThrow(/ENOSPC/);
+    patch({ writeSync: realWriteSync });
+    // an apply is retried meanwhile: it seals
+    expect(journal.seal()).toHaveLength(1);
+    // the call is retried under the same seq, answered, then the first segment is applied and released
+    journal.append(header(2, 1), rowsOf(2, ['b']));
+    const files = journal.seal();
+    journal.release(1);
+    expect(segmentFiles(dir)).toEqual([files[1]]);
+    await journal.close();
+    const { journal: again, entries } = TableJournal.open(dir);
+    await again.close();
+    expect(entries.map((e) => e.seq)).toEqual([2]);
   });
 });
