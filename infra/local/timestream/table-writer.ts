@@ -128,6 +128,8 @@ export class TableWriter {
   private lastPurgeNs = 0n;
   /** columns and measures as decided, including journaled entries not applied yet */
   private decidedColumns = new Map<string, ColumnSlot>();
+  /** decided column names by their DuckDB identity (ASCII letters folded to lower case) */
+  private decidedFolded = new Map<string, string>();
   private decidedMeasures = new Map<string, MeasureRecord>();
   private pending: JournalEntryHeader[] = [];
   private pendingRows = 0;
@@ -190,6 +192,7 @@ export class TableWriter {
     writer.decidedColumns = new Map(
       table.columns.map((column, ordinal) => [column.name, { column, ordinal }]),
     );
+    writer.decidedFolded = new Map(table.columns.map((c) => [foldAscii(c.name), c.name]));
     writer.decidedMeasures = new Map(table.measures);
     return writer;
   }
@@ -479,7 +482,9 @@ export class TableWriter {
 
     const shape: GroupShape = {
       slots: this.decidedColumns,
+      folded: this.decidedFolded,
       newSlots: new Map(),
+      newFolded: new Map(),
       newColumns: [],
       measures,
       newMeasures: new Map(),
@@ -592,6 +597,7 @@ export class TableWriter {
     }
 
     for (const [n, slot] of shape.newSlots) this.decidedColumns.set(n, slot);
+    for (const [f, n] of shape.newFolded) this.decidedFolded.set(f, n);
     for (const [n, m] of shape.newMeasures) measures.set(n, m);
     for (const [n, m] of shape.grownMeasures) measures.set(n, m);
     return outcomes;
@@ -670,8 +676,11 @@ export class TableWriter {
 interface GroupShape {
   /** the columns decided before the group */
   readonly slots: ReadonlyMap<string, ColumnSlot>;
+  /** their names by DuckDB identity (see {@link foldAscii}) */
+  readonly folded: ReadonlyMap<string, string>;
   /** the columns the group adds */
   readonly newSlots: Map<string, ColumnSlot>;
+  readonly newFolded: Map<string, string>;
   readonly newColumns: ExtraColumn[];
   /** the measures decided before the group */
   readonly measures: ReadonlyMap<string, MeasureRecord>;
@@ -682,8 +691,41 @@ interface GroupShape {
 const columnOf = (shape: GroupShape, name: string): ExtraColumn | undefined =>
   (shape.newSlots.get(name) ?? shape.slots.get(name))?.column;
 
+/**
+ * A column name as DuckDB identifies it: ASCII letters folded to lower case (DuckDB's identifiers ignore the
+ * case of ASCII letters only), so `Host` and `host` would be one column.
+ */
+function foldAscii(name: string): string {
+  return /[A-Z]/.test(name) ? name.replace(/[A-Z]/g, (c) => c.toLowerCase()) : name;
+}
+
+/**
+ * Why a record that brings a new column cannot: its name differs from a column of the table, or from another
+ * name of the record, only in the case of ASCII letters (DuckDB could not keep both).
+ */
+function caseProblem(rec: ParsedRecord, shape: GroupShape): string | undefined {
+  let known = true;
+  for (const [n] of rec.dimensions) known &&= columnOf(shape, n) !== undefined;
+  if (rec.multi) for (const v of rec.values) known &&= columnOf(shape, v.name) !== undefined;
+  if (known) return undefined;
+  const names = rec.dimensions.map(([n]) => n);
+  if (rec.multi) for (const v of rec.values) names.push(v.name);
+  const own = new Map<string, string>();
+  for (const name of names) {
+    const folded = foldAscii(name);
+    const other = own.get(folded) ?? shape.newFolded.get(folded) ?? shape.folded.get(folded);
+    if (other !== undefined && other !== name) {
+      return `Name '${name}' differs from the column '${other}' only in letter case; the local Timestream stores columns in DuckDB, whose column names ignore the case of ASCII letters, so it cannot keep both.`;
+    }
+    own.set(folded, name);
+  }
+  return undefined;
+}
+
 /** Why a record's types do not fit the table (a measure keeps its type; names keep their kind). */
 function findTypeProblem(rec: ParsedRecord, shape: GroupShape): string | undefined {
+  const clash = caseProblem(rec, shape);
+  if (clash) return clash;
   const dataType = measureDataType(rec.multi, rec.values[0]!.type);
   const known = shape.newMeasures.get(rec.measureName) ?? shape.measures.get(rec.measureName);
   if (known && known.dataType !== dataType) {
@@ -713,6 +755,7 @@ function findTypeProblem(rec: ParsedRecord, shape: GroupShape): string | undefin
 function addColumn(shape: GroupShape, column: ExtraColumn): void {
   if (shape.slots.has(column.name) || shape.newSlots.has(column.name)) return;
   shape.newSlots.set(column.name, { column, ordinal: shape.slots.size + shape.newColumns.length });
+  shape.newFolded.set(foldAscii(column.name), column.name);
   shape.newColumns.push(column);
 }
 
@@ -738,6 +781,9 @@ function registerShape(rec: ParsedRecord, shape: GroupShape): void {
   else shape.grownMeasures.set(rec.measureName, grown);
 }
 
+/** Longest journal line DuckDB is asked to read (a WriteRecords body is at most a few MB). */
+const maxLineBytes = 512 * 1024 * 1024;
+
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /** JSON type of a column's values in journal rows (timestamps are ns integers). */
@@ -759,7 +805,8 @@ function journalSource(
   ];
   for (const type of singleTypes) keys.push(`'${singleValueKey[type]}': '${jsonType(type)}'`);
   for (const [i, c] of columns.entries()) keys.push(`'${columnKey(i)}': '${jsonType(c.type)}'`);
-  return `(SELECT * FROM read_ndjson([${files.map(sqlString).join(', ')}], columns = {${keys.join(', ')}}) WHERE s BETWEEN ${fromSeq} AND ${toSeq})`;
+  // a header line lists the entry's new columns and measures: allow long ones (DuckDB's default is 16 MB)
+  return `(SELECT * FROM read_ndjson([${files.map(sqlString).join(', ')}], columns = {${keys.join(', ')}}, maximum_object_size = ${maxLineBytes}) WHERE s BETWEEN ${fromSeq} AND ${toSeq})`;
 }
 
 const singleTypes: readonly ValueType[] = ['DOUBLE', 'BIGINT', 'VARCHAR', 'BOOLEAN', 'TIMESTAMP'];

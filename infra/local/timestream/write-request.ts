@@ -106,6 +106,13 @@ const requireString = (v: unknown, path: string): string => {
   return v;
 };
 
+/**
+ * A string as it will be stored: a lone surrogate (not valid UTF-16, so not encodable as UTF-8) becomes
+ * U+FFFD, as the conversion to DuckDB's UTF-8 would make it. Keys and fingerprints are built from this form,
+ * so they match the rows read back from DuckDB.
+ */
+const wellFormed = (s: string) => (s.isWellFormed() ? s : s.toWellFormed());
+
 /** Checks a string's length in UTF-16 code units (bytes = false) or UTF-8 bytes against [min, max]. */
 function checkLength(v: string, path: string, min: number, max: number, bytes = false): void {
   // a string has at least as many UTF-8 bytes as UTF-16 code units
@@ -210,8 +217,8 @@ function readRawRecord(v: unknown, ri: number, out: RawFields): void {
           'Member must satisfy enum value set: [VARCHAR]',
         );
       }
-      names[i] = name;
-      values[i] = value;
+      names[i] = wellFormed(name);
+      values[i] = wellFormed(value);
     }
     out.dimCount = n;
   }
@@ -223,7 +230,7 @@ function readRawRecord(v: unknown, ri: number, out: RawFields): void {
     if (measureName.length === 0 || utf8Over(measureName, TimestreamLimits.measureNameBytes)) {
       checkLength(measureName, `${recordPath(ri)}.measureName`, 1, TimestreamLimits.measureNameBytes, true);
     }
-    out.measureName = measureName;
+    out.measureName = wellFormed(measureName);
   }
 
   const measureValue = v.MeasureValue;
@@ -234,7 +241,7 @@ function readRawRecord(v: unknown, ri: number, out: RawFields): void {
     if (measureValue.length === 0 || measureValue.length > TimestreamLimits.measureValueChars) {
       checkLength(measureValue, `${recordPath(ri)}.measureValue`, 1, TimestreamLimits.measureValueChars);
     }
-    out.measureValue = measureValue;
+    out.measureValue = wellFormed(measureValue);
   }
 
   const valueType = v.MeasureValueType;
@@ -292,8 +299,8 @@ function readRawRecord(v: unknown, ri: number, out: RawFields): void {
           measureValueTypeEnum,
         );
       }
-      names[i] = name;
-      values[i] = value;
+      names[i] = wellFormed(name);
+      values[i] = wellFormed(value);
       types[i] = type;
     }
     out.mvCount = n;
@@ -451,7 +458,11 @@ function nanosText(time: string, unit: TimeUnit, timeNs: bigint): string {
   return first === 48 ? String(timeNs) : time + unitZeros.get(unit)!;
 }
 
-/** The upsert identity of a record: time, dimensions (sorted by name) and measure name. */
+/**
+ * The upsert identity of a record: time, measure name and dimensions (sorted by name). Every name and value
+ * is preceded by its length, so that no text inside them (separators included) can make two different
+ * records share a key.
+ */
 export function recordKey(
   timeNs: bigint,
   measureName: string,
@@ -466,10 +477,10 @@ function keyOf(
   measureName: string,
   sortedDimensions: ReadonlyArray<readonly [string, string]>,
 ): string {
-  let key = `${timeText}\u001e${measureName}`;
+  let key = `${timeText}\u001e${measureName.length}\u001f${measureName}`;
   for (let i = 0; i < sortedDimensions.length; i++) {
     const d = sortedDimensions[i]!;
-    key += `\u001e${d[0]}\u001f${d[1]}`;
+    key += `\u001e${d[0].length}:${d[1].length}\u001f${d[0]}${d[1]}`;
   }
   return key;
 }
@@ -477,7 +488,10 @@ function keyOf(
 /** Lists up to this length are sorted and searched with simple loops; longer ones use sort() and a Set. */
 const smallList = 16;
 
-/** Canonical text of a record's value(s); MULTI values are ordered by name. */
+/** One value of a MULTI fingerprint: lengths first, so that no name or text can be mistaken for another. */
+const multiPart = (name: string, text: string) => `${name.length}:${text.length}\u001f${name}${text}`;
+
+/** Canonical text of a record's value(s); MULTI values are ordered by name, each with its lengths. */
 export function valueFingerprint(values: readonly TypedValue[], multi: boolean): string {
   if (!multi) return canonical(values[0]!);
   const n = values.length;
@@ -507,13 +521,16 @@ export function valueFingerprint(values: readonly TypedValue[], multi: boolean):
   for (let i = 0; i < n; i++) {
     const v = sorted[i]!;
     if (i > 0) out += '\u001e';
-    out += `${v.name}\u001f${canonical(v)}`;
+    out += multiPart(v.name, canonical(v));
   }
   return out;
 }
 
+/** The hidden columns' prefix in any case of its ASCII letters (DuckDB column names ignore that case). */
+const hiddenPrefixPattern = new RegExp(`^${hiddenColumnPrefix}`, 'i');
+
 function badName(name: string): boolean {
-  return reservedNamePattern.test(name) || name.startsWith(hiddenColumnPrefix);
+  return reservedNamePattern.test(name) || hiddenPrefixPattern.test(name);
 }
 const reservedText = `reserved (time, measure_name, measure_value* and names starting with ${hiddenColumnPrefix} cannot be used)`;
 
@@ -571,7 +588,7 @@ function multiFingerprint(values: readonly TypedValue[]): string {
   for (let i = 0; i < n; i++) {
     const o = order[i]!;
     if (i > 0) out += '\u001e';
-    out += `${values[o]!.name}\u001f${texts[o]!}`;
+    out += multiPart(values[o]!.name, texts[o]!);
   }
   return out;
 }

@@ -102,7 +102,8 @@ describe('parseWriteRequest', () => {
       '😀'.repeat(15),
       '\ud800'.repeat(20),
     ]) {
-      expect((withDim(name) as ParsedRecord).dimensions).toEqual([[name, 'v']]);
+      // held as stored: a lone surrogate becomes U+FFFD (same UTF-8 length)
+      expect((withDim(name) as ParsedRecord).dimensions).toEqual([[name.toWellFormed(), 'v']]);
     }
     for (const name of [
       'a'.repeat(61),
@@ -200,7 +201,7 @@ describe('parseWriteRequest', () => {
       ['b', '2'],
       ['c', '3'],
     ]);
-    expect(r.key).toBe('1000000\u001em\u001eB\u001f0\u001ea\u001f1\u001eb\u001f2\u001ec\u001f3');
+    expect(r.key).toBe('1000000\u001e1\u001fm\u001e1:1\u001fB0\u001e1:1\u001fa1\u001e1:1\u001fb2\u001e1:1\u001fc3');
     const names = Array.from({ length: 40 }, (_, i) => `d${String(i).padStart(2, '0')}`);
     const many = one({
       ...base,
@@ -225,7 +226,7 @@ describe('parseWriteRequest', () => {
     for (const [Time, TimeUnit, ns] of cases) {
       const r = one({ ...base, Time, TimeUnit }) as ParsedRecord;
       expect(r.timeNs).toBe(ns);
-      expect(r.key).toBe(`${ns}\u001em`);
+      expect(r.key).toBe(`${ns}\u001e1\u001fm`);
       expect(r.key).toBe(recordKey(ns, 'm', []));
     }
   });
@@ -251,8 +252,8 @@ describe('parseWriteRequest', () => {
       ['temperature', '20.5'],
     ]);
     const expected =
-      'co2\u001fDOUBLE\u001f420\u001ehumidity\u001fDOUBLE\u001f41.7\u001elabel\u001fVARCHAR\u001fx' +
-      '\u001etemperature\u001fDOUBLE\u001f20.5';
+      '3:10\u001fco2DOUBLE\u001f420\u001e8:11\u001fhumidityDOUBLE\u001f41.7\u001e5:9\u001flabelVARCHAR\u001fx' +
+      '\u001e11:11\u001ftemperatureDOUBLE\u001f20.5';
     expect(a.fingerprint).toBe(expected);
     expect(b.fingerprint).toBe(expected);
     expect(a.fingerprint).toBe(valueFingerprint(a.values, true));
