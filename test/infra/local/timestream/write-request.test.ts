@@ -201,7 +201,9 @@ describe('parseWriteRequest', () => {
       ['b', '2'],
       ['c', '3'],
     ]);
-    expect(r.key).toBe('1000000\u001e1\u001fm\u001e1:1\u001fB0\u001e1:1\u001fa1\u001e1:1\u001fb2\u001e1:1\u001fc3');
+    expect(r.key).toBe(
+      '1000000\u001e1\u001fm\u001e1:1\u001fB0\u001e1:1\u001fa1\u001e1:1\u001fb2\u001e1:1\u001fc3',
+    );
     const names = Array.from({ length: 40 }, (_, i) => `d${String(i).padStart(2, '0')}`);
     const many = one({
       ...base,
