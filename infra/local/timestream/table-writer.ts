@@ -122,6 +122,8 @@ export class TableWriter {
   private readonly indexedDays = new Map<number, number>();
   private dayUses = 0;
   private readonly indexDays: number;
+  /** key fingerprints of the rows a group accepts, in order (reused from group to group) */
+  private groupKeys: Int32Array<ArrayBuffer> = new Int32Array(4 * 1024);
   private connection: DuckDBConnection | undefined;
   private closed = false;
   /** when rows past both retentions were last deleted (they are hidden from queries at once, deleted lazily) */
@@ -547,6 +549,12 @@ export class TableWriter {
           }
         } else {
           if (stored) replaces.add(rec.key);
+          if (!earlier) {
+            // the key's fingerprint, kept so that the index does not hash the key again after the append
+            const at = rows.size * 4;
+            if (at + 4 > this.groupKeys.length) this.groupKeys = growInt32(this.groupKeys, at + 4);
+            index.copyLastKey(this.groupKeys, at);
+          }
           rows.set(rec.key, rec);
           registerShape(rec, shape);
         }
@@ -580,8 +588,10 @@ export class TableWriter {
       }
       this.journal.append(entry, text);
       const days = new DayOf();
+      let at = 0;
       for (const rec of rows.values()) {
-        index.set(rec.key, Number(rec.version), rec.fingerprint, days.of(rec.timeNs));
+        index.setFingerprinted(this.groupKeys, at, Number(rec.version), rec.fingerprint, days.of(rec.timeNs));
+        at += 4;
       }
       this.appendedSeq = entry.seq;
       this.pending.push(entry);
@@ -877,4 +887,13 @@ class DayOf {
     this.day = Number(day);
     return this.day;
   }
+}
+
+/** A copy of `a` with room for at least `min` elements. */
+function growInt32(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
+  let size = a.length * 2;
+  while (size < min) size *= 2;
+  const grown = new Int32Array(size);
+  grown.set(a);
+  return grown;
 }

@@ -56,7 +56,7 @@ export class UpsertIndex {
   private found = -1;
   private readonly row: IndexedRow;
 
-  constructor(capacity = 1024) {
+  constructor(capacity = 65_536) {
     let slots = 16;
     while (slots * maxLoad < capacity) slots *= 2;
     this.words = new Int32Array(slots * slotWords);
@@ -95,8 +95,21 @@ export class UpsertIndex {
   /** Holds (or replaces) the row of `key`, whose time is on UTC day `day` (days since the epoch). */
   set(key: string, version: number, fingerprint: string, day: number): void {
     keyFingerprint(key, this.keyFp);
+    this.setFingerprinted(this.keyFp, 0, version, fingerprint, day);
+  }
+
+  /**
+   * Copies the fingerprint of the key of the last {@link get} to `out[at..at + 3]`: a later
+   * {@link setFingerprinted} of that key then does not hash it again.
+   */
+  copyLastKey(out: Int32Array, at: number): void {
+    out.set(this.keyFp, at);
+  }
+
+  /** {@link set} for a key whose fingerprint is at `keyFp[at..at + 3]` (from {@link copyLastKey}). */
+  setFingerprinted(keyFp: Int32Array, at: number, version: number, fingerprint: string, day: number): void {
     valueFingerprint(fingerprint, this.valueFp);
-    this.put(this.keyFp, this.valueFp[0]!, this.valueFp[1]!, version, day);
+    this.put(keyFp, at, this.valueFp[0]!, this.valueFp[1]!, version, day);
   }
 
   /** Drops the rows of the days for which `drop` is true; rebuilds the table (O(rows held)). */
@@ -117,29 +130,32 @@ export class UpsertIndex {
     }
   }
 
-  private find(fp: Int32Array): number {
+  private find(fp: Int32Array, from = 0): number {
     const w = this.words;
-    const k0 = fp[0]! | 1;
-    for (let s = fp[1]! & this.mask; ; s = (s + 1) & this.mask) {
+    const k0 = fp[from]! | 1;
+    const k1 = fp[from + 1]!;
+    const k2 = fp[from + 2]!;
+    const k3 = fp[from + 3]!;
+    for (let s = k1 & this.mask; ; s = (s + 1) & this.mask) {
       const at = s * slotWords;
       const a = w[at]!;
       if (a === 0) return -1;
-      if (a === k0 && w[at + 1] === fp[1] && w[at + 2] === fp[2] && w[at + 3] === fp[3]) return s;
+      if (a === k0 && w[at + 1] === k1 && w[at + 2] === k2 && w[at + 3] === k3) return s;
     }
   }
 
-  private put(fp: Int32Array, v0: number, v1: number, version: number, day: number): void {
-    let slot = this.find(fp);
+  private put(fp: Int32Array, from: number, v0: number, v1: number, version: number, day: number): void {
+    let slot = this.find(fp, from);
     if (slot < 0) {
       if (this.count + 1 > (this.mask + 1) * maxLoad) this.grow();
       const w = this.words;
-      slot = fp[1]! & this.mask;
+      slot = fp[from + 1]! & this.mask;
       while (w[slot * slotWords] !== 0) slot = (slot + 1) & this.mask;
       const at = slot * slotWords;
-      w[at] = fp[0]! | 1; // never 0: 0 marks an empty slot
-      w[at + 1] = fp[1]!;
-      w[at + 2] = fp[2]!;
-      w[at + 3] = fp[3]!;
+      w[at] = fp[from]! | 1; // never 0: 0 marks an empty slot
+      w[at + 1] = fp[from + 1]!;
+      w[at + 2] = fp[from + 2]!;
+      w[at + 3] = fp[from + 3]!;
       this.count++;
     }
     const at = slot * slotWords;
