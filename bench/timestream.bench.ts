@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand, TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import {
-  type _Record,
   CreateDatabaseCommand,
   CreateTableCommand,
   TimestreamWriteClient,
@@ -23,6 +22,7 @@ import {
 import { DuckDBInstance, DuckDBTimestampNanosecondsValue } from '@duckdb/node-api';
 import { relationName } from '../infra/local/timestream/storage-layout';
 import { startTimestreamChild } from './support/child-services';
+import { benchMultiRecord } from './support/timestream-records';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -66,20 +66,6 @@ function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
-function multiRecord(device: number, timeMs: number, i: number): _Record {
-  return {
-    Dimensions: [{ Name: 'deviceId', Value: `device_${device}` }],
-    MeasureName: 'reading',
-    MeasureValueType: 'MULTI',
-    MeasureValues: [
-      { Name: 'co2', Value: String(400 + (i % 800)), Type: 'DOUBLE' },
-      { Name: 'temperature', Value: String(20 + (i % 100) / 10), Type: 'DOUBLE' },
-      { Name: 'humidity', Value: String(30 + (i % 400) / 10), Type: 'DOUBLE' },
-    ],
-    Time: String(timeMs),
-  };
-}
-
 async function benchWrites(dataRoot: string): Promise<void> {
   const server = await startServer(dataRoot);
   const writers = Array.from(
@@ -103,7 +89,7 @@ async function benchWrites(dataRoot: string): Promise<void> {
     const batchOf = (call: number) =>
       Array.from({ length: batch }, (_, j) => {
         const i = call * batch + j;
-        return multiRecord(i % devices, base + Math.floor(i / devices), i);
+        return benchMultiRecord(i % devices, base + Math.floor(i / devices), i);
       });
     // warm-up: connections, JIT, the table's first columns
     await Promise.all(
@@ -225,7 +211,7 @@ async function benchAggregate(dataRoot: string): Promise<void> {
     new WriteRecordsCommand({
       DatabaseName: database,
       TableName: 'readings',
-      Records: [multiRecord(0, startMs, 0)],
+      Records: [benchMultiRecord(0, startMs, 0)],
     }),
   );
   writer.destroy();

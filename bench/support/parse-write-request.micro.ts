@@ -3,27 +3,17 @@
  * batches, one dimension, three DOUBLE values, Time in ms). Run: npx tsx bench/support/parse-write-request.micro.ts
  */
 import { parseWriteRequest } from '../../infra/local/timestream/write-request';
+import { benchMultiRecord } from './timestream-records';
 
 const bodies = Number(process.argv[2] ?? 2000);
 const rounds = Number(process.argv[3] ?? 5);
 const perBody = 100;
 
 function body(b: number): Record<string, unknown> {
-  const Records = [];
-  for (let i = 0; i < perBody; i++) {
+  const Records = Array.from({ length: perBody }, (_, i) => {
     const k = b * perBody + i;
-    Records.push({
-      Dimensions: [{ Name: 'deviceId', Value: `device_${k % 1000}` }],
-      MeasureName: 'reading',
-      MeasureValueType: 'MULTI',
-      MeasureValues: [
-        { Name: 'co2', Value: String(400 + (k % 800)), Type: 'DOUBLE' },
-        { Name: 'temperature', Value: String(20 + (k % 100) / 10), Type: 'DOUBLE' },
-        { Name: 'humidity', Value: String(30 + (k % 400) / 10), Type: 'DOUBLE' },
-      ],
-      Time: String(1_700_000_000_000 + k),
-    });
-  }
+    return benchMultiRecord(k % 1000, 1_700_000_000_000 + k, k);
+  });
   // through JSON, as the server receives it
   return JSON.parse(JSON.stringify({ DatabaseName: 'Db', TableName: 'tbl', Records }));
 }
