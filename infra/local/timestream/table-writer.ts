@@ -107,8 +107,9 @@ export interface TableWriterOptions {
 /**
  * Writes the records of one Timestream table. The calls queued in one turn of the event loop form a group:
  * their records are checked at once against the table's {@link UpsertIndex} (key -> version + value
- * fingerprint, loaded from the table on first use) and the table's shape, the accepted rows are appended to the table's journal
- * with one `write` (durable against the process being killed), and the calls are answered. The journal is
+ * fingerprint, for the UTC days written to most recently, each loaded from DuckDB when first written to)
+ * and the table's shape, the accepted rows are appended to the table's journal with one `write` (durable
+ * against the process being killed), and the calls are answered. The journal is
  * applied to DuckDB in the background: DuckDB reads the sealed journal segments itself (the rows never go
  * back through JavaScript), everything pending in one transaction that also stores the applied journal
  * position, so a restart replays exactly the entries not applied yet.
