@@ -5,6 +5,7 @@ import {
   fsyncSync,
   ftruncateSync,
   mkdirSync,
+  open,
   openSync,
   readdirSync,
   readFileSync,
@@ -73,6 +74,8 @@ export class TableJournal {
   private syncing: Promise<void> | undefined;
   /** fsyncs of sealed segments in flight (each closes its descriptor when done) */
   private readonly finishing = new Set<Promise<void>>();
+  /** a segment was created since the directory was last fsynced */
+  private dirDirty = false;
   /** set when a failed append could not be undone: the open segment's end is not known to be whole */
   private broken: Error | undefined;
 
@@ -138,6 +141,7 @@ export class TableJournal {
     if (!this.current) {
       const path = join(this.dir, segmentName(header.seq));
       this.current = { path, lastSeq: 0, fd: openSync(path, 'a'), bytes: 0, dirty: false };
+      this.dirDirty = true;
     }
     const segment = this.current;
     const fd = segment.fd!;
@@ -192,18 +196,26 @@ export class TableJournal {
   sync(): Promise<void> {
     if (this.syncing) return this.syncing;
     const segment = this.current;
-    if (!segment?.dirty || segment.fd === undefined) return Promise.resolve();
-    const fd = segment.fd;
-    segment.dirty = false;
-    const syncing = new Promise<void>((resolve, reject) => {
-      fsync(fd, (error) => {
+    const dirDirty = this.dirDirty;
+    if (!dirDirty && (!segment?.dirty || segment.fd === undefined)) return Promise.resolve();
+    this.dirDirty = false;
+    const fd = segment?.dirty ? segment.fd : undefined;
+    if (fd !== undefined) segment!.dirty = false;
+    const syncing = Promise.all([
+      fd === undefined ? undefined : fsyncFd(fd),
+      // a segment created since the last sync: its directory entry too, or an OS crash may lose the file
+      dirDirty ? fsyncPath(this.dir) : undefined,
+    ]).then(
+      () => {
         this.syncing = undefined;
-        if (error) {
-          segment.dirty = true;
-          reject(error);
-        } else resolve();
-      });
-    });
+      },
+      (error: unknown) => {
+        this.syncing = undefined;
+        if (fd !== undefined) segment!.dirty = true;
+        if (dirDirty) this.dirDirty = true;
+        throw error;
+      },
+    );
     this.syncing = syncing;
     return syncing;
   }
@@ -223,6 +235,10 @@ export class TableJournal {
         this.closeNow(segment);
         this.sealed.push(segment);
       }
+    }
+    if (this.dirDirty) {
+      this.dirDirty = false;
+      await fsyncPath(this.dir);
     }
   }
 
@@ -261,4 +277,17 @@ export class TableJournal {
     segment.dirty = false;
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+const fsyncFd = (fd: number) =>
+  new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
+
+/** Fsyncs a directory (its entries: files created or removed in it). */
+function fsyncPath(path: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    open(path, 'r', (error, fd) => {
+      if (error) return reject(error);
+      fsync(fd, (syncError) => close(fd, () => (syncError ? reject(syncError) : resolve())));
+    });
+  });
 }

@@ -225,13 +225,41 @@ describe('journal writes that fail', () => {
   const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
   const realWriteSync = fs.writeSync;
   const realFtruncateSync = fs.ftruncateSync;
+  const realOpen = fs.open;
+  const realFsync = fs.fsync;
   /** Replaces fs functions for the journal module too (its named imports are refreshed). */
-  function patch(changes: Partial<Pick<typeof fs, 'writeSync' | 'ftruncateSync'>>): void {
+  function patch(changes: Partial<Pick<typeof fs, 'writeSync' | 'ftruncateSync' | 'open' | 'fsync'>>): void {
     Object.assign(fs, changes);
     syncBuiltinESMExports();
   }
   afterEach(() => {
-    patch({ writeSync: realWriteSync, ftruncateSync: realFtruncateSync });
+    patch({ writeSync: realWriteSync, ftruncateSync: realFtruncateSync, open: realOpen, fsync: realFsync });
+  });
+
+  it('fsyncs the directory with the next sync after a segment is created, not on every sync', async () => {
+    const dir = tempDir();
+    const { journal } = TableJournal.open(dir);
+    const opened = new Map<number, string>();
+    const synced: string[] = [];
+    patch({
+      open: ((path: string, flags: string, callback: (e: Error | null, fd: number) => void) =>
+        realOpen(path, flags, (error, fd) => {
+          if (!error) opened.set(fd, path);
+          callback(error, fd);
+        })) as typeof fs.open,
+      fsync: ((fd: number, callback: (e: Error | null) => void) => {
+        synced.push(opened.get(fd) ?? 'segment');
+        realFsync(fd, callback);
+      }) as typeof fs.fsync,
+    });
+    journal.append(header(1, 1), rowsOf(1, ['a']));
+    await journal.sync();
+    expect(synced.sort()).toEqual([dir, 'segment'].sort());
+    synced.length = 0;
+    journal.append(header(2, 1), rowsOf(2, ['b']));
+    await journal.sync();
+    expect(synced).toEqual(['segment']);
+    await journal.close();
   });
   const diskFull = () =>
     Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
