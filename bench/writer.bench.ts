@@ -1,7 +1,8 @@
 /**
  * Writer: readings/s through the writer Lambda handler into the local Timestream, vs raw WriteRecords.
  *
- * Usage: npm run bench -- writer [--readings 200000] [--per-record 100] [--batch 50]
+ * Usage: npm run bench -- writer [--readings 200000] [--per-record 100] [--batch <records per invocation>]
+ * (--batch defaults to the event source's configured batch size, WRITER_BATCH_SIZE: 100 unless set)
  * The local Timestream runs in its own process. Baseline, in the same run: the same readings as prebuilt
  * 100-record MULTI WriteRecords calls, 4 in flight (the local Timestream's raw write rate).
  */
@@ -32,7 +33,7 @@ import { numberOption } from './support/options';
 
 const total = numberOption('readings', 200_000);
 const perRecord = numberOption('per-record', 100);
-const eventBatch = numberOption('batch', 50);
+const eventBatch = numberOption('batch', readPipelineConfig(process.env).writerBatchSize);
 const devices = 1000;
 const concurrency = 4;
 
