@@ -126,7 +126,7 @@ export class UpsertIndex {
       this.count++;
       let slot = old[from + 1]! & this.mask;
       while (w[slot * slotWords] !== 0) slot = (slot + 1) & this.mask;
-      w.set(old.subarray(from, from + slotWords), slot * slotWords);
+      copySlot(old, from, w, slot * slotWords);
     }
   }
 
@@ -177,7 +177,12 @@ export class UpsertIndex {
       if (old[from] === 0) continue;
       let slot = old[from + 1]! & this.mask;
       while (w[slot * slotWords] !== 0) slot = (slot + 1) & this.mask;
-      w.set(old.subarray(from, from + slotWords), slot * slotWords);
+      copySlot(old, from, w, slot * slotWords);
     }
   }
+}
+
+/** Copies one slot's words (a loop: a subarray per slot would cost an allocation each). */
+function copySlot(from: Int32Array, at: number, to: Int32Array, into: number): void {
+  for (let k = 0; k < slotWords; k++) to[into + k] = from[at + k]!;
 }
