@@ -344,6 +344,14 @@ function readRawRecord(v: unknown, ri: number, out: RawFields): void {
         'Member must have value greater than or equal to 1',
       );
     }
+    // a Long: 2^63 and above do not fit (the double 2^63 is the first such value)
+    if (version >= 2 ** 63) {
+      throw constraintError(
+        `${recordPath(ri)}.version`,
+        `'${version}'`,
+        'Member must have value less than or equal to 9223372036854775807',
+      );
+    }
     out.version = BigInt(version);
   }
 }
@@ -383,6 +391,9 @@ function parseValue(name: string, type: ValueType, raw: string, unit: TimeUnit):
       const ns = toNanos(raw, unit);
       if (ns === undefined) {
         return `Invalid measure value '${raw}' for measure '${name}' of type TIMESTAMP: expected an integer epoch time in ${unit}.`;
+      }
+      if (ns < int64Min || ns > int64Max) {
+        return `Invalid measure value '${raw}' for measure '${name}' of type TIMESTAMP: outside the range of 64-bit nanoseconds since the epoch (years 1677 to 2262).`;
       }
       return { name, type, value: ns };
     }
@@ -532,6 +543,10 @@ const hiddenPrefixPattern = new RegExp(`^${hiddenColumnPrefix}`, 'i');
 function badName(name: string): boolean {
   return reservedNamePattern.test(name) || hiddenPrefixPattern.test(name);
 }
+/** Why a column name with a NUL character is refused (DuckDB identifiers cannot hold one). */
+const nulInName = (what: string, name: string) =>
+  `${what} name '${name.replaceAll('\u0000', '\\u0000')}' contains the NUL character; the local Timestream stores it as a DuckDB column name, which cannot hold one.`;
+
 const reservedText = `reserved (time, measure_name, measure_value* and names starting with ${hiddenColumnPrefix} cannot be used)`;
 
 /** Whether names[0..end) holds `name` (a linear scan: the lists are short). */
@@ -646,6 +661,7 @@ function parseRecord(
       return { index, reason: `Dimension '${name}' appears more than once in the record.` };
     dimSet?.add(name);
     if (badName(name)) return { index, reason: `Dimension name '${name}' is ${reservedText}.` };
+    if (name.includes('\u0000')) return { index, reason: nulInName('Dimension', name) };
     const value = dimValues[i]!;
     if (value === '') return { index, reason: `Dimension '${name}' has an empty value.` };
     chars += name.length + value.length;
@@ -677,6 +693,7 @@ function parseRecord(
         return { index, reason: `Measure value name '${name}' appears more than once in MeasureValues.` };
       nameSet?.add(name);
       if (badName(name)) return { index, reason: `Measure value name '${name}' is ${reservedText}.` };
+      if (name.includes('\u0000')) return { index, reason: nulInName('Measure value', name) };
       if (dimSet ? dimSet.has(name) : inPrefix(dimNames, dn, name))
         return { index, reason: `Measure value name '${name}' is also a dimension name of the record.` };
       const type = mvFrom.mvTypes[i]!;

@@ -102,3 +102,57 @@ describe('the identity of a written row', () => {
     expect(await count(f)).toBe(2);
   });
 });
+
+describe('values DuckDB could not store are refused, and the table keeps working across a restart', () => {
+  it('refuses NUL in column names, Versions beyond a Long and TIMESTAMP values beyond 64-bit nanoseconds', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ident-'));
+    dirs.push(dataDir);
+    let f = await fixture(dataDir);
+    await createTable(f.write, 'Ident', 'readings');
+    const t = Date.now() - 60_000;
+    await expect(send(f, [record({ 'dev\u0000ice': 'a' }, '1', t)])).rejects.toMatchObject({
+      RejectedRecords: [
+        { Reason: expect.stringMatching(/^Dimension name 'dev\\u0000ice' contains the NUL/) },
+      ],
+    });
+    await expect(
+      send(f, [
+        {
+          Dimensions: [{ Name: 'deviceId', Value: 'a' }],
+          MeasureName: 'reading',
+          MeasureValueType: 'MULTI',
+          MeasureValues: [{ Name: 'co\u00002', Value: '1', Type: 'DOUBLE' }],
+          Time: String(t),
+        },
+      ]),
+    ).rejects.toMatchObject({
+      RejectedRecords: [
+        { Reason: expect.stringMatching(/^Measure value name 'co\\u00002' contains the NUL/) },
+      ],
+    });
+    await expect(send(f, [{ ...record({ deviceId: 'a' }, '1', t), Version: 1e19 }])).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(/version.*less than or equal to 9223372036854775807/),
+    });
+    await expect(
+      send(f, [
+        {
+          ...record({ deviceId: 'a' }, '1', t),
+          MeasureName: 'seen',
+          MeasureValueType: 'TIMESTAMP',
+          MeasureValue: '1000000000000000000',
+          TimeUnit: 'SECONDS',
+        },
+      ]),
+    ).rejects.toMatchObject({
+      RejectedRecords: [{ Reason: expect.stringMatching(/outside the range of 64-bit nanoseconds/) }],
+    });
+    // a NUL inside a dimension value is fine: DuckDB stores it in VARCHAR values
+    await send(f, [record({ deviceId: 'a\u0000b' }, '1', t)]);
+    expect(await count(f)).toBe(1);
+    await f.close();
+    fixtures.splice(0);
+    f = await fixture(dataDir);
+    expect(await count(f)).toBe(1);
+  });
+});
