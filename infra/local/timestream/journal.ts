@@ -76,6 +76,8 @@ export class TableJournal {
   private readonly finishing = new Set<Promise<void>>();
   /** a segment was created since the directory was last fsynced */
   private dirDirty = false;
+  /** close() has begun: later syncs leave the descriptors to it */
+  private closing = false;
   /** set when a failed append could not be undone: the open segment's end is not known to be whole */
   private broken: Error | undefined;
 
@@ -195,6 +197,8 @@ export class TableJournal {
   /** Flushes the open segment's entries to the disk (fsync, off the event loop); for OS-crash durability. */
   sync(): Promise<void> {
     if (this.syncing) return this.syncing;
+    // close() fsyncs what is left itself; a sync started now would race it for the descriptor
+    if (this.closing) return Promise.resolve();
     const segment = this.current;
     const dirDirty = this.dirDirty;
     if (!dirDirty && (!segment?.dirty || segment.fd === undefined)) return Promise.resolve();
@@ -222,6 +226,7 @@ export class TableJournal {
 
   /** Fsyncs and closes the segments (entries stay on disk until released). */
   async close(): Promise<void> {
+    this.closing = true;
     await this.syncing?.catch(() => undefined);
     await Promise.allSettled([...this.finishing]);
     const segment = this.current;

@@ -279,8 +279,10 @@ export class TableWriter {
         }
         const group = this.queue.splice(0, this.queue.length);
         try {
-          await this.indexDaysOf(group);
-          const outcomes = this.decide(group, this.index);
+          // one clock reading for the group: the days loaded are those of the records it will accept
+          const now = this.clock();
+          await this.indexDaysOf(group, now);
+          const outcomes = this.decide(group, this.index, now);
           for (const [i, call] of group.entries()) call.resolve(outcomes[i]!);
         } catch (error) {
           const failure = new InternalServerException(
@@ -370,18 +372,31 @@ export class TableWriter {
     return quoteIdent(relationName(this.table.record.id));
   }
 
+  /** The times the table accepts at `now`: the memory store, the magnetic store, the future tolerance. */
+  private timeWindow(now: bigint): TimeWindow {
+    const meta = this.table.record;
+    return {
+      memoryStart: now - BigInt(meta.memoryHours) * nanosPerHour,
+      magneticStart: now - BigInt(meta.magneticDays) * nanosPerDay,
+      futureEnd: now + BigInt(TimestreamLimits.futureToleranceMs) * 1_000_000n,
+      magneticWrites: meta.magneticWrites.EnableMagneticStoreWrites === true,
+    };
+  }
+
   /**
    * Makes sure the keys of every day the group writes to are in the index: a day not indexed yet is loaded
    * from DuckDB, after the journal is applied (so DuckDB holds every row decided so far). Then forgets the
    * days written to least recently, beyond the {@link TableWriterOptions.indexDays} most recent.
    */
-  private async indexDaysOf(group: readonly PendingCall[]): Promise<void> {
+  private async indexDaysOf(group: readonly PendingCall[], now: bigint): Promise<void> {
     const use = ++this.dayUses;
     const missing = new Set<number>();
     const days = new DayOf();
+    const window = this.timeWindow(now);
     for (const call of group) {
       for (const rec of call.records) {
-        if (!('key' in rec)) continue;
+        // a record refused for its time needs no day: loading one would only evict a day in use
+        if (!('key' in rec) || timeProblem(rec.timeNs, window) !== undefined) continue;
         const day = days.of(rec.timeNs);
         if (this.indexedDays.has(day)) this.indexedDays.set(day, use);
         else missing.add(day);
@@ -414,6 +429,10 @@ export class TableWriter {
     const connection = await this.instance.connect();
     try {
       await this.readDay(connection, day);
+    } catch (error) {
+      // a day read in part is not indexed: its rows go, the next write to it loads it again
+      this.index.dropDays((d) => d === day);
+      throw error;
     } finally {
       connection.closeSync();
     }
@@ -474,14 +493,10 @@ export class TableWriter {
    * write) and only then updates the in-memory state; returns each call's outcome. Throws (changing
    * nothing) when the journal cannot be written.
    */
-  private decide(group: readonly PendingCall[], index: UpsertIndex): WriteOutcome[] {
-    const meta = this.table.record;
+  private decide(group: readonly PendingCall[], index: UpsertIndex, now: bigint): WriteOutcome[] {
     const measures = this.decidedMeasures;
-    const now = this.clock();
-    const memoryStart = now - BigInt(meta.memoryHours) * nanosPerHour;
-    const magneticStart = now - BigInt(meta.magneticDays) * nanosPerDay;
-    const futureEnd = now + BigInt(TimestreamLimits.futureToleranceMs) * 1_000_000n;
-    const magneticWrites = meta.magneticWrites.EnableMagneticStoreWrites;
+    const window = this.timeWindow(now);
+    const { memoryStart, magneticStart } = window;
 
     const shape: GroupShape = {
       slots: this.decidedColumns,
@@ -505,26 +520,12 @@ export class TableWriter {
           rejected.push({ RecordIndex: rec.index, Reason: rec.reason });
           continue;
         }
-        let magnetic = false;
-        if (rec.timeNs >= futureEnd || (rec.timeNs < memoryStart && !magneticWrites)) {
-          rejectRecord(
-            rejected,
-            rec.index,
-            RejectionReason.outsideMemoryStore(isoOfNanos(memoryStart), isoOfNanos(futureEnd)),
-          );
+        const timeRejection = timeProblem(rec.timeNs, window);
+        if (timeRejection !== undefined) {
+          rejectRecord(rejected, rec.index, timeRejection);
           continue;
         }
-        if (rec.timeNs < memoryStart) {
-          if (rec.timeNs < magneticStart) {
-            rejectRecord(
-              rejected,
-              rec.index,
-              RejectionReason.outsideRetention(isoOfNanos(magneticStart), isoOfNanos(futureEnd)),
-            );
-            continue;
-          }
-          magnetic = true;
-        }
+        const magnetic = rec.timeNs < memoryStart;
         const typeProblem = findTypeProblem(rec, shape);
         if (typeProblem) {
           rejectRecord(rejected, rec.index, typeProblem);
@@ -602,9 +603,12 @@ export class TableWriter {
     if (purge !== undefined) {
       this.lastPurgeNs = now;
       // whole days before the cutoff's day: their rows are past both retentions (a write to them is refused)
-      const cutoffDay = Number(purge / nanosPerDay);
-      index.dropDays((day) => day < cutoffDay);
-      for (const day of this.indexedDays.keys()) if (day < cutoffDay) this.indexedDays.delete(day);
+      const cutoffDay = new DayOf().of(purge);
+      const gone = [...this.indexedDays.keys()].filter((day) => day < cutoffDay);
+      if (gone.length > 0) {
+        index.dropDays((day) => day < cutoffDay);
+        for (const day of gone) this.indexedDays.delete(day);
+      }
     }
 
     for (const [n, slot] of shape.newSlots) this.decidedColumns.set(n, slot);
@@ -897,4 +901,23 @@ function growInt32(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
   const grown = new Int32Array(size);
   grown.set(a);
   return grown;
+}
+
+/** The times a table accepts, as of one clock reading (see {@link TableWriter}'s timeWindow). */
+interface TimeWindow {
+  readonly memoryStart: bigint;
+  readonly magneticStart: bigint;
+  readonly futureEnd: bigint;
+  readonly magneticWrites: boolean;
+}
+
+/** Why a record's time is refused (the service's texts), or undefined when the table takes it. */
+function timeProblem(timeNs: bigint, w: TimeWindow): string | undefined {
+  if (timeNs >= w.futureEnd || (timeNs < w.memoryStart && !w.magneticWrites)) {
+    return RejectionReason.outsideMemoryStore(isoOfNanos(w.memoryStart), isoOfNanos(w.futureEnd));
+  }
+  if (timeNs < w.memoryStart && timeNs < w.magneticStart) {
+    return RejectionReason.outsideRetention(isoOfNanos(w.magneticStart), isoOfNanos(w.futureEnd));
+  }
+  return undefined;
 }
