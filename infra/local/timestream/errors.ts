@@ -130,3 +130,24 @@ export class LocalTimestreamJournalFormatError extends Error {
     );
   }
 }
+
+/**
+ * A table's journal entries that were answered but not applied could not be applied at start (DuckDB
+ * refused them). Raised at start, never sent on the wire: the message names the table, the directory and
+ * DuckDB's reason, and what to do.
+ */
+export class LocalTimestreamReplayError extends Error {
+  override readonly name = 'LocalTimestreamReplayError';
+  constructor(
+    /** database.table */
+    readonly table: string,
+    /** The table's journal directory. */
+    readonly journalDir: string,
+    cause: unknown,
+  ) {
+    super(
+      `The journal of table ${table} in ${journalDir} could not be applied at start: ${cause instanceof Error ? cause.message : String(cause)}. The local Timestream cannot start with it: move that directory away (its unapplied writes are then given up), or report the entry that fails.`,
+      { cause },
+    );
+  }
+}

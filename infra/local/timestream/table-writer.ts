@@ -1,6 +1,11 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { RejectionReason, TimestreamLimits } from './constants';
-import { InternalServerException, LocalTimestreamJournalError, type RejectedRecord } from './errors';
+import {
+  InternalServerException,
+  LocalTimestreamJournalError,
+  LocalTimestreamReplayError,
+  type RejectedRecord,
+} from './errors';
 import { TableJournal } from './journal';
 import {
   columnKey,
@@ -183,7 +188,15 @@ export class TableWriter {
         if (e.seq !== expected) throw new LocalTimestreamJournalError(options.journalDir, expected, e.seq);
       });
       if (replay.length > 0) {
-        await writer.applyBatch(replay, journal.seal());
+        try {
+          await writer.applyBatch(replay, journal.seal());
+        } catch (error) {
+          throw new LocalTimestreamReplayError(
+            `${table.record.database}.${table.record.name}`,
+            options.journalDir,
+            error,
+          );
+        }
         writer.appliedSeq = replay.at(-1)!.seq;
       }
       writer.appendedSeq = writer.appliedSeq;

@@ -14,7 +14,10 @@ import { QueryCommand } from '@aws-sdk/client-timestream-query';
 import { WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalTimestreamJournalFormatError } from '../../../../infra/local/timestream/errors';
+import {
+  LocalTimestreamJournalFormatError,
+  LocalTimestreamReplayError,
+} from '../../../../infra/local/timestream/errors';
 import { TableJournal } from '../../../../infra/local/timestream/journal';
 import {
   encodeJsonString,
@@ -346,5 +349,26 @@ describe('journal writes that fail', () => {
     const { journal: again, entries } = TableJournal.open(dir);
     await again.close();
     expect(entries.map((e) => e.seq)).toEqual([2]);
+  });
+});
+
+describe('a journal DuckDB refuses at start', () => {
+  it('stops the start with an error that names the table, the directory and what to do', async () => {
+    const dataDir = tempDir();
+    const f = await startFixture({ dataDir });
+    await createTable(f.write, 'Poison', 'readings');
+    await f.close();
+    // an answered entry whose row DuckDB cannot cast (a version that is not a number)
+    const { journal } = TableJournal.open(join(dataDir, 'journal', 'table-1'));
+    journal.append(
+      { seq: 1, rows: 1, columns: [], measures: [], replaces: 0 },
+      '{"s":1,"t":1795000000000000000,"mn":"m","v":"not a number","sd":1}\n',
+    );
+    await journal.close();
+    const started = startFixture({ dataDir });
+    await expect(started).rejects.toThrow(LocalTimestreamReplayError);
+    await expect(started).rejects.toThrow(
+      /journal of table Poison\.readings in .*table-1 could not be applied at start: .*move that directory away/s,
+    );
   });
 });
