@@ -22,24 +22,14 @@ import {
 import { DuckDBInstance, DuckDBTimestampNanosecondsValue } from '@duckdb/node-api';
 import { relationName } from '../infra/local/timestream/storage-layout';
 import { startTimestreamChild } from './support/child-services';
+import { numberOption, stringOption } from './support/options';
 import { benchMultiRecord } from './support/timestream-records';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isInteger(v) || v <= 0)
-    throw new Error(`--${name} needs a positive whole number, got ${args[i + 1]}`);
-  return v;
-};
-const totalRecords = option('records', 200_000);
-const profileDir = (() => {
-  const i = args.indexOf('--profile');
-  return i < 0 ? undefined : args[i + 1];
-})();
-const storedRows = option('rows', 10_000_000);
+const totalRecords = numberOption('records', 200_000);
+const profileDir = stringOption('profile', '') || undefined;
+const storedRows = numberOption('rows', 10_000_000);
 const clients = 4;
 const batch = 100;
 const database = 'Bench';

@@ -1,48 +1,26 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clientConfig, createTable, multiRecord, startFixture } from './local-timestream-fixture';
+import {
+  clientConfig,
+  createTable,
+  multiRecord,
+  serveStandalone,
+  startFixture,
+} from './local-timestream-fixture';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
-/** Runs `npm run timestream:local`'s entry point in a child process; resolves once it prints its endpoint. */
+/** `npm run timestream:local`'s entry point in a child process, killed after the test if still running. */
 function serve(dataRoot: string, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/timestream/main.ts'], {
-    env: { ...process.env, TIMESTREAM_PORT: '0', DATA_DIR: dataRoot, TIMESTREAM_FAULTS: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr!.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const endpoint = new Promise<string>((resolve, reject) => {
-    const deadline = setTimeout(
-      () => reject(new Error(`no endpoint within 20 s; output: ${output}`)),
-      20_000,
-    );
-    child.stdout!.on('data', () => {
-      const m = /listening on (http:\/\/\S+)/.exec(output);
-      if (m) {
-        clearTimeout(deadline);
-        resolve(m[1]!);
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(deadline);
-      reject(new Error(`exited with ${code}: ${output}`));
-    });
-  });
-  return { child, endpoint, exited, output: () => output };
+  const server = serveStandalone(dataRoot, env);
+  children.push(server.child);
+  return server;
 }
 
 function tempRoot(): string {
