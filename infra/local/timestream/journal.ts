@@ -174,11 +174,8 @@ export class TableJournal {
     const segment = this.current;
     if (segment) {
       this.current = undefined;
-      if (segment.lastSeq === 0) {
-        // nothing was ever appended to it whole: it must not outlive this seal under a reusable name
-        this.closeNow(segment);
-        unlinkSync(segment.path);
-      } else {
+      if (segment.lastSeq === 0) this.discard(segment);
+      else {
         this.sealed.push(segment);
         this.finish(segment);
       }
@@ -232,10 +229,8 @@ export class TableJournal {
     const segment = this.current;
     this.current = undefined;
     if (segment) {
-      if (segment.lastSeq === 0) {
-        this.closeNow(segment);
-        unlinkSync(segment.path);
-      } else {
+      if (segment.lastSeq === 0) this.discard(segment);
+      else {
         if (segment.dirty && segment.fd !== undefined) fsyncSync(segment.fd);
         this.closeNow(segment);
         this.sealed.push(segment);
@@ -274,6 +269,15 @@ export class TableJournal {
       )
       .finally(() => this.finishing.delete(done));
     this.finishing.add(done);
+  }
+
+  /**
+   * Removes a segment nothing was ever appended to whole (its first append failed): it must not outlive
+   * its end under a name a later segment may take.
+   */
+  private discard(segment: Segment): void {
+    this.closeNow(segment);
+    unlinkSync(segment.path);
   }
 
   private closeNow(segment: Segment): void {
