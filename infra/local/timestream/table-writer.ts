@@ -456,8 +456,10 @@ export class TableWriter {
     const cols = [
       'epoch_ns(time)',
       'measure_name',
-      ...Object.values(singleValueColumn).map((c) =>
-        c === singleValueColumn.TIMESTAMP ? `epoch_ns(${quoteIdent(c)})` : quoteIdent(c),
+      ...singleTypes.map((t) =>
+        t === 'TIMESTAMP'
+          ? `epoch_ns(${quoteIdent(singleValueColumn[t])})`
+          : quoteIdent(singleValueColumn[t]),
       ),
       '__ts_version',
       ...extra.map((c) => (c.type === 'TIMESTAMP' ? `epoch_ns(${quoteIdent(c.name)})` : quoteIdent(c.name))),
@@ -466,7 +468,6 @@ export class TableWriter {
     const result = await connection.stream(
       `SELECT ${cols.join(', ')} FROM ${this.relation} WHERE time >= make_timestamp_ns(${from}) AND time < make_timestamp_ns(${from + nanosPerDay})`,
     );
-    const singleTypes = Object.keys(singleValueColumn) as ValueType[];
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
