@@ -15,17 +15,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
-import { runDailyRollup } from '../consumers/rollup/daily-rollup';
-import { zoneDate, zoneDays } from '../consumers/rollup/zone-days';
-import { TimestreamReadingSink } from '../consumers/writer/timestream-reading-sink';
-import { readPipelineConfig } from '../core/config';
+import { runDailyRollup } from '#consumers/rollup/daily-rollup';
+import { zoneDate, zoneDays } from '#consumers/rollup/zone-days';
+import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
+import { readPipelineConfig } from '#core/config';
 import {
   dashboardFiles,
   expandPanelQuery,
   interpolateDashboardVariables,
   listDashboardPanels,
-} from '../dashboards/grafana';
-import { type QueryResult, runQuery } from '../dashboards/web';
+} from '#dashboards/grafana';
+import { type QueryResult, runQuery } from '#dashboards/web';
 import { bulkLoad, multiRawColumns, prepareMultiRawTable } from './support/bulk-load';
 import { startTimestreamChild } from './support/child-services';
 import { numberOption } from './support/options';

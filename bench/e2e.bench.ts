@@ -11,15 +11,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
-import { mapWithConcurrency } from '../consumers/shared/backoff';
-import { queryAll } from '../consumers/shared/timestream-query';
-import { chunkWriteRequests, encodeReadings, type Reading, toTimestreamRecords } from '../core';
-import { readPipelineConfig } from '../core/config';
-import { createKinesisClient, ensureStream, startLocalKinesis } from '../infra/local/kinesis';
-import { ensureTimestreamTables } from '../infra/local/provision/ensure-timestream-tables';
-import { createTimestreamQueryClient, createTimestreamWriteClient } from '../infra/service-clients';
-import { resolveTokenSecret, signDeviceToken } from '../producers/auth';
-import { runSimulation, summarizeLatencies } from '../producers/simulator';
+import { mapWithConcurrency } from '#adapters/backoff';
+import { createKinesisClient } from '#adapters/kinesis-client';
+import { createTimestreamQueryClient, createTimestreamWriteClient } from '#adapters/service-clients';
+import { queryAll } from '#adapters/timestream-query';
+import { chunkWriteRequests, encodeReadings, type Reading, toTimestreamRecords } from '#core';
+import { readPipelineConfig } from '#core/config';
+import { ensureStream, startLocalKinesis } from '#local/kinesis';
+import { ensureTimestreamTables } from '#local/provision/ensure-timestream-tables';
+import { resolveTokenSecret, signDeviceToken } from '#producers/auth';
+import { runSimulation, summarizeLatencies } from '#producers/simulator';
 import { perSecond, startChild, startTimestreamChild } from './support/child-services';
 import { numberOption } from './support/options';
 
@@ -34,7 +35,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function endToEnd(root: string) {
   const dataDir = join(root, 'pipeline');
   const pipeline = await startChild(
-    'infra/local/runtime/main.ts',
+    'local/runtime/main.ts',
     { DATA_DIR: dataDir, INGEST_PORT: '0', KINESIS_PORT: '0', TIMESTREAM_PORT: '0', DASHBOARD_PORT: '0' },
     [/ingest\s+(http:\/\/\S+)/, /timestream\s+(http:\/\/\S+)/, /Press Ctrl-C/],
   );

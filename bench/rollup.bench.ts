@@ -9,12 +9,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runDailyRollup } from '../consumers/rollup/daily-rollup';
-import { addDays, zoneDate, zoneDays } from '../consumers/rollup/zone-days';
-import { queryAll } from '../consumers/shared/timestream-query';
-import { TimestreamReadingSink } from '../consumers/writer/timestream-reading-sink';
-import { readPipelineConfig } from '../core/config';
-import { createTimestreamQueryClient, createTimestreamWriteClient } from '../infra/service-clients';
+import { createTimestreamQueryClient, createTimestreamWriteClient } from '#adapters/service-clients';
+import { queryAll } from '#adapters/timestream-query';
+import { runDailyRollup } from '#consumers/rollup/daily-rollup';
+import { addDays, zoneDate, zoneDays } from '#consumers/rollup/zone-days';
+import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
+import { readPipelineConfig } from '#core/config';
 import { bulkLoad, multiRawColumns, prepareMultiRawTable, timeOnDuckDb } from './support/bulk-load';
 import { startTimestreamChild } from './support/child-services';
 import { numberOption, stringOption } from './support/options';

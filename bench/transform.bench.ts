@@ -1,11 +1,11 @@
 /**
  * Writer transform: base64 Kinesis payload -> parse -> validate -> dedupe -> convert -> map, vs decode + JSON.parse.
  */
-import { readPipelineConfig } from '../core/config';
-import { dedupe, RecentKeys } from '../core/dedupe';
-import { decodeKinesisPayload, type Reading } from '../core/reading';
-import { toWriteChunks } from '../core/records';
-import { createUnitRegistry } from '../core/units';
+import { readPipelineConfig } from '#core/config';
+import { dedupe, RecentKeys } from '#core/dedupe';
+import { decodeKinesisPayload, type Reading } from '#core/reading';
+import { toWriteChunks } from '#core/records';
+import { createUnitRegistry } from '#core/units';
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const batchSize = 500; // the writer's default Kinesis batch size

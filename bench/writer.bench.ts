@@ -13,21 +13,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
-import { mapWithConcurrency } from '../consumers/shared/backoff';
-import { BatchWriter } from '../consumers/writer/batch-writer';
-import { FileDeadLetterSink } from '../consumers/writer/dead-letter/file-dead-letter-sink';
-import { createWriterHandler } from '../consumers/writer/kinesis-writer-handler';
-import { TimestreamReadingSink } from '../consumers/writer/timestream-reading-sink';
-import {
-  chunkWriteRequests,
-  createUnitRegistry,
-  type Reading,
-  RecentKeys,
-  toTimestreamRecords,
-} from '../core';
-import { readPipelineConfig } from '../core/config';
-import { ensureTimestreamTables } from '../infra/local/provision/ensure-timestream-tables';
-import { createTimestreamWriteClient } from '../infra/service-clients';
+import { mapWithConcurrency } from '#adapters/backoff';
+import { createTimestreamWriteClient } from '#adapters/service-clients';
+import { BatchWriter } from '#consumers/writer/batch-writer';
+import { FileDeadLetterSink } from '#consumers/writer/dead-letter/file-dead-letter-sink';
+import { createWriterHandler } from '#consumers/writer/kinesis-writer-handler';
+import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
+import { chunkWriteRequests, createUnitRegistry, type Reading, RecentKeys, toTimestreamRecords } from '#core';
+import { readPipelineConfig } from '#core/config';
+import { ensureTimestreamTables } from '#local/provision/ensure-timestream-tables';
 import { perSecond, startTimestreamChild } from './support/child-services';
 import { numberOption } from './support/options';
 

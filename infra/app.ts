@@ -1,7 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readPipelineConfig } from '../core/config';
-import { unitsConfigEnvNames } from '../core/units';
+import { readPipelineConfig } from '#core/config';
+import { unitsConfigEnvNames } from '#core/units';
 import { TelemetryPipelineStack } from './stack';
 
 /**

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { PipelineConfig } from '../../core/config';
-import { ensureTimestreamTables } from '../../infra/local/provision/ensure-timestream-tables';
-import { relationName } from '../../infra/local/timestream/storage-layout';
-import { createTimestreamWriteClient } from '../../infra/service-clients';
+import { relationName } from 'timestream-local';
+import { createTimestreamWriteClient } from '#adapters/service-clients';
+import type { PipelineConfig } from '#core/config';
+import { ensureTimestreamTables } from '#local/provision/ensure-timestream-tables';
 import { startTimestreamChild } from './child-services';
 
 /**

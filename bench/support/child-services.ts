@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { spawnTimestreamProcess } from 'timestream-local';
 
 export interface ChildService {
   readonly child: ChildProcess;
@@ -53,22 +54,16 @@ export function startChild(
 }
 
 /**
- * The local Timestream (`npm run timestream:local`, with that script's V8 flag) in a child process, on a free
- * port. `profileDir`: the child writes a V8 CPU profile there when it exits.
+ * The local Timestream as `npm run timestream:local` runs it, in a child process on a free port.
+ * `profileDir`: the child writes a V8 CPU profile there when it exits.
  */
 export async function startTimestreamChild(dataDir: string, profileDir?: string) {
-  const service = await startChild(
-    'infra/local/timestream/main.ts',
-    { TIMESTREAM_PORT: '0', DATA_DIR: dataDir, TIMESTREAM_FAULTS: '' },
-    [/listening on (http:\/\/\S+)/],
-    60_000,
-    [
-      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-      // a larger young generation: fewer scavenges of the requests' short-lived objects
-      '--max-semi-space-size=32',
-    ],
-  );
-  return { ...service, endpoint: service.matches[0]?.[1] as string };
+  const service = spawnTimestreamProcess({
+    dataRoot: dataDir,
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
+  const endpoint = await service.endpoint;
+  return { ...service, endpoint, stop: async () => void (await service.stop()) };
 }
 
 /** Formats a rate for the tables the benchmarks print. */

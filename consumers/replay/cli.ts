@@ -5,13 +5,13 @@
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { readPipelineConfig } from '../../core/config';
-import { cliServiceEndpoints } from '../../infra/cli-endpoints';
+import { cliServiceEndpoints } from '#adapters/cli-endpoints';
 import {
   createKinesisServiceClient,
   createTimestreamQueryClient,
   createTimestreamWriteClient,
-} from '../../infra/service-clients';
+} from '#adapters/service-clients';
+import { readPipelineConfig } from '#core/config';
 import { rollupDepsFromConfig } from '../rollup/rollup-deps';
 import { batchWriterFromEnv } from '../writer/batch-writer-from-env';
 import { replayAndRollUp } from './replay-backfill';

@@ -6,7 +6,7 @@ import {
   ListShardsCommand,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import { retryWithBackoff } from '../shared/backoff';
+import { retryWithBackoff } from '#adapters/backoff';
 import type { BatchWriter, StreamRecord } from '../writer/batch-writer';
 import { type ReplayState, saveReplayState } from './replay-state';
 

@@ -5,9 +5,9 @@
  */
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { readPipelineConfig } from '../../core/config';
-import { cliServiceEndpoints } from '../../infra/cli-endpoints';
-import { createTimestreamQueryClient, createTimestreamWriteClient } from '../../infra/service-clients';
+import { cliServiceEndpoints } from '#adapters/cli-endpoints';
+import { createTimestreamQueryClient, createTimestreamWriteClient } from '#adapters/service-clients';
+import { readPipelineConfig } from '#core/config';
 import { runDailyRollup } from './daily-rollup';
 import { rollupDepsFromConfig } from './rollup-deps';
 import { addDays, zoneDate, zoneDays } from './zone-days';

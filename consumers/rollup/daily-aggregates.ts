@@ -1,6 +1,6 @@
 import type { _Record } from '@aws-sdk/client-timestream-write';
-import type { QueryRow } from '../shared/timestream-query';
-import { quoteIdentifier, quoteLiteral } from '../shared/timestream-query';
+import type { QueryRow } from '#adapters/timestream-query';
+import { quoteIdentifier, quoteLiteral } from '#adapters/timestream-query';
 import type { ZoneDay } from './zone-days';
 
 /**

@@ -1,5 +1,5 @@
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
-import { queryAll, quoteIdentifier } from '../shared/timestream-query';
+import { queryAll, quoteIdentifier } from '#adapters/timestream-query';
 import type { ReadingSink, WriteRequest } from '../writer/reading-sink';
 import { dailyAggregateQuery, rawTableShape, toAggregateRecord, toDailyAggregates } from './daily-aggregates';
 import type { ZoneDay } from './zone-days';

@@ -1,10 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { readPipelineConfig } from '../../core/config';
 import {
   createTimestreamQueryClient,
   createTimestreamWriteClient,
   serviceEndpointsFromEnv,
-} from '../../infra/service-clients';
+} from '#adapters/service-clients';
+import { readPipelineConfig } from '#core/config';
 import { rollupDepsFromConfig } from './rollup-deps';
 import { createScheduledRollup } from './scheduled-rollup';
 

@@ -1,6 +1,6 @@
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import type { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
-import type { PipelineConfig } from '../../core/config';
+import type { PipelineConfig } from '#core/config';
 import { TimestreamReadingSink } from '../writer/timestream-reading-sink';
 import type { DailyRollupDeps } from './daily-rollup';
 

@@ -1,10 +1,11 @@
-import { createUnitRegistry, RecentKeys, readUnitsConfig } from '../../core';
-import type { PipelineConfig } from '../../core/config';
 import {
   createSqsClient,
   createTimestreamWriteClient,
   type ServiceEndpoints,
-} from '../../infra/service-clients';
+} from '#adapters/service-clients';
+import { unitRegistryFromEnv } from '#adapters/unit-registry-from-env';
+import { RecentKeys } from '#core';
+import type { PipelineConfig } from '#core/config';
 import { BatchWriter } from './batch-writer';
 import { deadLetterSinkFromEnv } from './dead-letter/dead-letter-sink-from-env';
 import { TimestreamReadingSink, type TimestreamReadingSinkOptions } from './timestream-reading-sink';
@@ -28,7 +29,7 @@ export function batchWriterFromEnv(
       ...(observer ? { observer } : {}),
     }),
     deadLetters: deadLetterSinkFromEnv(env, () => createSqsClient(endpoints)),
-    units: createUnitRegistry(readUnitsConfig(env)),
+    units: unitRegistryFromEnv(env),
     layout: config.recordLayout,
     recent: new RecentKeys(config.dedupeCacheSize),
   });

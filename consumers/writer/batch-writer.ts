@@ -7,8 +7,8 @@ import {
   toReadingInput,
   toWriteChunks,
   type UnitRegistry,
-} from '../../core';
-import type { RecordLayout } from '../../core/config';
+} from '#core';
+import type { RecordLayout } from '#core/config';
 import {
   type DeadLetter,
   DeadLetterCode,

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { readPipelineConfig } from '../../core/config';
-import { serviceEndpointsFromEnv } from '../../infra/service-clients';
+import { serviceEndpointsFromEnv } from '#adapters/service-clients';
+import { readPipelineConfig } from '#core/config';
 import { batchWriterFromEnv } from './batch-writer-from-env';
 import { createWriterHandler } from './kinesis-writer-handler';
 

@@ -3,7 +3,7 @@ import {
   type TimestreamWriteClient,
   WriteRecordsCommand,
 } from '@aws-sdk/client-timestream-write';
-import { mapWithConcurrency, RetriesExhaustedError, retryWithBackoff } from '../shared/backoff';
+import { mapWithConcurrency, RetriesExhaustedError, retryWithBackoff } from '#adapters/backoff';
 import type { ReadingSink, RecordOutcome, WriteRequest } from './reading-sink';
 
 export interface TimestreamReadingSinkOptions {

@@ -106,7 +106,7 @@ const identity: LinearConversion = Object.freeze({ factor: 1, offset: 0, source:
  * every problem.
  *
  * @example
- * const units = createUnitRegistry(readUnitsConfig(process.env));
+ * const units = createUnitRegistry(readUnitsConfig(process.env, readFile));
  * units.toCanonical('temperature', 75.2, 'degF'); // { ok: true, value: 24, unit: 'degC', converted: true }
  */
 export function createUnitRegistry(extra?: UnitsConfig): UnitRegistry {

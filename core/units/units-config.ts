@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../config';
 
@@ -53,13 +52,14 @@ export type UnitsConfig = z.infer<typeof unitsConfigSchema>;
 export const unitsConfigEnvNames = { json: 'UNITS_CONFIG', file: 'UNITS_CONFIG_FILE' } as const;
 
 /**
- * Reads the extra units from `UNITS_CONFIG` (JSON text) or `UNITS_CONFIG_FILE` (path to a JSON file).
- * Returns `undefined` when neither is set. Fails with a {@link ConfigError} naming the variable and every
- * problem, so a bad units file stops the service at start instead of mis-converting readings.
+ * Reads the extra units from `UNITS_CONFIG` (JSON text) or `UNITS_CONFIG_FILE` (path to a JSON file, read
+ * with `readFile`: the domain does no I/O itself). Returns `undefined` when neither is set. Fails with a
+ * {@link ConfigError} naming the variable and every problem, so a bad units file stops the service at start
+ * instead of mis-converting readings.
  */
 export function readUnitsConfig(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+  env: Readonly<Record<string, string | undefined>>,
+  readFile: (path: string) => string,
 ): UnitsConfig | undefined {
   const json = env[unitsConfigEnvNames.json];
   const file = env[unitsConfigEnvNames.file];

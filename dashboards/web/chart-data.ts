@@ -1,4 +1,4 @@
-import type { ScalarCell } from '../../consumers/shared/timestream-query';
+import type { ScalarCell } from '#adapters/timestream-query';
 import { PanelShapeError } from './errors';
 import { columnUnit, type MeasureUnits } from './measure-units';
 import type { QueryResult, ResultColumn } from './run-query';

@@ -1,6 +1,6 @@
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
-import type { RecordLayout } from '../../core/config';
-import { serveApp } from '../../infra/local/serve-app';
+import { serveApp } from '#adapters/serve-app';
+import type { RecordLayout } from '#core/config';
 import { buildClientAssets } from './client-assets';
 import { createDashboardApp } from './dashboard-app';
 import { createPanelService } from './panel-service';

@@ -1,4 +1,4 @@
-import { builtInMeasures } from '../../core/units';
+import { builtInMeasures } from '#core/units';
 
 /** Canonical (stored) unit of each measure, as the writer converts readings into them. */
 export type MeasureUnits = Readonly<Record<string, string>>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deviceIdProblem, measureNameProblem } from '../../core/reading/field-rules';
+import { deviceIdProblem, measureNameProblem } from '#core/reading/field-rules';
 import { InvalidPanelRequestError } from './errors';
 import type { PanelSelection } from './panel-service';
 import { defaultTimeRange, type TimeRangeKey, timeRanges } from './time-ranges';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
-import type { RecordLayout } from '../../core/config';
-import { multiMeasureName } from '../../core/records';
+import type { RecordLayout } from '#core/config';
+import { multiMeasureName } from '#core/records';
 import {
   type DashboardPanelQuery,
   dashboardFiles,

@@ -1,5 +1,5 @@
 import { type ColumnInfo, QueryCommand, type TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
-import { type ScalarCell, scalarCell } from '../../consumers/shared/timestream-query';
+import { type ScalarCell, scalarCell } from '#adapters/timestream-query';
 import { PanelQueryError } from './errors';
 
 /** A column of a query result: its name and Timestream scalar type (`TIMESTAMP`, `DOUBLE`, `VARCHAR`...). */

@@ -1,4 +1,4 @@
-import { configEnvNames, type PipelineConfig } from '../../core/config';
+import { configEnvNames, type PipelineConfig } from '#core/config';
 
 /**
  * The Lambda environment that makes `readPipelineConfig(process.env)` inside a function return exactly the

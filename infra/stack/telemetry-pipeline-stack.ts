@@ -31,8 +31,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { StreamMode as ConfigStreamMode, type PipelineConfig, readPipelineConfig } from '../../core/config';
-import { readUnitsConfig, unitsConfigEnvNames } from '../../core/units';
+import { StreamMode as ConfigStreamMode, type PipelineConfig, readPipelineConfig } from '#core/config';
+import { parseUnitsConfig, unitsConfigEnvNames } from '#core/units';
 import { InvalidStackPropError, requireIntegerIn } from './errors';
 import { PipelineAlarms } from './pipeline-alarms';
 import { pipelineEnvironment } from './pipeline-environment';
@@ -362,7 +362,7 @@ function validateProps(id: string, props: TelemetryPipelineStackProps, throttle:
   }
   if (props.unitsConfigJson !== undefined) {
     // Same reader as the writer: a bad units file fails the synth, not the deployed writer.
-    readUnitsConfig({ [unitsConfigEnvNames.json]: props.unitsConfigJson });
+    parseUnitsConfig(props.unitsConfigJson);
   }
   if (props.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alarmEmail)) {
     throw new InvalidStackPropError(

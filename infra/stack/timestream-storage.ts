@@ -3,7 +3,7 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
-import type { PipelineConfig } from '../../core/config';
+import type { PipelineConfig } from '#core/config';
 
 export interface TimestreamStorageProps {
   /** Names and retention (database, rawTable, aggregateTable, *RetentionHours/Days). */

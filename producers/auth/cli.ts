@@ -4,8 +4,8 @@
  * `${DATA_DIR:-./.data}/token-secret`, or with --aws the Secrets Manager secret TOKEN_SECRET_ARN).
  */
 import { Command } from 'commander';
-import { cliServiceEndpoints } from '../../infra/cli-endpoints';
-import { createSecretsManagerClient } from '../../infra/service-clients';
+import { cliServiceEndpoints } from '#adapters/cli-endpoints';
+import { createSecretsManagerClient } from '#adapters/service-clients';
 import { signDeviceToken } from './device-token';
 import { resolveTokenSecret } from './token-secret';
 

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { deviceIdProblem } from '../../core/reading/field-rules';
+import { deviceIdProblem } from '#core/reading/field-rules';
 
 /**
  * Device tokens, version 1: `dt1.<deviceId>.<signature>`, where `signature` is the unpadded base64url

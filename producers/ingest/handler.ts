@@ -1,19 +1,19 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
-import { readPipelineConfig } from '../../core/config';
-import { createUnitRegistry, readUnitsConfig } from '../../core/units';
 import {
   createKinesisServiceClient,
   createSecretsManagerClient,
   serviceEndpointsFromEnv,
-} from '../../infra/service-clients';
+} from '#adapters/service-clients';
+import { unitRegistryFromEnv } from '#adapters/unit-registry-from-env';
+import { readPipelineConfig } from '#core/config';
 import { resolveTokenSecret } from '../auth/token-secret';
 import { createIngestAppFromConfig } from './ingest-app-from-config';
 
 const config = readPipelineConfig(process.env);
 const endpoints = serviceEndpointsFromEnv(process.env);
-const units = createUnitRegistry(readUnitsConfig(process.env));
+const units = unitRegistryFromEnv(process.env);
 const logger = new Logger({ serviceName: 'ingest' });
 const kinesis = createKinesisServiceClient(endpoints);
 

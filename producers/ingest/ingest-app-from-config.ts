@@ -1,5 +1,5 @@
-import type { PipelineConfig } from '../../core/config';
-import type { UnitRegistry } from '../../core/units';
+import type { PipelineConfig } from '#core/config';
+import type { UnitRegistry } from '#core/units';
 import { createHmacTokenVerifier } from '../auth/device-token';
 import { CoalescingPutRecordsClient } from './coalescing-put-records-client';
 import { createIngestApp, type IngestLogger } from './ingest-app';

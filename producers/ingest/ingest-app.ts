@@ -3,8 +3,8 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
-import { parseRequestBody } from '../../core/reading';
-import type { UnitRegistry } from '../../core/units';
+import { parseRequestBody } from '#core/reading';
+import type { UnitRegistry } from '#core/units';
 import type { DeviceTokenVerifier } from '../auth/device-token';
 import { PublishIncompleteError } from './errors';
 import {

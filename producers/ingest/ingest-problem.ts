@@ -1,6 +1,6 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { IssueCode, type ReadingIssue } from '../../core/reading';
+import { IssueCode, type ReadingIssue } from '#core/reading';
 
 /** Machine-readable codes of the ingest's error answers (the `code` field). */
 export const ProblemCode = {

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { serveApp } from '../../infra/local/serve-app';
+import { serveApp } from '#adapters/serve-app';
 
 /** Options of {@link startIngestServer}. */
 export interface IngestServerOptions {

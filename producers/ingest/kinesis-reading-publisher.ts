@@ -1,5 +1,5 @@
 import { PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
-import type { Reading } from '../../core/reading';
+import type { Reading } from '#core/reading';
 import { PublishIncompleteError } from './errors';
 import { maxRecordBytes, type PackedRecord, packReadings } from './pack-readings';
 import type { PublishOptions, PublishReport, ReadingPublisher } from './reading-publisher';

@@ -1,5 +1,5 @@
-import { dedupeKey } from '../../core/dedupe';
-import type { Reading } from '../../core/reading';
+import { dedupeKey } from '#core/dedupe';
+import type { Reading } from '#core/reading';
 
 /**
  * The id the ingest reports for a reading: the device's `messageId` when given, else core's dedupe key. Both

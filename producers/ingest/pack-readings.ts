@@ -1,4 +1,4 @@
-import { encodeReadings, type Reading } from '../../core/reading';
+import { encodeReadings, type Reading } from '#core/reading';
 
 /**
  * Largest stream record the ingest writes: 256 KiB, so that a record the writer dead-letters whole still

@@ -1,4 +1,4 @@
-import type { Reading } from '../../core/reading';
+import type { Reading } from '#core/reading';
 
 /** Options of one {@link ReadingPublisher.publish} call. */
 export interface PublishOptions {

@@ -5,9 +5,9 @@
  */
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { readPipelineConfig } from '../../core/config';
-import { cliServiceEndpoints, localPorts } from '../../infra/cli-endpoints';
-import { createSecretsManagerClient } from '../../infra/service-clients';
+import { cliServiceEndpoints, localPorts } from '#adapters/cli-endpoints';
+import { createSecretsManagerClient } from '#adapters/service-clients';
+import { readPipelineConfig } from '#core/config';
 import { resolveTokenSecret } from '../auth/token-secret';
 import { runSimulation, type SimulationSummary } from './run-simulation';
 import {

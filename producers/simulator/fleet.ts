@@ -1,4 +1,4 @@
-import type { ReadingInput } from '../../core/reading';
+import type { ReadingInput } from '#core/reading';
 import { randomFor } from './prng';
 import { type DeviceProfile, deviceProfile, reportsFahrenheit, roomClimateAt } from './room-climate';
 

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import type { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
-import { queryAll } from '../../consumers/shared/timestream-query';
-import { type PipelineConfig, readPipelineConfig } from '../../core/config';
-import { ensureTimestreamTables } from '../../infra/local/provision/ensure-timestream-tables';
-import { startLocalTimestream } from '../../infra/local/timestream';
-import { createTimestreamQueryClient, createTimestreamWriteClient } from '../../infra/service-clients';
+import { startLocalTimestream } from 'timestream-local';
+import { createTimestreamQueryClient, createTimestreamWriteClient } from '#adapters/service-clients';
+import { queryAll } from '#adapters/timestream-query';
+import { type PipelineConfig, readPipelineConfig } from '#core/config';
+import { ensureTimestreamTables } from '#local/provision/ensure-timestream-tables';
 
 export interface TimestreamStack {
   readonly config: PipelineConfig;

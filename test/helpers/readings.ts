@@ -1,5 +1,5 @@
-import type { Reading, ReadingInput } from '../../core/reading';
-import { createUnitRegistry } from '../../core/units';
+import type { Reading, ReadingInput } from '#core/reading';
+import { createUnitRegistry } from '#core/units';
 
 /** A fixed "now" for tests: 2022-04-20T06:00:00+09:00. */
 export const testNowMs = Date.parse('2022-04-20T06:00:00+09:00');

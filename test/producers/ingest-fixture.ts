@@ -1,4 +1,4 @@
-import { createHmacTokenVerifier, signDeviceToken } from '../../producers/auth';
+import { createHmacTokenVerifier, signDeviceToken } from '#producers/auth';
 import {
   createIngestApp,
   type IngestLimits,
@@ -6,7 +6,7 @@ import {
   KinesisReadingPublisher,
   type PutRecordsClient,
   type ReadingPublisher,
-} from '../../producers/ingest';
+} from '#producers/ingest';
 import { testNowMs, testUnits } from '../helpers/readings';
 
 /** The HMAC secret of the tests. */

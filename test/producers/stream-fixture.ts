@@ -9,8 +9,9 @@ import {
   PutRecordsCommand,
   type PutRecordsCommandOutput,
 } from '@aws-sdk/client-kinesis';
-import { createKinesisClient, ensureStream, startLocalKinesis } from '../../infra/local/kinesis';
-import type { PutRecordsClient } from '../../producers/ingest';
+import { createKinesisClient } from '#adapters/kinesis-client';
+import { ensureStream, startLocalKinesis } from '#local/kinesis';
+import type { PutRecordsClient } from '#producers/ingest';
 
 /** One record read back from the stream. */
 export interface StreamedRecord {

@@ -4,9 +4,9 @@
  * that were accepted.
  */
 import { Command } from 'commander';
-import { readPipelineConfig } from '../../../core/config';
-import { cliServiceEndpoints } from '../../../infra/cli-endpoints';
-import { createKinesisServiceClient, createSqsClient } from '../../../infra/service-clients';
+import { cliServiceEndpoints } from '#adapters/cli-endpoints';
+import { createKinesisServiceClient, createSqsClient } from '#adapters/service-clients';
+import { readPipelineConfig } from '#core/config';
 import { deadLetterSinkFromEnv } from './dead-letter-sink-from-env';
 import { redriveDeadLetters } from './redrive';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { ConfigError } from '../../../core/config';
+import { ConfigError } from '#core/config';
 import type { DeadLetterSink } from './dead-letter-sink';
 import { FileDeadLetterSink } from './file-dead-letter-sink';
 import { SqsDeadLetterSink } from './sqs-dead-letter-sink';

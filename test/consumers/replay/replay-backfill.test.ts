@@ -2,22 +2,18 @@ import { join } from 'node:path';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-timestream-write';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replayAndRollUp } from '../../../consumers/replay/replay-backfill';
-import type { ReplayState } from '../../../consumers/replay/replay-state';
-import { loadReplayState } from '../../../consumers/replay/replay-state';
-import { ReplayBatchError } from '../../../consumers/replay/stream-replay';
-import { BatchWriter } from '../../../consumers/writer/batch-writer';
-import { FileDeadLetterSink } from '../../../consumers/writer/dead-letter/file-dead-letter-sink';
-import type { ReadingSink } from '../../../consumers/writer/reading-sink';
-import { TimestreamReadingSink } from '../../../consumers/writer/timestream-reading-sink';
-import { createUnitRegistry, RecentKeys } from '../../../core';
-import { readPipelineConfig } from '../../../core/config';
-import {
-  createKinesisClient,
-  ensureStream,
-  type LocalKinesis,
-  startLocalKinesis,
-} from '../../../infra/local/kinesis';
+import { createKinesisClient } from '#adapters/kinesis-client';
+import { replayAndRollUp } from '#consumers/replay/replay-backfill';
+import type { ReplayState } from '#consumers/replay/replay-state';
+import { loadReplayState } from '#consumers/replay/replay-state';
+import { ReplayBatchError } from '#consumers/replay/stream-replay';
+import { BatchWriter } from '#consumers/writer/batch-writer';
+import { FileDeadLetterSink } from '#consumers/writer/dead-letter/file-dead-letter-sink';
+import type { ReadingSink } from '#consumers/writer/reading-sink';
+import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
+import { createUnitRegistry, RecentKeys } from '#core';
+import { readPipelineConfig } from '#core/config';
+import { ensureStream, type LocalKinesis, startLocalKinesis } from '#local/kinesis';
 import { startTimestreamStack, type TimestreamStack } from '../local-stack';
 
 const stream = 'readings';

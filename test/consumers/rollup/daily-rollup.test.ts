@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDailyRollup } from '../../../consumers/rollup/daily-rollup';
-import { zoneDays } from '../../../consumers/rollup/zone-days';
-import { BatchWriter } from '../../../consumers/writer/batch-writer';
-import { FileDeadLetterSink } from '../../../consumers/writer/dead-letter/file-dead-letter-sink';
-import { TimestreamReadingSink } from '../../../consumers/writer/timestream-reading-sink';
-import { createUnitRegistry, RecentKeys } from '../../../core';
-import { readPipelineConfig } from '../../../core/config';
-import { ensureTimestreamTables } from '../../../infra/local/provision/ensure-timestream-tables';
+import { runDailyRollup } from '#consumers/rollup/daily-rollup';
+import { zoneDays } from '#consumers/rollup/zone-days';
+import { BatchWriter } from '#consumers/writer/batch-writer';
+import { FileDeadLetterSink } from '#consumers/writer/dead-letter/file-dead-letter-sink';
+import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
+import { createUnitRegistry, RecentKeys } from '#core';
+import { readPipelineConfig } from '#core/config';
+import { ensureTimestreamTables } from '#local/provision/ensure-timestream-tables';
 import { startTimestreamStack, streamRecord, type TimestreamStack } from '../local-stack';
 
 interface Seeded {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lookbackDays, zoneDate, zoneDays } from '../../../consumers/rollup/zone-days';
+import { lookbackDays, zoneDate, zoneDays } from '#consumers/rollup/zone-days';
 
 const hours = (d: { startMs: number; endMs: number }) => (d.endMs - d.startMs) / 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatchWriter } from '../../../consumers/writer/batch-writer';
-import { FileDeadLetterSink } from '../../../consumers/writer/dead-letter/file-dead-letter-sink';
-import { TimestreamReadingSink } from '../../../consumers/writer/timestream-reading-sink';
-import { createUnitRegistry, RecentKeys } from '../../../core';
-import { ensureTimestreamTables } from '../../../infra/local/provision/ensure-timestream-tables';
+import { BatchWriter } from '#consumers/writer/batch-writer';
+import { FileDeadLetterSink } from '#consumers/writer/dead-letter/file-dead-letter-sink';
+import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
+import { createUnitRegistry, RecentKeys } from '#core';
+import { ensureTimestreamTables } from '#local/provision/ensure-timestream-tables';
 import { startTimestreamStack, streamRecord, type TimestreamStack } from '../local-stack';
 
 const units = createUnitRegistry();

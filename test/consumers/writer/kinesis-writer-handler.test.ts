@@ -2,11 +2,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { BatchWriter } from '../../../consumers/writer/batch-writer';
-import type { DeadLetter, DeadLetterSink } from '../../../consumers/writer/dead-letter/dead-letter-sink';
-import { createWriterHandler, toStreamRecord } from '../../../consumers/writer/kinesis-writer-handler';
-import type { ReadingSink, RecordOutcome } from '../../../consumers/writer/reading-sink';
-import { createUnitRegistry, RecentKeys } from '../../../core';
+import { BatchWriter } from '#consumers/writer/batch-writer';
+import type { DeadLetter, DeadLetterSink } from '#consumers/writer/dead-letter/dead-letter-sink';
+import { createWriterHandler, toStreamRecord } from '#consumers/writer/kinesis-writer-handler';
+import type { ReadingSink, RecordOutcome } from '#consumers/writer/reading-sink';
+import { createUnitRegistry, RecentKeys } from '#core';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 

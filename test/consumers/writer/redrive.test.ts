@@ -3,15 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeadLetter } from '../../../consumers/writer/dead-letter/dead-letter-sink';
-import { FileDeadLetterSink } from '../../../consumers/writer/dead-letter/file-dead-letter-sink';
-import { redriveDeadLetters } from '../../../consumers/writer/dead-letter/redrive';
-import {
-  createKinesisClient,
-  ensureStream,
-  type LocalKinesis,
-  startLocalKinesis,
-} from '../../../infra/local/kinesis';
+import { createKinesisClient } from '#adapters/kinesis-client';
+import type { DeadLetter } from '#consumers/writer/dead-letter/dead-letter-sink';
+import { FileDeadLetterSink } from '#consumers/writer/dead-letter/file-dead-letter-sink';
+import { redriveDeadLetters } from '#consumers/writer/dead-letter/redrive';
+import { ensureStream, type LocalKinesis, startLocalKinesis } from '#local/kinesis';
 
 const letter = (i: number, code: DeadLetter['code']): DeadLetter => ({
   id: `shardId-000000000000:${i}`,

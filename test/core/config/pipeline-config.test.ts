@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defaults, readPipelineConfig } from '../../../core/config';
+import { ConfigError, defaults, readPipelineConfig } from '#core/config';
 
 describe('readPipelineConfig', () => {
   it('takes the documented defaults when nothing is set', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DuplicateOf, dedupe, dedupeKey, RecentKeys } from '../../../core/dedupe';
+import { DuplicateOf, dedupe, dedupeKey, RecentKeys } from '#core/dedupe';
 import { readingFactory } from '../../helpers/readings';
 
 describe('dedupeKey', () => {

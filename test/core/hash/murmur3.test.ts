@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { murmur3 } from '../../../core/hash/murmur3';
+import { murmur3 } from '#core/hash/murmur3';
 
 /** The reference MurmurHash3_x86_32 over bytes, written from the algorithm's description. */
 function referenceMurmur3(bytes: Uint8Array, seed: number): number {

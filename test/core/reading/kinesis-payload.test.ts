@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeKinesisPayload, encodeReadings, type Reading } from '../../../core/reading';
-import { base64Text } from '../../../core/reading/kinesis-payload';
+import { decodeKinesisPayload, encodeReadings, type Reading } from '#core/reading';
+import { base64Text } from '#core/reading/kinesis-payload';
 import {
   canonicalReadingFactory,
   kinesisData,

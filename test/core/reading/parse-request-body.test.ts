@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRequestBody } from '../../../core/reading';
+import { parseRequestBody } from '#core/reading';
 import { canonicalReadingFactory, testNowMs, testUnits } from '../../helpers/readings';
 
 const opts = { units: testUnits, receivedAtMs: testNowMs, deviceId: 'device_1' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseIsoTime, validateReading } from '../../../core/reading';
-import { isoTimePattern } from '../../../core/reading/field-rules';
+import { parseIsoTime, validateReading } from '#core/reading';
+import { isoTimePattern } from '#core/reading/field-rules';
 import { canonicalReadingFactory, testNowMs, testUnits } from '../../helpers/readings';
 
 const ctx = { units: testUnits, nowMs: testNowMs };

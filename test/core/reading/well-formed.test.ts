@@ -4,7 +4,7 @@ import {
   isWellFormedMeasures,
   isWellFormedReading,
   measuresSchema,
-} from '../../../core/reading';
+} from '#core/reading';
 import { canonicalReadingFactory } from '../../helpers/readings';
 
 /** A small deterministic PRNG, so the corpus is the same on every run. */

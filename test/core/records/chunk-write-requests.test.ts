@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Reading } from '../../../core/reading';
-import { chunkWriteRequests, type TimestreamRecord, toTimestreamRecords } from '../../../core/records';
+import type { Reading } from '#core/reading';
+import { chunkWriteRequests, type TimestreamRecord, toTimestreamRecords } from '#core/records';
 import { readingFactory } from '../../helpers/readings';
 
 /** Merges CommonAttributes into a record the way Timestream does. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { msTimeText, valueText } from '../../../core/records/record-text';
+import { msTimeText, valueText } from '#core/records/record-text';
 
 describe('record texts', () => {
   it('valueText is String(value), also for values seen before, -0, NaN and after the cache is forgotten', () => {

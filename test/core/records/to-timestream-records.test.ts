@@ -1,6 +1,6 @@
 import type { _Record, WriteRecordsCommandInput } from '@aws-sdk/client-timestream-write';
 import { describe, expect, it } from 'vitest';
-import { chunkWriteRequests, InvalidRecordVersionError, toTimestreamRecords } from '../../../core/records';
+import { chunkWriteRequests, InvalidRecordVersionError, toTimestreamRecords } from '#core/records';
 import { readingFactory } from '../../helpers/readings';
 
 const reading = readingFactory({

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Reading } from '../../../core/reading';
+import type { Reading } from '#core/reading';
 import {
   chunkWriteRequests,
   InvalidRecordVersionError,
   type RecordOptions,
   toTimestreamRecords,
   toWriteChunks,
-} from '../../../core/records';
+} from '#core/records';
 import { readingFactory } from '../../helpers/readings';
 
 /** The two-step path toWriteChunks must reproduce exactly. */

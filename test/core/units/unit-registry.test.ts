@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../core/config';
+import { ConfigError } from '#core/config';
 import {
   applyConversion,
   createUnitRegistry,
@@ -7,7 +7,7 @@ import {
   parseUnitsConfig,
   readUnitsConfig,
   roundConverted,
-} from '../../../core/units';
+} from '#core/units';
 
 const units = createUnitRegistry();
 const convert = (measure: string, value: number, unit?: string) => {
@@ -203,17 +203,22 @@ describe('createUnitRegistry with UNITS_CONFIG', () => {
 });
 
 describe('readUnitsConfig', () => {
+  const noFile = (path: string): string => {
+    throw new Error(`no file read expected, got ${path}`);
+  };
   it('reads UNITS_CONFIG, or UNITS_CONFIG_FILE through the given reader, or nothing', () => {
     const json = '{"measures": {"radon": {"canonicalUnit": "Bq/m3"}}}';
-    expect(readUnitsConfig({ UNITS_CONFIG: json })?.measures.radon?.canonicalUnit).toBe('Bq/m3');
+    expect(readUnitsConfig({ UNITS_CONFIG: json }, noFile)?.measures.radon?.canonicalUnit).toBe('Bq/m3');
     expect(
       readUnitsConfig({ UNITS_CONFIG_FILE: '/etc/units.json' }, () => json)?.measures.radon,
     ).toBeDefined();
-    expect(readUnitsConfig({})).toBeUndefined();
+    expect(readUnitsConfig({}, noFile)).toBeUndefined();
   });
 
   it('fails naming the variable when both are set or the file cannot be read', () => {
-    expect(() => readUnitsConfig({ UNITS_CONFIG: '{}', UNITS_CONFIG_FILE: 'x' })).toThrow(/set only one/);
+    expect(() => readUnitsConfig({ UNITS_CONFIG: '{}', UNITS_CONFIG_FILE: 'x' }, noFile)).toThrow(
+      /set only one/,
+    );
     expect(() =>
       readUnitsConfig({ UNITS_CONFIG_FILE: '/nope.json' }, () => {
         throw new Error('ENOENT');

@@ -1,8 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are Grafana variable syntax, not templates
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaults } from '../../../core/config';
-import { multiMeasureName } from '../../../core/records';
+import { defaults } from '#core/config';
+import { multiMeasureName } from '#core/records';
 import {
   dashboardFiles,
   expandPanelQuery,
@@ -10,7 +10,7 @@ import {
   listDashboardPanels,
   listDashboardVariables,
   panelTimeRange,
-} from '../../../dashboards/grafana';
+} from '#dashboards/grafana';
 
 const dashboard: unknown = JSON.parse(readFileSync(dashboardFiles.iotRoomConditions, 'utf8'));
 const provisioning = readFileSync(

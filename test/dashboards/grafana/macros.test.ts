@@ -6,7 +6,7 @@ import {
   interpolateDashboardVariables,
   UnknownMacroError,
   UnknownVariableError,
-} from '../../../dashboards/grafana';
+} from '#dashboards/grafana';
 
 // The data source's own test values: Unix ms 1500376552001 .. 1500376552002.
 const base = {

@@ -15,9 +15,10 @@ import {
   TimestreamWriteClient,
   WriteRecordsCommand,
 } from '@aws-sdk/client-timestream-write';
+import { type LocalTimestream, startLocalTimestream } from 'timestream-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaults } from '../../../core/config';
-import { multiMeasureName } from '../../../core/records';
+import { defaults } from '#core/config';
+import { multiMeasureName } from '#core/records';
 import {
   type DashboardPanelQuery,
   dashboardFiles,
@@ -25,8 +26,7 @@ import {
   expandPanelQuery,
   listDashboardPanels,
   listDashboardVariables,
-} from '../../../dashboards/grafana';
-import { type LocalTimestream, startLocalTimestream } from '../../../infra/local/timestream';
+} from '#dashboards/grafana';
 
 const database = defaults.database;
 const rawTable = defaults.rawTable;

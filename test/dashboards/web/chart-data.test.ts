@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtInMeasureUnits, PanelShapeError, toTable, toTimeSeries } from '../../../dashboards/web';
+import { builtInMeasureUnits, PanelShapeError, toTable, toTimeSeries } from '#dashboards/web';
 
 const units = builtInMeasureUnits();
 const day = (n: number) => Date.UTC(2026, 10, n);

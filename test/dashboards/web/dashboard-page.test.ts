@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DashboardServer, startDashboardServer } from '../../../dashboards/web';
+import { type DashboardServer, startDashboardServer } from '#dashboards/web';
 import type { TimestreamStack } from '../../consumers/local-stack';
 import { startSeededStack } from './seeded-stack';
 

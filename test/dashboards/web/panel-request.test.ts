@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidPanelRequestError, panelIntervalMs, parsePanelRequest } from '../../../dashboards/web';
+import { InvalidPanelRequestError, panelIntervalMs, parsePanelRequest } from '#dashboards/web';
 
 const now = Date.UTC(2026, 10, 27, 12);
 

@@ -5,7 +5,7 @@ import {
   PanelQueryError,
   type PanelService,
   UnknownPanelError,
-} from '../../../dashboards/web';
+} from '#dashboards/web';
 import type { TimestreamStack } from '../../consumers/local-stack';
 import { startSeededStack } from './seeded-stack';
 

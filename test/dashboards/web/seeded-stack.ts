@@ -1,9 +1,9 @@
-import { runDailyRollup } from '../../../consumers/rollup/daily-rollup';
-import { lookbackDays } from '../../../consumers/rollup/zone-days';
-import { BatchWriter } from '../../../consumers/writer/batch-writer';
-import { FileDeadLetterSink } from '../../../consumers/writer/dead-letter/file-dead-letter-sink';
-import { TimestreamReadingSink } from '../../../consumers/writer/timestream-reading-sink';
-import { createUnitRegistry, RecentKeys } from '../../../core';
+import { runDailyRollup } from '#consumers/rollup/daily-rollup';
+import { lookbackDays } from '#consumers/rollup/zone-days';
+import { BatchWriter } from '#consumers/writer/batch-writer';
+import { FileDeadLetterSink } from '#consumers/writer/dead-letter/file-dead-letter-sink';
+import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
+import { createUnitRegistry, RecentKeys } from '#core';
 import { startTimestreamStack, streamRecord, type TimestreamStack } from '../../consumers/local-stack';
 
 /** The seeded devices: each with its own co2 level, so that a device change visibly changes the charts. */

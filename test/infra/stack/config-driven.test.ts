@@ -1,8 +1,8 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configEnvNames, readPipelineConfig } from '../../../core/config';
-import { pipelineEnvironment } from '../../../infra/stack';
+import { configEnvNames, readPipelineConfig } from '#core/config';
+import { pipelineEnvironment } from '#infra/stack';
 import { synthPipeline } from './synth-pipeline';
 
 /** Overrides of the shared configuration, as an operator would set them before `npm run synth`. */

@@ -1,11 +1,11 @@
 import { App, Duration } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { readPipelineConfig } from '../../../core/config';
+import { readPipelineConfig } from '#core/config';
 import {
   InvalidStackPropError,
   TelemetryPipelineStack,
   type TelemetryPipelineStackProps,
-} from '../../../infra/stack';
+} from '#infra/stack';
 
 /** Builds the stack with one bad prop; validation runs before any function is bundled. */
 const build = (props: TelemetryPipelineStackProps) => () =>

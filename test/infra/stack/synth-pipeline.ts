@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { readPipelineConfig } from '../../../core/config';
-import { TelemetryPipelineStack, type TelemetryPipelineStackProps } from '../../../infra/stack';
+import { readPipelineConfig } from '#core/config';
+import { TelemetryPipelineStack, type TelemetryPipelineStackProps } from '#infra/stack';
 
 /**
  * Synthesises the pipeline stack for template assertions. Bundling is skipped (context

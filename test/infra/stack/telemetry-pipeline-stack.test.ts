@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configEnvNames, defaults } from '../../../core/config';
+import { configEnvNames, defaults } from '#core/config';
 import { synthPipeline } from './synth-pipeline';
 
 let template: Template;

@@ -12,7 +12,7 @@ import {
   TokenProblem,
   TokenSecretError,
   verifyDeviceToken,
-} from '../../../producers/auth';
+} from '#producers/auth';
 
 const run = promisify(execFile);
 const secret = Buffer.from('0123456789abcdef0123456789abcdef');

@@ -3,13 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createKinesisClient,
-  ensureStream,
-  type LocalKinesis,
-  startLocalKinesis,
-} from '../../../infra/local/kinesis';
-import { CoalescingPutRecordsClient } from '../../../producers/ingest/coalescing-put-records-client';
+import { createKinesisClient } from '#adapters/kinesis-client';
+import { ensureStream, type LocalKinesis, startLocalKinesis } from '#local/kinesis';
+import { CoalescingPutRecordsClient } from '#producers/ingest/coalescing-put-records-client';
 
 describe('CoalescingPutRecordsClient on kinesalite', () => {
   let dir: string;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDeviceToken } from '../../../producers/auth';
+import { signDeviceToken } from '#producers/auth';
 import { type StreamFixture, startStreamFixture } from '../stream-fixture';
 
 let kinesis: StreamFixture;
@@ -46,7 +46,7 @@ function httpApiEvent(body: string, headers: Record<string, string>) {
 
 describe('ingest Lambda handler', () => {
   it('takes the seed curl body through API Gateway HTTP API and publishes it', async () => {
-    const { handler } = await import('../../../producers/ingest/handler');
+    const { handler } = await import('#producers/ingest/handler');
     const token = signDeviceToken('room-1', Buffer.from(secret));
     const event = httpApiEvent('{"co2": 550, "temperature": 24.2, "humidity": 48.2}', {
       'content-type': 'application/json',

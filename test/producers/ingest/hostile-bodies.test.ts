@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDeviceToken } from '../../../producers/auth';
-import { mulberry32 } from '../../../producers/simulator';
+import { signDeviceToken } from '#producers/auth';
+import { mulberry32 } from '#producers/simulator';
 import { bearer, deviceReading, testIngestApp } from '../ingest-fixture';
 import { type StreamFixture, startStreamFixture } from '../stream-fixture';
 

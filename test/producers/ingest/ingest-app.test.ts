@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPipelineConfig } from '../../../core/config';
-import { dedupeKey } from '../../../core/dedupe';
-import { validateReading } from '../../../core/reading';
-import { signDeviceToken } from '../../../producers/auth';
-import { createIngestAppFromConfig } from '../../../producers/ingest/ingest-app-from-config';
+import { readPipelineConfig } from '#core/config';
+import { dedupeKey } from '#core/dedupe';
+import { validateReading } from '#core/reading';
+import { signDeviceToken } from '#producers/auth';
+import { createIngestAppFromConfig } from '#producers/ingest/ingest-app-from-config';
 import { testNowMs, testUnits } from '../../helpers/readings';
 import { bearer, deviceReading, memoryLogger, testIngestApp, testSecret } from '../ingest-fixture';
 import { type StreamFixture, startStreamFixture } from '../stream-fixture';

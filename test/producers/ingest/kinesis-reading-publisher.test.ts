@@ -1,12 +1,12 @@
 import type { PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeReadings, type Reading } from '../../../core/reading';
+import { encodeReadings, type Reading } from '#core/reading';
 import {
   KinesisReadingPublisher,
   PublishIncompleteError,
   type PutRecordsClient,
   packReadings,
-} from '../../../producers/ingest';
+} from '#producers/ingest';
 import { readingFactory } from '../../helpers/readings';
 import { type StreamFixture, startStreamFixture } from '../stream-fixture';
 

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateReading } from '../../../core/reading';
-import {
-  createFleet,
-  type FleetOptions,
-  summarizeLatencies,
-  TokenBucket,
-} from '../../../producers/simulator';
+import { validateReading } from '#core/reading';
+import { createFleet, type FleetOptions, summarizeLatencies, TokenBucket } from '#producers/simulator';
 import { testUnits } from '../../helpers/readings';
 
 const base: FleetOptions = {

@@ -1,13 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type IngestServer, startIngestServer } from '../../../producers/ingest';
-import {
-  parseDuration,
-  parseFraction,
-  parsePositiveNumber,
-  runSimulation,
-} from '../../../producers/simulator';
+import { type IngestServer, startIngestServer } from '#producers/ingest';
+import { parseDuration, parseFraction, parsePositiveNumber, runSimulation } from '#producers/simulator';
 import { testIngestApp, testSecret } from '../ingest-fixture';
 import { type StreamFixture, startStreamFixture } from '../stream-fixture';
 

@@ -1,5 +1,0 @@
-export { type EnsuredStream, type EnsureStreamOptions, ensureStream } from './ensure-stream';
-export { LocalKinesisError, LocalKinesisStartError, StreamNotReadyError } from './errors';
-export type { KinesisFaults, PutRecordsEntry } from './kinesalite-patches';
-export { createKinesisClient, type KinesisClientOptions } from './kinesis-client';
-export { type LocalKinesis, type LocalKinesisOptions, startLocalKinesis } from './local-kinesis';

@@ -1,0 +1,211 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { startLocalTimestreamModule, timestreamTuningFromEnv } from 'timestream-local';
+import { createKinesisClient } from '#adapters/kinesis-client';
+import { createTimestreamQueryClient, createTimestreamWriteClient } from '#adapters/service-clients';
+import { rollupDepsFromConfig } from '#consumers/rollup/rollup-deps';
+import { createScheduledRollup } from '#consumers/rollup/scheduled-rollup';
+import { batchWriterFromEnv } from '#consumers/writer/batch-writer-from-env';
+import { deadLetterFile } from '#consumers/writer/dead-letter/dead-letter-sink-from-env';
+import { createWriterHandler } from '#consumers/writer/kinesis-writer-handler';
+import { type PipelineConfig, readPipelineConfig } from '#core/config';
+import { startDashboardServer } from '#dashboards/web';
+import { resolveTokenSecret, signDeviceToken } from '#producers/auth';
+import {
+  type EventSourceRunnerEvent,
+  eventSourceSettingsFrom,
+  startEventSourceRunner,
+} from '../event-source';
+import { ensureStream } from '../kinesis';
+import { ensureTimestreamTables } from '../provision/ensure-timestream-tables';
+import { parseScheduleExpression, startScheduler } from '../scheduler/schedule-expression';
+import { type LocalSettings, readLocalSettings } from './local-settings';
+import { startServiceInWorker } from './service-worker';
+
+export interface LocalPipelineOptions {
+  /** Environment to read the pipeline and local settings from. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Level of the Powertools logs of the handlers. @default POWERTOOLS_LOG_LEVEL or 'WARN' */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Runner events, e.g. for a status line. */
+  readonly onEvent?: (event: EventSourceRunnerEvent) => void;
+}
+
+export interface LocalPipeline {
+  readonly config: PipelineConfig;
+  readonly settings: LocalSettings;
+  readonly endpoints: {
+    readonly ingest: string;
+    readonly kinesis: string;
+    readonly timestream: string;
+    readonly dashboard: string;
+  };
+  /** A token for `device_1`, for the ready-made curl line. */
+  readonly sampleToken: string;
+  signToken(deviceId: string): string;
+  /** Resolves when every shard's records have been handed to the writer. */
+  whenCaughtUp(timeoutMs?: number): Promise<void>;
+  /** Runs the rollup now, as the scheduler would at `time`. */
+  runRollup(time?: Date): Promise<void>;
+  /** Drains the in-flight batch, persists checkpoints, closes every service. */
+  close(): Promise<void>;
+}
+
+/**
+ * The whole pipeline on one machine, in one process: the Kinesis emulator with the stream, the local
+ * Timestream with the database and both tables, the event-source runner driving the unchanged writer
+ * handler, the scheduler running the rollup on the CDK schedule, and the ingest endpoint. Every name and
+ * setting comes from the same configuration as the CDK stack.
+ */
+export async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
+  const env = options.env ?? process.env;
+  const config = readPipelineConfig(env);
+  const settings = readLocalSettings(env);
+  const logLevel =
+    options.logLevel ?? (env.POWERTOOLS_LOG_LEVEL as LocalPipelineOptions['logLevel']) ?? 'WARN';
+  await mkdir(settings.dataDir, { recursive: true });
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    // the two emulators run on threads of their own, so that all parts of the pipeline use both cores
+    const timestream = await startServiceInWorker(startLocalTimestreamModule, 'startLocalTimestream', {
+      port: settings.timestreamPort,
+      host: settings.host,
+      dataDir: join(settings.dataDir, 'timestream'),
+      ...(env.TIMESTREAM_FAULTS ? { faults: env.TIMESTREAM_FAULTS } : {}),
+      ...timestreamTuningFromEnv(env),
+    });
+    closers.push(() => timestream.close());
+    const kinesisServer = await startServiceInWorker(
+      new URL('../kinesis/local-kinesis.ts', import.meta.url),
+      'startLocalKinesis',
+      { port: settings.kinesisPort, host: settings.host, dataDir: join(settings.dataDir, 'kinesis') },
+    );
+    closers.push(() => kinesisServer.close());
+
+    const serviceEndpoints = {
+      timestreamEndpoint: timestream.endpoint,
+      kinesisEndpoint: kinesisServer.endpoint,
+    };
+    const handlerEnv = {
+      ...env,
+      DATA_DIR: settings.dataDir,
+      TIMESTREAM_ENDPOINT: timestream.endpoint,
+      KINESIS_ENDPOINT: kinesisServer.endpoint,
+    };
+    const kinesis = createKinesisClient(kinesisServer.endpoint);
+    closers.push(async () => kinesis.destroy());
+    const timestreamWrite = createTimestreamWriteClient(serviceEndpoints);
+    closers.push(async () => timestreamWrite.destroy());
+    await ensureStream(kinesis, config.streamName, config.streamShardCount);
+    await ensureTimestreamTables(timestreamWrite, config);
+
+    // the writer Lambda, as its handler module wires it, but with local clients and a file dead-letter sink
+    const writerLogger = new Logger({ serviceName: 'writer', logLevel });
+    const metrics = new Metrics({ namespace: 'IotTelemetry', serviceName: 'writer' });
+    metrics.setThrowOnEmptyMetrics(false);
+    if (!env.POWERTOOLS_METRICS_ENABLED) process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+    const handler = createWriterHandler({
+      writer: batchWriterFromEnv(handlerEnv, config, serviceEndpoints),
+      logger: writerLogger,
+      metrics,
+      retryBudgetMs: config.writeRetryBudgetMs,
+    });
+    const onFailureFile = join(settings.dataDir, 'on-failure.jsonl');
+    const runner = await startEventSourceRunner({
+      kinesis,
+      streamName: config.streamName,
+      handler,
+      settings: eventSourceSettingsFrom(config),
+      checkpointFile: join(settings.dataDir, 'checkpoints.json'),
+      onFailure: async (record) => appendFile(onFailureFile, `${JSON.stringify(record)}\n`),
+      logger: loggerAdapter(new Logger({ serviceName: 'event-source', logLevel })),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+    closers.push(() => runner.stop());
+
+    // the rollup Lambda on the CDK schedule expression, in the rollup time zone
+    const timestreamQuery = createTimestreamQueryClient(serviceEndpoints);
+    closers.push(async () => timestreamQuery.destroy());
+    const rollupLogger = new Logger({ serviceName: 'rollup', logLevel });
+    const rollup = createScheduledRollup(
+      rollupDepsFromConfig(config, { query: timestreamQuery, write: timestreamWrite }, (message, details) =>
+        rollupLogger.info(message, details),
+      ),
+      { timeZone: config.rollupTimezone, lookbackDays: config.rollupLookbackDays },
+    );
+    const runRollup = async (time = new Date()) => {
+      await rollup({ time: time.toISOString() }, { getRemainingTimeInMillis: () => 15 * 60_000 });
+    };
+    const scheduler = startScheduler(
+      parseScheduleExpression(config.rollupSchedule, config.rollupTimezone),
+      (scheduled) => runRollup(new Date(scheduled)),
+      { onError: (error) => rollupLogger.error('scheduled rollup failed', { error }) },
+    );
+    closers.push(() => scheduler.stop());
+
+    // the ingest endpoint, with the same app as the ingest Lambda, on a thread of its own
+    const secret = await resolveTokenSecret({ env: { ...env, DATA_DIR: settings.dataDir } });
+    const ingest = await startServiceInWorker(
+      new URL('./local-ingest.ts', import.meta.url),
+      'startLocalIngest',
+      {
+        env: { ...env },
+        dataDir: settings.dataDir,
+        kinesisEndpoint: kinesisServer.endpoint,
+        port: settings.ingestPort,
+        host: settings.host,
+        logLevel,
+      },
+    );
+    closers.push(() => ingest.close());
+
+    // the local web dashboard: the Grafana dashboard's panels through the same Query API
+    const dashboard = await startDashboardServer({
+      port: settings.dashboardPort,
+      host: settings.host,
+      queryClient: timestreamQuery,
+      database: config.database,
+      rawTable: config.rawTable,
+      aggregateTable: config.aggregateTable,
+      layout: config.recordLayout,
+      rollupSchedule: config.rollupSchedule,
+      rollupTimezone: config.rollupTimezone,
+    });
+    closers.push(() => dashboard.close());
+
+    return {
+      config,
+      settings,
+      endpoints: {
+        ingest: ingest.endpoint,
+        kinesis: kinesisServer.endpoint,
+        timestream: timestream.endpoint,
+        dashboard: dashboard.url,
+      },
+      sampleToken: signDeviceToken('device_1', secret),
+      signToken: (deviceId) => signDeviceToken(deviceId, secret),
+      whenCaughtUp: (timeoutMs) => runner.whenCaughtUp(timeoutMs),
+      runRollup,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Powertools' Logger behind the runner's plain logger port. */
+function loggerAdapter(logger: Logger) {
+  return {
+    info: (message: string, extra?: Record<string, unknown>) => logger.info(message, extra ?? {}),
+    warn: (message: string, extra?: Record<string, unknown>) => logger.warn(message, extra ?? {}),
+    error: (message: string, extra?: Record<string, unknown>) => logger.error(message, extra ?? {}),
+  };
+}
+
+export { deadLetterFile };

@@ -1,0 +1,135 @@
+import type { ColumnInfo, Row } from '@aws-sdk/client-timestream-query';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { InternalServerException, TimestreamServiceError, ValidationException } from '../errors';
+import type { QueryCatalog } from '../storage/catalog';
+import { estimateBytesScanned } from './bytes-scanned';
+import { isMetadataStatement, runMetadataStatement } from './metadata';
+import { formatResult } from './result-format';
+import { positionPrefix, type Token, TokenKind, tokenize } from './tokenizer';
+import { Translator } from './translator';
+
+/** The complete answer to one query (the Query API's pagination is done by the caller). */
+export interface QueryResultSet {
+  columnInfo: ColumnInfo[];
+  rows: Row[];
+  /** Estimate of the bytes Timestream would have scanned (see bytes-scanned.ts). */
+  bytesScanned: number;
+}
+
+export interface QueryEngineOptions {
+  readonly connection: DuckDBConnection;
+  readonly catalog: QueryCatalog;
+  /** Clock in nanoseconds since the epoch; read once per query, so every now()/ago() in it agree. */
+  readonly now?: () => bigint;
+}
+
+export interface QueryEngine {
+  /** Runs one Timestream SQL statement; user errors are thrown as ValidationException. */
+  execute(sql: string): Promise<QueryResultSet>;
+}
+
+const systemNowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
+
+function tokenAt(tokens: readonly Token[], name: string): Token | undefined {
+  const wanted = name.toLowerCase();
+  const typed = /^measure_value::(\w+)$/.exec(wanted);
+  if (typed !== null) {
+    return tokens.find(
+      (t, i) =>
+        t.value === 'measure_value' && tokens[i + 1]?.value === '::' && tokens[i + 2]?.value === typed[1],
+    );
+  }
+  return tokens.find(
+    (t) => (t.kind === TokenKind.Word || t.kind === TokenKind.Quoted) && t.value.toLowerCase() === wanted,
+  );
+}
+
+/** Maps a DuckDB error on a translated query to the error Timestream gives, positioned in the user's SQL. */
+export function toServiceError(error: unknown, tokens: readonly Token[]): TimestreamServiceError {
+  if (error instanceof TimestreamServiceError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const firstLine = (message.split('\n')[0] ?? message).trim();
+  const where = (name: string) => {
+    const t = tokenAt(tokens, name);
+    return t ? positionPrefix(t) : '';
+  };
+  let m =
+    /Referenced column "([^"]+)" not found/.exec(firstLine) ??
+    /does not have a column named "([^"]+)"/.exec(firstLine);
+  if (m?.[1] !== undefined)
+    return new ValidationException(`${where(m[1])}Column '${m[1]}' cannot be resolved`);
+  m = /Referenced table "([^"]+)" not found/.exec(firstLine);
+  if (m?.[1] !== undefined)
+    return new ValidationException(`${where(m[1])}Table or alias '${m[1]}' cannot be resolved`);
+  m = /column "([^"]+)" must appear in the GROUP BY clause/.exec(firstLine);
+  if (m?.[1] !== undefined)
+    return new ValidationException(
+      `${where(m[1])}'${m[1]}' must be an aggregate expression or appear in GROUP BY clause`,
+    );
+  m = /syntax error at or near "([^"]*)"/.exec(firstLine);
+  if (m?.[1] !== undefined) {
+    const near = m[1];
+    const t = tokens.find((x) => x.text.toLowerCase() === near.toLowerCase());
+    return new ValidationException(`${t ? positionPrefix(t) : ''}mismatched input '${near}'`);
+  }
+  if (
+    /^(Binder|Parser|Conversion|Invalid Input|Out of Range|Catalog|Not implemented) Error/.test(firstLine)
+  ) {
+    return new ValidationException(firstLine.replace(/^[A-Za-z ]+ Error: /, ''));
+  }
+  const internal = new InternalServerException(`The query could not be run: ${firstLine}`);
+  internal.cause = error;
+  return internal;
+}
+
+/**
+ * The Query API's SQL engine: Timestream SQL in, Timestream-shaped results out, computed by DuckDB over the
+ * storage tables the catalog describes. SHOW/DESCRIBE are answered from the catalog.
+ *
+ * Trino divides integers as integers, so each query runs with DuckDB's `integer_division` on; it is switched
+ * back off afterwards. Queries of one engine run one after another (so one query's RESET never lands inside
+ * another's run); SQL that others send on the same connection meanwhile should not divide integers.
+ *
+ * @example
+ * const engine = createQueryEngine({ connection, catalog });
+ * const { columnInfo, rows } = await engine.execute('SELECT count(*) FROM "RoomCondition"."conditions"');
+ */
+export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
+  const now = opts.now ?? systemNowNs;
+  let queue: Promise<unknown> = Promise.resolve();
+  const runQuery = async (sql: string): Promise<QueryResultSet> => {
+    const tokens = tokenize(sql);
+    const first = tokens[0];
+    if (first === undefined) throw new ValidationException('line 1:1: empty query: nothing to run');
+    if (isMetadataStatement(tokens)) {
+      return { ...runMetadataStatement(tokens, opts.catalog), bytesScanned: 0 };
+    }
+    const startsQuery =
+      (first.kind === TokenKind.Word && (first.value === 'select' || first.value === 'with')) ||
+      (first.kind === TokenKind.Symbol && first.value === '(');
+    if (!startsQuery) {
+      throw new ValidationException(
+        `${positionPrefix(first)}Statement '${first.text.toUpperCase()}' is not supported: only SELECT, WITH, SHOW and DESCRIBE`,
+      );
+    }
+    const translation = new Translator(tokens, opts.catalog, now()).translate();
+    try {
+      await opts.connection.run('SET integer_division = true');
+      const reader = await opts.connection.runAndReadAll(translation.sql);
+      const { columnInfo, rows } = formatResult(reader.columnNames(), reader.columnTypes(), reader.getRows());
+      const bytesScanned = await estimateBytesScanned(opts.connection, translation.tables);
+      return { columnInfo, rows, bytesScanned };
+    } catch (error) {
+      throw toServiceError(error, tokens);
+    } finally {
+      await opts.connection.run('RESET integer_division');
+    }
+  };
+  return {
+    execute(sql: string): Promise<QueryResultSet> {
+      const result = queue.then(() => runQuery(sql));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+  };
+}

@@ -1,0 +1,262 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTimestreamQueryClient } from '#adapters/service-clients';
+import { queryAll } from '#adapters/timestream-query';
+import { type LocalPipeline, startLocalPipeline } from '#local/runtime/local-pipeline';
+import { eventually } from '../../consumers/local-stack';
+
+const seedBody = '{"co2": 550, "temperature": 24.2, "humidity": 48.2}';
+const freePorts = { INGEST_PORT: '0', KINESIS_PORT: '0', TIMESTREAM_PORT: '0', DASHBOARD_PORT: '0' };
+
+async function post(url: string, token: string, body: string, contentType = 'application/json') {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': contentType, authorization: `Bearer ${token}` },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe.each([
+  [
+    'single',
+    `SELECT time, measure_name, measure_value::double as co2 FROM "RoomCondition"."conditions" WHERE measure_name = 'co2' ORDER BY time`,
+  ],
+  [
+    'multi',
+    `SELECT time, co2, temperature, humidity FROM "RoomCondition"."conditions" WHERE deviceId = 'device_1' ORDER BY time`,
+  ],
+] as const)('npm start (%s layout): the seed article end to end', (layout, seedQuery) => {
+  let pipeline: LocalPipeline;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'pipeline-e2e-'));
+    pipeline = await startLocalPipeline({
+      env: { ...freePorts, DATA_DIR: dataDir, RECORD_LAYOUT: layout, WRITER_BATCHING_WINDOW_SECONDS: '0' },
+      logLevel: 'SILENT',
+    });
+  });
+  afterAll(async () => {
+    await pipeline.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("stores the seed's exact body posted with a device token, queryable with the seed's query", async () => {
+    const before = Date.now();
+    const response = await post(`${pipeline.endpoints.ingest}/`, pipeline.sampleToken, seedBody);
+    expect(response.status).toBe(202);
+    expect(response.body.accepted).toBe(1);
+    const query = createTimestreamQueryClient({ timestreamEndpoint: pipeline.endpoints.timestream });
+    const rows = await eventually(
+      () => queryAll(query, seedQuery),
+      (r) => r.length > 0,
+    );
+    query.destroy();
+    expect(rows).toHaveLength(1);
+    const [row] = rows;
+    expect(row?.co2).toBe(550);
+    if (layout === 'multi') expect([row?.temperature, row?.humidity]).toEqual([24.2, 48.2]);
+    expect(row?.time as number).toBeGreaterThanOrEqual(before - 1);
+    expect(row?.time as number).toBeLessThanOrEqual(Date.now());
+  });
+});
+
+describe('npm start: hostile input', () => {
+  let pipeline: LocalPipeline;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'pipeline-hostile-'));
+    pipeline = await startLocalPipeline({
+      env: { ...freePorts, DATA_DIR: dataDir, WRITER_BATCHING_WINDOW_SECONDS: '0' },
+      logLevel: 'SILENT',
+    });
+  });
+  afterAll(async () => {
+    await pipeline.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers 10,000 malformed or hostile requests with 4xx only, stays up, and stores every valid reading sent between them', async () => {
+    const url = `${pipeline.endpoints.ingest}/readings`;
+    const token = pipeline.signToken('hostile_ok');
+    const otherToken = pipeline.signToken('someone_else');
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const deep = (n: number): string => (n === 0 ? '1' : `{"a":${deep(n - 1)}}`);
+    const hostile: (() => { body: string; type?: string; token?: string })[] = [
+      () => ({ body: '{"deviceId": "hostile_ok", "measures": {"co2": ' }),
+      () => ({ body: '{"deviceId": 5, "time": "yesterday", "measures": []}' }),
+      () => ({ body: `{"deviceId": "hostile_ok", "time": ${Date.now()}, "measures": {"co2": 1e999}}` }),
+      () => ({
+        body: `{"deviceId": "hostile_ok", "time": ${Date.now()}, "measures": {"co2": ${deep(200)}}}`,
+      }),
+      () => ({ body: deep(5000) }),
+      () => ({ body: `{"__proto__": {"admin": true}, "deviceId": "hostile_ok", "measures": {"co2": 1}}` }),
+      () => ({
+        body: `{"deviceId": "hostile_ok", "time": ${Date.now()}, "measures": {"__proto__": {"value": 1}}}`,
+      }),
+      () => ({ body: seedBody, type: 'text/plain' }),
+      () => ({ body: seedBody, token: 'dt1.hostile_ok.forged' }),
+      () => ({ body: seedBody, token: '' }),
+      // a reading naming another device than the token's
+      () => ({ body: `{"deviceId": "someone_else", "time": ${Date.now()}, "measures": {"co2": 1}}`, token }),
+      () => ({ body: 'x'.repeat(1_100_000) }),
+      () => ({
+        body: JSON.stringify(
+          Array.from({ length: 501 }, () => ({
+            deviceId: 'hostile_ok',
+            time: Date.now(),
+            measures: { co2: 1 },
+          })),
+        ),
+      }),
+      () => ({ body: String.fromCharCode(...Array.from({ length: 64 }, () => Math.floor(random() * 256))) }),
+      () => ({
+        body: `{"deviceId": "hostile_ok", "time": ${Date.now() + 3_600_000}, "measures": {"co2": 1}}`,
+      }),
+      () => ({
+        body: `{"deviceId": "hostile_ok", "time": ${Date.now()}, "measures": {"temperature": {"value": 1, "unit": "degR"}}}`,
+      }),
+    ];
+    const statuses = new Map<number, number>();
+    const accepted: string[] = [];
+    const valid: number[] = [];
+    const base = Date.now() - 60_000;
+    for (let i = 0; i < 10_000; i++) {
+      const make = hostile[i % hostile.length] as (typeof hostile)[number];
+      const h = make();
+      const tokenToUse = h.token ?? (i % 3 === 0 ? otherToken : token);
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': h.type ?? 'application/json', authorization: `Bearer ${tokenToUse}` },
+        body: h.body,
+      });
+      await response.arrayBuffer();
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      if (response.status < 400)
+        accepted.push(`#${i % hostile.length} as ${i % 3 === 0 ? 'other' : 'own'} token`);
+      if (i % 100 === 0) {
+        const time = base + i;
+        const ok = await post(
+          url,
+          token,
+          JSON.stringify({ deviceId: 'hostile_ok', time, measures: { co2: 400 + i / 100 } }),
+        );
+        expect(ok.status).toBe(202);
+        valid.push(time);
+      }
+    }
+    expect(accepted, 'hostile requests that were not refused').toEqual([]);
+    for (const status of statuses.keys())
+      expect(status >= 400 && status < 500, `status ${status}`).toBe(true);
+    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(10_000);
+    const health = await fetch(`${pipeline.endpoints.ingest}/health`);
+    expect(health.status).toBe(200);
+    const query = createTimestreamQueryClient({ timestreamEndpoint: pipeline.endpoints.timestream });
+    const rows = await eventually(
+      () =>
+        queryAll(
+          query,
+          `SELECT to_milliseconds(time) AS t FROM "RoomCondition"."conditions" WHERE deviceId = 'hostile_ok' ORDER BY t`,
+        ),
+      (r) => r.length >= valid.length,
+      { timeoutMs: 30_000 },
+    );
+    query.destroy();
+    expect(rows.map((r) => r.t)).toEqual(valid);
+  }, 240_000);
+});
+
+/** Resolves when the child has exited, also when it already had. */
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+  });
+
+describe('npm start: a crash loses no acknowledged reading', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pipeline-kill-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  function startChild(): Promise<{ child: ChildProcess; ingest: string; timestream: string; token: string }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/runtime/main.ts'], {
+      env: { ...process.env, ...freePorts, DATA_DIR: dataDir, WRITER_BATCHING_WINDOW_SECONDS: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`the runtime did not start:\n${out}`)), 60_000);
+      child.stdout?.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const ingest = /ingest\s+(http:\/\/\S+)/.exec(out)?.[1];
+        const timestream = /timestream\s+(http:\/\/\S+)/.exec(out)?.[1];
+        const token = /token for device_1:\s+(\S+)/.exec(out)?.[1];
+        if (ingest && timestream && token && out.includes('Press Ctrl-C')) {
+          clearTimeout(timer);
+          resolve({ child, ingest, timestream, token });
+        }
+      });
+      child.on('exit', (code) =>
+        reject(new Error(`the runtime exited (${code}) before it was ready:\n${out}`)),
+      );
+    });
+  }
+
+  it('stores every accepted reading exactly once after SIGKILL and a restart', async () => {
+    const first = await startChild();
+    const accepted: number[] = [];
+    const base = Date.now() - 120_000;
+    let i = 0;
+    let killed = false;
+    const producer = (async () => {
+      while (!killed) {
+        const batch = Array.from({ length: 20 }, (_, j) => base + (i * 20 + j) * 5);
+        i++;
+        try {
+          const response = await post(
+            `${first.ingest}/readings`,
+            first.token,
+            JSON.stringify(batch.map((time) => ({ deviceId: 'device_1', time, measures: { co2: 500 } }))),
+          );
+          if (response.status === 202) accepted.push(...batch);
+        } catch {
+          // the process is gone: this request was never acknowledged
+        }
+      }
+    })();
+    await eventually(
+      async () => accepted.length,
+      (n) => n >= 1000,
+      { timeoutMs: 60_000, intervalMs: 20 },
+    );
+    first.child.kill('SIGKILL');
+    killed = true;
+    await producer;
+    await exited(first.child);
+
+    const second = await startChild();
+    try {
+      const query = createTimestreamQueryClient({ timestreamEndpoint: second.timestream });
+      const rows = await eventually(
+        () =>
+          queryAll(query, `SELECT to_milliseconds(time) AS t FROM "RoomCondition"."conditions" ORDER BY t`),
+        (r) => r.length >= accepted.length,
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+      query.destroy();
+      const stored = rows.map((r) => r.t as number);
+      expect(new Set(stored).size).toBe(stored.length);
+      const storedSet = new Set(stored);
+      expect(accepted.filter((t) => !storedSet.has(t))).toEqual([]);
+    } finally {
+      second.child.kill('SIGTERM');
+      await exited(second.child);
+    }
+  }, 180_000);
+});
