@@ -33,7 +33,7 @@ export function scalarCell(column: ColumnInfo, datum: Datum | undefined): Scalar
  * Runs a query to its end, following NextToken (pages may be empty and still carry a token), and yields
  * each page's rows as objects keyed by column name.
  */
-export async function* queryPages(client: TimestreamQueryClient, sql: string): AsyncGenerator<QueryRow[]> {
+async function* queryPages(client: TimestreamQueryClient, sql: string): AsyncGenerator<QueryRow[]> {
   let nextToken: string | undefined;
   do {
     const page = await client.send(new QueryCommand({ QueryString: sql, NextToken: nextToken }));

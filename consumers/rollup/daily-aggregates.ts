@@ -8,7 +8,7 @@ import type { ZoneDay } from './zone-days';
  * dimensions `deviceId` and `measure`, time = the first instant of the zone's calendar day, measure name
  * `daily` and the columns avg, min, max, sum (DOUBLE), count (BIGINT), first, last (DOUBLE).
  */
-export const dailyMeasureName = 'daily';
+const dailyMeasureName = 'daily';
 
 export interface DailyAggregate {
   readonly deviceId: string;

@@ -24,7 +24,7 @@ export interface DayReport {
 }
 
 /** The rollup could not write every aggregate: the days listed must be run again. */
-export class RollupIncompleteError extends Error {
+class RollupIncompleteError extends Error {
   override readonly name = 'RollupIncompleteError';
   constructor(readonly days: readonly DayReport[]) {
     super(

@@ -43,7 +43,7 @@ function wallClock(timeZone: string, instantMs: number): { y: number; m: number;
 }
 
 /** The zone's UTC offset in ms at an instant (e.g. +9h for Asia/Tokyo). */
-export function zoneOffsetMs(timeZone: string, instantMs: number): number {
+function zoneOffsetMs(timeZone: string, instantMs: number): number {
   const wholeSecond = Math.floor(instantMs / 1000) * 1000;
   return wallClock(timeZone, wholeSecond).wallMs - wholeSecond;
 }
@@ -61,7 +61,7 @@ function parseDate(date: string): { y: number; m: number; d: number } {
 }
 
 /** Epoch ms at which the zone's calendar day `date` begins (its first existing instant). */
-export function zoneDayStart(timeZone: string, date: string): number {
+function zoneDayStart(timeZone: string, date: string): number {
   const { y, m, d } = parseDate(date);
   const localMidnightAsUtc = Date.UTC(y, m - 1, d);
   // Two refinements settle the offset; where midnight itself does not exist (a change-over at 00:00),

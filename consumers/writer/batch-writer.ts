@@ -64,7 +64,7 @@ export interface BatchWriterDeps {
 }
 
 /** Sorts a rejection reason from Timestream into a dead-letter code. */
-export function classifyRejection(reason: string): DeadLetterCode {
+function classifyRejection(reason: string): DeadLetterCode {
   const r = reason.toLowerCase();
   if (r.includes('record version') || r.includes('higher version')) return DeadLetterCode.versionConflict;
   if (r.includes('future')) return DeadLetterCode.futureTimestamp;

@@ -23,7 +23,7 @@ const retryableNames = new Set(['ThrottlingException', 'InternalServerException'
 const networkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);
 
 /** Throttling, the service's own 5xx and network failures are worth another attempt; nothing else is. */
-export function isRetryableWriteError(error: unknown): boolean {
+function isRetryableWriteError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const e = error as Error & { code?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
   if (retryableNames.has(e.name) || e.$retryable) return true;

@@ -1,4 +1,3 @@
-export { utf8Length } from './field-rules';
 export {
   type DecodeOptions,
   type DecodeResult,
@@ -7,7 +6,7 @@ export {
   type RejectedReading,
   toReadingInput,
 } from './kinesis-payload';
-export { readingFields, readingLimits, reservedNamePrefix, reservedNames } from './limits';
+
 export { type ParseRequestOptions, type ParseResult, parseRequestBody } from './parse-request-body';
 export {
   IssueCode,
@@ -17,13 +16,12 @@ export {
   type ReadingInput,
   type ReadingIssue,
 } from './reading';
-export { canonicalReadingSchema, measuresSchema, measureValueSchema } from './reading-schema';
+export { canonicalReadingSchema, measuresSchema } from './reading-schema';
 export {
   parseIsoTime,
   type ReadingPosition,
   type ReadingResult,
   type ValidationContext,
   validateReading,
-  validateSeedReading,
 } from './validate-reading';
 export { isWellFormedMeasures, isWellFormedReading } from './well-formed';

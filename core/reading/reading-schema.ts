@@ -25,7 +25,7 @@ function ruled(rule: (v: string) => RuleProblem | undefined) {
 const finite = z.number({ error: 'must be a finite number' });
 
 /** A measure value: a number in the measure's default unit, or `{ value, unit? }`. */
-export const measureValueSchema = z.union(
+const measureValueSchema = z.union(
   [finite, z.strictObject({ value: finite, unit: ruled(unitProblem).optional() })],
   { error: 'must be a number or {"value": number, "unit"?: string}' },
 );
@@ -55,7 +55,7 @@ export const measuresSchema = withoutProtoKey(
   measureNameProblem,
 );
 
-export const dimensionsSchema = withoutProtoKey(
+const dimensionsSchema = withoutProtoKey(
   z.record(ruled(dimensionNameProblem), ruled(dimensionValueProblem)).superRefine((d, ctx) => {
     const p = dimensionCountProblem(Object.keys(d).length);
     if (p) ctx.addIssue({ code: 'custom', message: p.message, params: { code: p.code } });

@@ -339,7 +339,7 @@ function digits(s: string, from: number, count: number): number {
 }
 
 /** Turns zod's issues into {@link ReadingIssue}s with formatted paths and the pipeline's codes. */
-export function zodIssues(error: z.ZodError, at: ReadingPosition): ReadingIssue[] {
+function zodIssues(error: z.ZodError, at: ReadingPosition): ReadingIssue[] {
   const prefix = at.index === undefined ? '' : `[${at.index}]`;
   const out: ReadingIssue[] = [];
   const isTime = (path: readonly PropertyKey[]) => path.length === 1 && path[0] === 'time';

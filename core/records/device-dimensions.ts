@@ -31,17 +31,14 @@ export function deviceDimensions(reading: Reading): DeviceDimensions {
 }
 
 /** The list as one string: equal for equal lists, different otherwise. */
-export function dimensionsKey(dimensions: readonly TimestreamDimension[]): string {
+function dimensionsKey(dimensions: readonly TimestreamDimension[]): string {
   let key = '';
   for (const d of dimensions) key += `${d.Name}\u0000${d.Value}\u0001`;
   return key;
 }
 
 /** True when two dimension objects hold the same names and values. */
-export function sameDimensions(
-  a: Readonly<Record<string, string>>,
-  b: Readonly<Record<string, string>>,
-): boolean {
+function sameDimensions(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
   if (a === b) return true;
   let count = 0;
   for (const k in b) {

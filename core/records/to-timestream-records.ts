@@ -84,13 +84,6 @@ export function toTimestreamRecords(readings: readonly Reading[], opts: RecordOp
   return out;
 }
 
-/** The record time: epoch ms, or epoch ns when the reading carries sub-millisecond nanoseconds. */
-export function recordTime(reading: Reading): { time: string; unit: TimeUnit } {
-  if (reading.timeSubMsNanos === undefined)
-    return { time: String(reading.timeMs), unit: TimeUnit.milliseconds };
-  return { time: nanosecondTime(reading.timeMs, reading.timeSubMsNanos), unit: TimeUnit.nanoseconds };
-}
-
 /** Epoch nanoseconds as text: the milliseconds then six digits of sub-millisecond nanoseconds. */
 export function nanosecondTime(timeMs: number, subMsNanos: number): string {
   return `${timeMs}${String(subMsNanos).padStart(6, '0')}`;

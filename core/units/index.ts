@@ -2,7 +2,6 @@ export { builtInMeasures } from './measure-definitions';
 export {
   applyConversion,
   type Conversion,
-  convertedSignificantDigits,
   createUnitRegistry,
   type LinearConversion,
   type MeasureUnits,
@@ -14,5 +13,4 @@ export {
   readUnitsConfig,
   type UnitsConfig,
   unitsConfigEnvNames,
-  unitsConfigSchema,
 } from './units-config';

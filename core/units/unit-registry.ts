@@ -54,7 +54,7 @@ export interface UnitRegistry {
  * conversion (75.2 degF -> 24, not 24.000000000000004; 32 degF -> 0, not -3.6e-15), so stored strings stay
  * short and exact tests are possible. Values already in the canonical unit are never rounded.
  */
-export const convertedSignificantDigits = 12;
+const convertedSignificantDigits = 12;
 
 /*
  * Converted values per conversion, kept (at most 4,096 each, then forgotten all at once): devices send the

@@ -35,7 +35,7 @@ const measureSpec = z.strictObject({
 });
 
 /** The schema of `UNITS_CONFIG`: measures to add, or units to add to a known measure. */
-export const unitsConfigSchema = z.strictObject({ measures: z.record(measureName, measureSpec) });
+const unitsConfigSchema = z.strictObject({ measures: z.record(measureName, measureSpec) });
 
 /**
  * Units configuration: `canonical = value * factor + offset`, or derived from a `convert-units` unit

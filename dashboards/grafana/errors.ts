@@ -1,5 +1,5 @@
 /** Base class of the Grafana dashboard module's errors. */
-export class GrafanaDashboardError extends Error {
+class GrafanaDashboardError extends Error {
   override readonly name: string = 'GrafanaDashboardError';
 }
 

@@ -9,7 +9,6 @@ export {
   panelTimeRange,
 } from './dashboard-panels';
 export {
-  GrafanaDashboardError,
   InvalidDashboardError,
   InvalidMacroContextError,
   UnknownMacroError,

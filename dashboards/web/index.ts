@@ -6,17 +6,16 @@ export {
   toTable,
   toTimeSeries,
 } from './chart-data';
-export { buildClientAssets, type ClientAssets } from './client-assets';
+export type { ClientAssets } from './client-assets';
 export { createDashboardApp, type DashboardAppDeps } from './dashboard-app';
 export { type DashboardServer, type DashboardServerOptions, startDashboardServer } from './dashboard-server';
 export {
-  DashboardWebError,
   InvalidPanelRequestError,
   PanelQueryError,
   PanelShapeError,
   UnknownPanelError,
 } from './errors';
-export { builtInMeasureUnits, columnUnit, type MeasureUnits } from './measure-units';
+export { builtInMeasureUnits, type MeasureUnits } from './measure-units';
 export { parsePanelRequest } from './panel-request';
 export {
   createPanelService,
@@ -25,8 +24,7 @@ export {
   type PanelSelection,
   type PanelService,
   type PanelServiceOptions,
-  PanelSource,
   type VariableOptions,
 } from './panel-service';
 export { type QueryResult, type ResultColumn, runQuery } from './run-query';
-export { defaultTimeRange, panelIntervalMs, type TimeRangeKey, timeRanges } from './time-ranges';
+export { panelIntervalMs, type TimeRangeKey } from './time-ranges';

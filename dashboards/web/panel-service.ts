@@ -49,7 +49,7 @@ export interface PanelSelection {
 }
 
 /** Which table a panel reads. */
-export const PanelSource = { aggregate: 'aggregate', raw: 'raw' } as const;
+const PanelSource = { aggregate: 'aggregate', raw: 'raw' } as const;
 export type PanelSource = (typeof PanelSource)[keyof typeof PanelSource];
 
 /** A panel as the page lays it out. */

@@ -7,7 +7,7 @@ import type { Construct } from 'constructs';
 import { InvalidStackPropError, requireIntegerIn } from './errors';
 
 /** The repository root (entries, lock file and tsconfig are resolved from it). */
-export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Metric namespace of the pipeline's Powertools metrics (the writer's `ReadingsDeadLettered`, ...). */
 export const metricsNamespace = 'IotTelemetry';

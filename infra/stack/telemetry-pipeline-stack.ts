@@ -55,7 +55,7 @@ export interface PipelineEntries {
 }
 
 /** The pipeline's handler files. */
-export const defaultEntries: PipelineEntries = {
+const defaultEntries: PipelineEntries = {
   ingest: 'producers/ingest/handler.ts',
   writer: 'consumers/writer/handler.ts',
   rollup: 'consumers/rollup/handler.ts',

@@ -1,5 +1,5 @@
 /** Base class of every error raised by the local event source runner. */
-export class EventSourceError extends Error {
+class EventSourceError extends Error {
   override readonly name: string = 'EventSourceError';
 }
 

@@ -2,9 +2,7 @@ export { CheckpointFile, type Checkpoints, type ShardCheckpoint } from './checkp
 export {
   CaughtUpTimeoutError,
   CheckpointFileError,
-  EventSourceError,
   EventSourceSettingsError,
-  EventSourceStoppedError,
   FunctionTimeoutError,
   InvalidBatchResponseError,
 } from './errors';
@@ -23,7 +21,6 @@ export {
   type EventSourceIdentity,
   type ShardRecord,
   toKinesisStreamEvent,
-  toShardRecord,
 } from './kinesis-event';
 export { createLambdaContext, type FunctionIdentity } from './lambda-context';
 export {
@@ -31,12 +28,10 @@ export {
   type KinesisBatchInfo,
   type OnFailureDestination,
   type OnFailureRecord,
-  toOnFailureRecord,
 } from './on-failure-record';
 export type { EventSourceLogger, EventSourceRunnerEvent, ShardLag } from './runner-events';
 export {
   type EventSourceSettings,
   eventSourceSettingsFrom,
   parseEventSourceSettings,
-  StartingPosition,
 } from './settings';

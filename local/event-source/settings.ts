@@ -3,7 +3,7 @@ import type { PipelineConfig } from '#core/config';
 import { EventSourceSettingsError } from './errors';
 
 /** Where a shard without a checkpoint starts (Lambda's StartingPosition). */
-export const StartingPosition = {
+const StartingPosition = {
   trimHorizon: 'TRIM_HORIZON',
   latest: 'LATEST',
   atTimestamp: 'AT_TIMESTAMP',

@@ -1,5 +1,5 @@
 /** Base class of every error raised by the local Kinesis (the kinesalite wrapper and its helpers). */
-export class LocalKinesisError extends Error {
+class LocalKinesisError extends Error {
   override readonly name: string = 'LocalKinesisError';
 }
 

@@ -1,4 +1,4 @@
 export { type EnsuredStream, type EnsureStreamOptions, ensureStream } from './ensure-stream';
-export { LocalKinesisError, LocalKinesisStartError, StreamNotReadyError } from './errors';
+export { LocalKinesisStartError } from './errors';
 export type { KinesisFaults, PutRecordsEntry } from './kinesalite-patches';
 export { type LocalKinesis, type LocalKinesisOptions, startLocalKinesis } from './local-kinesis';

@@ -8,7 +8,7 @@ import {
 import type { PipelineConfig } from '#core/config';
 
 /** The Timestream tables of the pipeline with their retention, as the CDK stack declares them. */
-export function timestreamTables(config: PipelineConfig) {
+function timestreamTables(config: PipelineConfig) {
   return [
     {
       name: config.rawTable,

@@ -8,7 +8,6 @@ import { createTimestreamQueryClient, createTimestreamWriteClient } from '#adapt
 import { rollupDepsFromConfig } from '#consumers/rollup/rollup-deps';
 import { createScheduledRollup } from '#consumers/rollup/scheduled-rollup';
 import { batchWriterFromEnv } from '#consumers/writer/batch-writer-from-env';
-import { deadLetterFile } from '#consumers/writer/dead-letter/dead-letter-sink-from-env';
 import { createWriterHandler } from '#consumers/writer/kinesis-writer-handler';
 import { type PipelineConfig, readPipelineConfig } from '#core/config';
 import { startDashboardServer } from '#dashboards/web';
@@ -207,5 +206,3 @@ function loggerAdapter(logger: Logger) {
     error: (message: string, extra?: Record<string, unknown>) => logger.error(message, extra ?? {}),
   };
 }
-
-export { deadLetterFile };

@@ -14,7 +14,7 @@ import { deviceIdProblem } from '#core/reading/field-rules';
  * const token = signDeviceToken('device_1', secret); // 'dt1.device_1.3q2-...'
  * verifyDeviceToken(token, secret); // { ok: true, deviceId: 'device_1' }
  */
-export const deviceTokenVersion = 'dt1';
+const deviceTokenVersion = 'dt1';
 
 /** Why a token was refused (the reason goes into the 401 answer; it never reveals the expected signature). */
 export const TokenProblem = {

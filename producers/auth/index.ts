@@ -1,8 +1,6 @@
 export {
   createHmacTokenVerifier,
   type DeviceTokenVerifier,
-  deviceTokenVersion,
-  minTokenSecretBytes,
   signDeviceToken,
   TokenProblem,
   type TokenVerification,
@@ -11,9 +9,6 @@ export {
 export { TokenSecretError } from './errors';
 export {
   localTokenSecret,
-  localTokenSecretFile,
   resolveTokenSecret,
-  secretsManagerTokenSecret,
   type TokenSecretSource,
-  tokenSecretEnvNames,
 } from './token-secret';

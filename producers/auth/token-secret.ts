@@ -6,7 +6,7 @@ import { minTokenSecretBytes } from './device-token';
 import { TokenSecretError } from './errors';
 
 /** Environment variables of the token secret. */
-export const tokenSecretEnvNames = {
+const tokenSecretEnvNames = {
   /** The secret itself (text; its UTF-8 bytes are the HMAC key). */
   secret: 'TOKEN_SECRET',
   /** Secrets Manager secret holding it (the Lambda, and `--aws` tools). */
@@ -16,7 +16,7 @@ export const tokenSecretEnvNames = {
 } as const;
 
 /** File name of the local secret inside the data directory. */
-export const localTokenSecretFile = 'token-secret';
+const localTokenSecretFile = 'token-secret';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -65,10 +65,7 @@ export async function localTokenSecret(dataDir: string): Promise<Buffer> {
 }
 
 /** The token secret stored in Secrets Manager (SecretString, used as text). */
-export async function secretsManagerTokenSecret(
-  client: SecretsManagerClient,
-  secretArn: string,
-): Promise<Buffer> {
+async function secretsManagerTokenSecret(client: SecretsManagerClient, secretArn: string): Promise<Buffer> {
   let text: string | undefined;
   try {
     const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));

@@ -6,13 +6,13 @@ export {
   type IngestLogger,
 } from './ingest-app';
 export { createIngestAppFromConfig, type IngestWiring } from './ingest-app-from-config';
-export { IngestProblem, ProblemCode } from './ingest-problem';
+
 export { type IngestServer, type IngestServerOptions, startIngestServer } from './ingest-server';
 export {
   KinesisReadingPublisher,
   type KinesisReadingPublisherOptions,
   type PutRecordsClient,
 } from './kinesis-reading-publisher';
-export { readingMessageId } from './message-id';
-export { maxRecordBytes, type PackedRecord, packReadings } from './pack-readings';
+
+export { type PackedRecord, packReadings } from './pack-readings';
 export type { PublishOptions, PublishReport, ReadingPublisher } from './reading-publisher';

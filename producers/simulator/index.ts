@@ -1,12 +1,9 @@
 export { createFleet, type Fleet, type FleetOptions, type FleetRequest } from './fleet';
 export { type LatencySummary, summarizeLatencies } from './latency-stats';
-export { mixSeed, mulberry32, type Random, randomFor } from './prng';
-export {
-  type DeviceProfile,
-  deviceProfile,
-  type RoomMeasures,
-  reportsFahrenheit,
-  roomClimateAt,
+export { mulberry32, type Random } from './prng';
+export type {
+  DeviceProfile,
+  RoomMeasures,
 } from './room-climate';
 export {
   type RequestOutcome,
@@ -17,9 +14,7 @@ export {
 } from './run-simulation';
 export {
   parseDuration,
-  parseEndpoint,
   parseFraction,
   parsePositiveNumber,
-  parseWholeNumber,
 } from './simulation-flags';
 export { TokenBucket, type TokenBucketOptions } from './token-bucket';

@@ -6,7 +6,7 @@ import { FileDeadLetterSink } from './file-dead-letter-sink';
 import { SqsDeadLetterSink } from './sqs-dead-letter-sink';
 
 /** The dead-letter file of the local stack under a data directory. */
-export const deadLetterFile = (dataDir: string) => join(dataDir, 'dead-letters.jsonl');
+const deadLetterFile = (dataDir: string) => join(dataDir, 'dead-letters.jsonl');
 
 /**
  * The dead-letter sink named by the environment: DEAD_LETTER_QUEUE_URL (SQS, on AWS), else DEAD_LETTER_FILE,

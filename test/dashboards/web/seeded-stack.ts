@@ -7,12 +7,12 @@ import { createUnitRegistry, RecentKeys } from '#core';
 import { startTimestreamStack, streamRecord, type TimestreamStack } from '../../consumers/local-stack';
 
 /** The seeded devices: each with its own co2 level, so that a device change visibly changes the charts. */
-export const seededDevices = ['room_a', 'room_b', 'room_c'] as const;
-export const seededDays = 4;
+const seededDevices = ['room_a', 'room_b', 'room_c'] as const;
+const seededDays = 4;
 const stepMs = 30 * 60_000;
 
 /** co2 of device d at step i: device d sits around 450 + 200 d ppm, with a daily swing. */
-export const seededCo2 = (d: number, i: number) => Math.round(450 + 200 * d + 80 * Math.sin(i / 7.6));
+const seededCo2 = (d: number, i: number) => Math.round(450 + 200 * d + 80 * Math.sin(i / 7.6));
 
 /**
  * A local Timestream (multi layout) with readings of three devices every 30 minutes over the last four

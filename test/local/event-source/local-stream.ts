@@ -86,7 +86,7 @@ export async function until(what: string, condition: () => boolean, timeoutMs = 
 }
 
 /** A logger that keeps what it is told (tests expect failures; the console stays readable). */
-export const quietLogger: EventSourceLogger & { readonly lines: string[] } = {
+const quietLogger: EventSourceLogger & { readonly lines: string[] } = {
   lines: [],
   info: (message) => quietLogger.lines.push(`info ${message}`),
   warn: (message) => quietLogger.lines.push(`warn ${message}`),

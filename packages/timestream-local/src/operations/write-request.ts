@@ -53,7 +53,7 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The service's model-validation message. */
-export function constraintError(path: string, shown: string, constraint: string): ValidationException {
+function constraintError(path: string, shown: string, constraint: string): ValidationException {
   return new ValidationException(
     `1 validation error detected: Value ${shown} at '${path}' failed to satisfy constraint: ${constraint}`,
   );

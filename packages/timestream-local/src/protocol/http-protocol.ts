@@ -25,7 +25,7 @@ function send(res: ServerResponse, status: number, body: unknown, errorType?: st
 }
 
 /** Writes a service error the way Timestream does: `__type` in the body, `x-amzn-ErrorType`, its status. */
-export function sendError(res: ServerResponse, error: TimestreamServiceError): void {
+function sendError(res: ServerResponse, error: TimestreamServiceError): void {
   send(res, error.httpStatus, { __type: error.type, ...error.body() }, error.type);
 }
 

@@ -1,12 +1,10 @@
-export { estimateBytesScanned } from './bytes-scanned';
-export { isMetadataStatement, type MetadataResult, runMetadataStatement } from './metadata';
+export type { MetadataResult } from './metadata';
 export {
   createQueryEngine,
   type QueryEngine,
   type QueryEngineOptions,
   type QueryResultSet,
-  toServiceError,
 } from './query-engine';
-export { formatDouble, formatResult, formatTimestampNs } from './result-format';
+export { formatDouble, formatTimestampNs } from './result-format';
 export { type Token, TokenKind, tokenize } from './tokenizer';
-export { binSql, type TableRead, type Translation, Translator } from './translator';
+export type { TableRead, Translation } from './translator';

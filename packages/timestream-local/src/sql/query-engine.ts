@@ -45,7 +45,7 @@ function tokenAt(tokens: readonly Token[], name: string): Token | undefined {
 }
 
 /** Maps a DuckDB error on a translated query to the error Timestream gives, positioned in the user's SQL. */
-export function toServiceError(error: unknown, tokens: readonly Token[]): TimestreamServiceError {
+function toServiceError(error: unknown, tokens: readonly Token[]): TimestreamServiceError {
   if (error instanceof TimestreamServiceError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const firstLine = (message.split('\n')[0] ?? message).trim();

@@ -109,7 +109,7 @@ const scalar = (
  * Maps a DuckDB result column type to Timestream's ColumnInfo type and datum formatter.
  * LIST(STRUCT(__ts_time, __ts_value)) is a CREATE_TIME_SERIES result (TimeSeriesMeasureValueColumnInfo).
  */
-export function columnFormat(type: DuckDBType): ColumnFormat {
+function columnFormat(type: DuckDBType): ColumnFormat {
   switch (type.typeId) {
     case DuckDBTypeId.BOOLEAN:
       return scalar('BOOLEAN', (v) => (v ? 'true' : 'false'));

@@ -1,7 +1,7 @@
 import type { MeasureDataType, ScalarType, TableView } from '../storage/catalog';
 
 /** How DESCRIBE labels a column (Timestream's "Timestream attribute type"). */
-export const AttributeType = {
+const AttributeType = {
   DIMENSION: 'DIMENSION',
   MEASURE_NAME: 'MEASURE_NAME',
   TIMESTAMP: 'TIMESTAMP',
@@ -29,7 +29,7 @@ const SCALAR_OF: Record<(typeof SINGLE_MEASURE_TYPES)[number], VisibleColumn['ty
 };
 
 /** Billed byte width per value; VARCHAR is an estimate of a typical dimension/measure string. */
-export function widthOf(type: VisibleColumn['type']): number {
+function widthOf(type: VisibleColumn['type']): number {
   switch (type) {
     case 'BOOLEAN':
       return 1;

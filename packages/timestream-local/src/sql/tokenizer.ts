@@ -30,7 +30,7 @@ export interface Token {
 }
 
 /** Nanoseconds per unit of Timestream's duration literals. */
-export const DurationUnitNanos: Readonly<Record<string, bigint>> = {
+const DurationUnitNanos: Readonly<Record<string, bigint>> = {
   d: 86_400_000_000_000n,
   h: 3_600_000_000_000n,
   m: 60_000_000_000n,

@@ -120,7 +120,7 @@ const fail = (token: Token | undefined, message: string, fallback?: Token): neve
  * microsecond buckets use DuckDB's time_bucket with an epoch origin (TIMESTAMP result); finer ones use
  * nanosecond arithmetic.
  */
-export function binSql(t: string, nanos: bigint): string {
+function binSql(t: string, nanos: bigint): string {
   if (nanos <= 0n) throw new ValidationException('bin() needs a positive interval');
   if (nanos % 1000n === 0n) {
     return `time_bucket(to_microseconds(CAST(${(nanos / 1000n).toString()} AS BIGINT)), ${t}, TIMESTAMP '1970-01-01 00:00:00')`;

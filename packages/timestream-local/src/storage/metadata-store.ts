@@ -42,7 +42,7 @@ export interface StoredTable {
   readonly measures: Map<string, MeasureRecord>;
 }
 
-export const metadataDdl = [
+const metadataDdl = [
   'CREATE TABLE IF NOT EXISTS __ts_databases (name VARCHAR, kms_key_id VARCHAR, created_ms BIGINT, updated_ms BIGINT)',
   `CREATE TABLE IF NOT EXISTS __ts_tables (id BIGINT, database_name VARCHAR, table_name VARCHAR,
      memory_hours BIGINT, magnetic_days BIGINT, magnetic_writes VARCHAR, schema_json VARCHAR,

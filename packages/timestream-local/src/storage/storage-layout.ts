@@ -35,7 +35,7 @@ export const duckdbType: Record<ValueType, string> = {
 };
 
 /** The fixed leading columns of every storage table, in order. */
-export const baseColumns = [
+const baseColumns = [
   { name: 'time', sqlType: 'TIMESTAMP_NS' },
   { name: 'measure_name', sqlType: 'VARCHAR' },
   { name: singleValueColumn.DOUBLE, sqlType: 'DOUBLE' },

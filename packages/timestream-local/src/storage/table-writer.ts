@@ -53,7 +53,7 @@ const defaultMaxPendingRows = 200_000;
  * Default delay before journaled rows are applied when no reader waits: every apply is one DuckDB commit,
  * which costs milliseconds of CPU whatever its size, so streaming writes are applied in large batches.
  */
-export const defaultApplyDelayMs = 500;
+const defaultApplyDelayMs = 500;
 
 /** Journaled rows at which the apply starts without waiting for the delay. */
 const applyNowRows = 50_000;

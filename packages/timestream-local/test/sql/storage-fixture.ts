@@ -36,7 +36,7 @@ const DUCK_TYPE: Record<string, string> = {
 const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** ns since epoch of an ISO-8601 UTC time, keeping up to nine fractional digits. */
-export function nsOfIso(iso: string): bigint {
+function nsOfIso(iso: string): bigint {
   const m = /^(.*?)(?:\.(\d{1,9}))?Z$/.exec(iso);
   if (m === null) throw new Error(`not an ISO-8601 UTC time: ${iso}`);
   const fraction = (m[2] ?? '').padEnd(9, '0');
