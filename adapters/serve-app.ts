@@ -7,7 +7,7 @@ import { HTTPException } from 'hono/http-exception';
 
 /** A web app served on this machine. */
 export interface ServedApp {
-  /** e.g. `http://127.0.0.1:3000` */
+  /** e.g. `http://127.0.0.1:3000` (also when bound to every interface) */
   readonly url: string;
   readonly port: number;
   /** Stops accepting, waits for requests in flight, and drops idle keep-alive connections. */
@@ -180,7 +180,9 @@ export async function serveApp(options: {
     port,
     ...(options.allowedHosts ? { extraNames: options.allowedHosts } : {}),
   });
-  url = `http://${urlHostOf(host)}:${port}`;
+  // bound to every interface, it is reached from this machine on loopback (0.0.0.0 is no Host it accepts)
+  const reachedAt = host === '0.0.0.0' ? '127.0.0.1' : wildcardHosts.has(host) ? '::1' : host;
+  url = `http://${urlHostOf(reachedAt)}:${port}`;
   let closing: Promise<void> | undefined;
   return {
     url,

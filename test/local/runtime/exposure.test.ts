@@ -90,6 +90,9 @@ describe('npm start with the ingest and the dashboard exposed on the LAN', () =>
     // their own names, and the configured LAN name, are answered
     expect((await requestWithHost(`${ingest}/health`, `pipeline.lan:${portOf(ingest)}`)).status).toBe(200);
     expect((await requestWithHost(`${dashboard}/`, `localhost:${portOf(dashboard)}`)).status).toBe(200);
+    // the printed endpoints (and the curl line) are usable as they are
+    expect(started.endpoints.ingest).toBe(ingest);
+    expect((await fetch(`${started.dashboard}/`)).status).toBe(200);
   });
 });
 
