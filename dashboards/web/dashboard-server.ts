@@ -1,5 +1,5 @@
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
-import { serveApp } from '#adapters/serve-app';
+import { type HttpLimits, serveApp } from '#adapters/serve-app';
 import type { RecordLayout } from '#core/config';
 import { buildClientAssets } from './client-assets';
 import { createDashboardApp } from './dashboard-app';
@@ -11,6 +11,10 @@ export interface DashboardServerOptions {
   readonly port: number;
   /** @default '127.0.0.1' (loopback only) */
   readonly host?: string;
+  /** Further names the dashboard is reached by (e.g. `pipeline.lan`): other Host headers are answered 421. */
+  readonly allowedHosts?: readonly string[];
+  /** Header and request timeouts, keep-alive, connection cap. @default defaultHttpLimits */
+  readonly limits?: HttpLimits;
   /** The Timestream Query client (local endpoint or AWS) the panels run through. */
   readonly queryClient: TimestreamQueryClient;
   readonly database: string;
@@ -62,6 +66,8 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     fetch: app.fetch,
     port: options.port,
     host,
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
     name: 'dashboard server',
     portVariable: 'DASHBOARD_PORT',
   });

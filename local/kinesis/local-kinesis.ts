@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createKinesisClient } from '#adapters/kinesis-client';
+import { acceptedHostHeaders, misdirectedBody } from '#adapters/serve-app';
 import { ensureStream } from './ensure-stream';
 import { LocalKinesisStartError } from './errors';
 import { applyKinesalitePatches, createStoreWithFaults, type KinesisFaults } from './kinesalite-patches';
@@ -29,7 +30,10 @@ export interface LocalKinesisOptions {
   readonly dataDir: string;
   /** 0 picks a free port. @default 0 */
   readonly port?: number;
-  /** @default '127.0.0.1' (loopback only) */
+  /**
+   * A loopback address: kinesalite has no authentication, so anything else is refused (a record put
+   * straight into the stream would be stored as any device). @default '127.0.0.1'
+   */
   readonly host?: string;
   /** When given, this stream is created (if missing) and ACTIVE before the promise resolves. */
   readonly streamName?: string;
@@ -76,6 +80,14 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   const port = options.port ?? 0;
   const host = options.host ?? '127.0.0.1';
   const { dataDir } = options;
+  if (!isLoopback(host)) {
+    throw new LocalKinesisStartError(
+      `Local Kinesis must listen on loopback, not ${JSON.stringify(host)}: it has no authentication, so ` +
+        'anyone reaching it could put records as any device. Give 127.0.0.1 (or ::1); expose the ingest instead.',
+      dataDir,
+      port,
+    );
+  }
   await mkdir(dataDir, { recursive: true });
   // levelup reports an open failure (e.g. another process holds the LOCK) as an unhandled 'error' event that
   // would crash the process, so the store is opened once here first to turn that into a typed error.
@@ -111,6 +123,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   const actualPort = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const endpoint = `http://${urlHost}:${actualPort}`;
+  answerOnlyOwnHost(server, acceptedHostHeaders({ host, port: actualPort }), endpoint);
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= new Promise<void>((resolve, reject) => {
@@ -139,6 +152,28 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
       faults.current = next;
     },
   };
+}
+
+const isLoopback = (host: string) =>
+  host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/**
+ * Puts a Host check in front of kinesalite's request listener: a request whose Host header is not this
+ * server's (a web page that rebound its DNS name to 127.0.0.1) is answered 421 and never reaches kinesalite.
+ */
+function answerOnlyOwnHost(server: Server, accepts: (host: string | undefined) => boolean, endpoint: string) {
+  const listeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (accepts(req.headers.host)) {
+      for (const listener of listeners) listener.call(server, req, res);
+      return;
+    }
+    req.resume();
+    res
+      .writeHead(421, { 'content-type': 'application/json' })
+      .end(misdirectedBody(req.headers.host, endpoint, 'it answers on loopback only'));
+  });
 }
 
 async function probeStore(dataDir: string, port: number): Promise<void> {

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createKinesisClient } from '#adapters/kinesis-client';
+import type { HttpLimits } from '#adapters/serve-app';
 import { unitRegistryFromEnv } from '#adapters/unit-registry-from-env';
 import { readPipelineConfig } from '#core/config';
 import { resolveTokenSecret } from '#producers/auth';
@@ -11,6 +12,9 @@ export interface LocalIngestOptions {
   readonly kinesisEndpoint: string;
   readonly port: number;
   readonly host: string;
+  /** Further names devices reach the ingest by (ALLOWED_HOSTS). */
+  readonly allowedHosts: readonly string[];
+  readonly httpLimits: HttpLimits;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
 
@@ -21,14 +25,22 @@ export interface LocalIngestOptions {
 export async function startLocalIngest(options: LocalIngestOptions) {
   const config = readPipelineConfig(options.env);
   const kinesis = createKinesisClient(options.kinesisEndpoint);
+  const logger = new Logger({ serviceName: 'ingest', logLevel: options.logLevel });
   const app = createIngestAppFromConfig({
     config,
     kinesis,
     secret: await resolveTokenSecret({ env: { ...options.env, DATA_DIR: options.dataDir } }),
     units: unitRegistryFromEnv(options.env),
-    logger: new Logger({ serviceName: 'ingest', logLevel: options.logLevel }),
+    logger,
   });
-  const server = await startIngestServer({ app, port: options.port, host: options.host });
+  const server = await startIngestServer({
+    app,
+    port: options.port,
+    host: options.host,
+    allowedHosts: options.allowedHosts,
+    limits: options.httpLimits,
+    logger,
+  });
   return {
     endpoint: server.url,
     port: server.port,

@@ -20,8 +20,17 @@ import {
 import { ensureStream } from '../kinesis';
 import { ensureTimestreamTables } from '../provision/ensure-timestream-tables';
 import { parseScheduleExpression, startScheduler } from '../scheduler/schedule-expression';
-import { type LocalSettings, readLocalSettings } from './local-settings';
-import { startServiceInWorker } from './service-worker';
+import { emulatorHost, type LocalSettings, readLocalSettings } from './local-settings';
+import {
+  describeServiceEvent,
+  type ServiceEvent,
+  type ServiceFailedError,
+  type SupervisedService,
+  startSupervisedService,
+} from './service-worker';
+
+/** The services that run on threads of their own, and are restarted when their thread dies. */
+export type ServiceThread = 'timestream' | 'kinesis' | 'ingest';
 
 export interface LocalPipelineOptions {
   /** Environment to read the pipeline and local settings from. @default process.env */
@@ -30,6 +39,13 @@ export interface LocalPipelineOptions {
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Runner events, e.g. for a status line. */
   readonly onEvent?: (event: EventSourceRunnerEvent) => void;
+  /** A service thread died or came back. @default one line on stderr */
+  readonly onServiceEvent?: (event: ServiceEvent) => void;
+  /**
+   * A service thread died and could not be restarted: the pipeline cannot go on (`npm start` closes it and
+   * exits non-zero). @default the message on stderr
+   */
+  readonly onServiceFailed?: (error: ServiceFailedError) => void;
 }
 
 export interface LocalPipeline {
@@ -48,6 +64,11 @@ export interface LocalPipeline {
   whenCaughtUp(timeoutMs?: number): Promise<void>;
   /** Runs the rollup now, as the scheduler would at `time`. */
   runRollup(time?: Date): Promise<void>;
+  /**
+   * Terminates a service's thread abruptly, as a crash would: for tests and drills of the supervision, which
+   * reports it and restarts the service on the same endpoint (or gives up, see SERVICE_MAX_RESTARTS).
+   */
+  terminateService(service: ServiceThread, reason: string): Promise<void>;
   /** Drains the in-flight batch, persists checkpoints, closes every service. */
   close(): Promise<void>;
 }
@@ -69,21 +90,35 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
   const close = async () => {
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
+  const supervision = {
+    restarts: settings.restarts,
+    onEvent: options.onServiceEvent ?? ((event: ServiceEvent) => console.error(describeServiceEvent(event))),
+    onFailed: options.onServiceFailed ?? ((error: ServiceFailedError) => console.error(error.message)),
+  };
   try {
-    // the two emulators run on threads of their own, so that all parts of the pipeline use both cores
-    const timestream = await startServiceInWorker(startLocalTimestreamModule, 'startLocalTimestream', {
-      port: settings.timestreamPort,
-      host: settings.host,
-      dataDir: join(settings.dataDir, 'timestream'),
-      ...(env.TIMESTREAM_FAULTS ? { faults: env.TIMESTREAM_FAULTS } : {}),
-      ...timestreamTuningFromEnv(env),
+    // the two emulators run on threads of their own, so that all parts of the pipeline use both cores; they
+    // have no authentication, so they listen on loopback whatever is exposed
+    const timestream = await startSupervisedService({
+      ...supervision,
+      name: 'local Timestream',
+      moduleUrl: startLocalTimestreamModule,
+      exportName: 'startLocalTimestream',
+      options: {
+        port: settings.timestreamPort,
+        host: emulatorHost,
+        dataDir: join(settings.dataDir, 'timestream'),
+        ...(env.TIMESTREAM_FAULTS ? { faults: env.TIMESTREAM_FAULTS } : {}),
+        ...timestreamTuningFromEnv(env),
+      },
     });
     closers.push(() => timestream.close());
-    const kinesisServer = await startServiceInWorker(
-      new URL('../kinesis/local-kinesis.ts', import.meta.url),
-      'startLocalKinesis',
-      { port: settings.kinesisPort, host: settings.host, dataDir: join(settings.dataDir, 'kinesis') },
-    );
+    const kinesisServer = await startSupervisedService({
+      ...supervision,
+      name: 'local Kinesis',
+      moduleUrl: new URL('../kinesis/local-kinesis.ts', import.meta.url),
+      exportName: 'startLocalKinesis',
+      options: { port: settings.kinesisPort, host: emulatorHost, dataDir: join(settings.dataDir, 'kinesis') },
+    });
     closers.push(() => kinesisServer.close());
 
     const serviceEndpoints = {
@@ -149,24 +184,31 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
 
     // the ingest endpoint, with the same app as the ingest Lambda, on a thread of its own
     const secret = await resolveTokenSecret({ env: { ...env, DATA_DIR: settings.dataDir } });
-    const ingest = await startServiceInWorker(
-      new URL('./local-ingest.ts', import.meta.url),
-      'startLocalIngest',
-      {
+    const ingest = await startSupervisedService({
+      ...supervision,
+      name: 'ingest',
+      moduleUrl: new URL('./local-ingest.ts', import.meta.url),
+      exportName: 'startLocalIngest',
+      options: {
         env: { ...env },
         dataDir: settings.dataDir,
         kinesisEndpoint: kinesisServer.endpoint,
         port: settings.ingestPort,
-        host: settings.host,
+        host: settings.ingestHost,
+        allowedHosts: settings.allowedHosts,
+        httpLimits: settings.httpLimits,
         logLevel,
       },
-    );
+    });
     closers.push(() => ingest.close());
+    const threads: Record<ServiceThread, SupervisedService> = { timestream, kinesis: kinesisServer, ingest };
 
     // the local web dashboard: the Grafana dashboard's panels through the same Query API
     const dashboard = await startDashboardServer({
       port: settings.dashboardPort,
-      host: settings.host,
+      host: settings.dashboardHost,
+      allowedHosts: settings.allowedHosts,
+      limits: settings.httpLimits,
       queryClient: timestreamQuery,
       database: config.database,
       rawTable: config.rawTable,
@@ -190,6 +232,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       signToken: (deviceId) => signDeviceToken(deviceId, secret),
       whenCaughtUp: (timeoutMs) => runner.whenCaughtUp(timeoutMs),
       runRollup,
+      terminateService: (service, reason) => threads[service].terminate(reason),
       close,
     };
   } catch (error) {

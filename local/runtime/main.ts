@@ -1,22 +1,41 @@
 /**
  * `npm start`: the whole pipeline on this machine. Prints the endpoints, a device token and a ready curl
  * line; Ctrl-C (SIGINT) or SIGTERM drains the batch in flight and persists checkpoints before exit.
+ * A service thread that dies is restarted on the same endpoint; one that cannot be restarted stops the
+ * process with exit code 1 and the reason.
  */
 import { ConfigError } from '#core/config';
-import { startLocalPipeline } from './local-pipeline';
+import { type LocalPipeline, type ServiceThread, startLocalPipeline } from './local-pipeline';
+import type { ServiceFailedError } from './service-worker';
 
 const seedBody = '{"co2": 550, "temperature": 24.2, "humidity": 48.2}';
+/** Longest wait for the pipeline to close after a service failed for good, before exiting anyway. */
+const failedCloseTimeoutMs = 10_000;
 
 async function main() {
   let delivered = 0;
   let failedBatches = 0;
-  const pipeline = await startLocalPipeline({
+  let pipeline: LocalPipeline | undefined;
+  let stopping = false;
+  const failed = async (error: ServiceFailedError) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`\nThe local pipeline cannot go on: ${error.message}`);
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, failedCloseTimeoutMs).unref());
+    await Promise.race([pipeline?.close().catch(() => undefined), timeout]);
+    console.error('Stopped (exit code 1).');
+    process.exit(1);
+  };
+  pipeline = await startLocalPipeline({
     onEvent: (event) => {
       if (event.type === 'batch-succeeded') delivered += event.batchSize;
       if (event.type === 'batch-failed') failedBatches++;
     },
+    onServiceFailed: (error) => void failed(error),
   });
-  const { config, endpoints, settings } = pipeline;
+  const started = pipeline;
+  const { config, endpoints, settings } = started;
+  for (const warning of settings.warnings) console.error(`warning: ${warning}`);
   console.log(
     [
       'Local IoT telemetry pipeline is running.',
@@ -28,11 +47,11 @@ async function main() {
       `  data        ${settings.dataDir}`,
       `  rollup      ${config.rollupSchedule} in ${config.rollupTimezone}`,
       '',
-      `A token for device_1:  ${pipeline.sampleToken}`,
+      `A token for device_1:  ${started.sampleToken}`,
       '(npm run token -- <deviceId> prints one for any device)',
       '',
       'Post the seed reading:',
-      `  curl -X POST -H "Content-Type: application/json" -H "Authorization: Bearer ${pipeline.sampleToken}" -d '${seedBody}' ${endpoints.ingest}/`,
+      `  curl -X POST -H "Content-Type: application/json" -H "Authorization: Bearer ${started.sampleToken}" -d '${seedBody}' ${endpoints.ingest}/`,
       '',
       'Query it (AWS CLI):',
       `  aws timestream-query query --endpoint-url ${endpoints.timestream} --region us-east-1 --query-string 'SELECT * FROM "${config.database}"."${config.rawTable}" ORDER BY time DESC LIMIT 10'`,
@@ -52,18 +71,23 @@ async function main() {
   }, 10_000);
   status.unref();
 
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: draining the batch in flight and saving checkpoints...`);
     clearInterval(status);
-    await pipeline.close();
+    await started.close();
     console.log('Stopped.');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Drills and tests of the supervision: a parent that started this process with an IPC channel (fork, or
+  // spawn with 'ipc' in stdio) may send {type: 'terminate-service', service, reason}; no channel, no control.
+  process.on('message', (message: { type?: string; service?: ServiceThread; reason?: string }) => {
+    if (message?.type !== 'terminate-service' || message.service === undefined) return;
+    void started.terminateService(message.service, message.reason ?? 'asked by the parent process');
+  });
 }
 
 main().catch((error: unknown) => {

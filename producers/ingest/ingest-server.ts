@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { serveApp } from '#adapters/serve-app';
+import { type HttpLimits, type ServeLogger, serveApp } from '#adapters/serve-app';
 
 /** Options of {@link startIngestServer}. */
 export interface IngestServerOptions {
@@ -9,6 +9,12 @@ export interface IngestServerOptions {
   readonly port: number;
   /** @default '127.0.0.1' (loopback only; give '0.0.0.0' to accept devices on the network) */
   readonly host?: string;
+  /** Further names devices reach it by (e.g. `pipeline.lan`): other Host headers are answered 421. */
+  readonly allowedHosts?: readonly string[];
+  /** Header and request timeouts, keep-alive, connection cap. @default defaultHttpLimits */
+  readonly limits?: HttpLimits;
+  /** Where requests aborted by the client are reported (one INFO line each). */
+  readonly logger?: ServeLogger;
 }
 
 /** A running local ingest server. */
@@ -32,6 +38,9 @@ export function startIngestServer(options: IngestServerOptions): Promise<IngestS
     fetch: options.app.fetch,
     port: options.port,
     ...(options.host ? { host: options.host } : {}),
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
     name: 'ingest server',
     portVariable: 'INGEST_PORT',
   });
