@@ -2,11 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTimestreamQueryClient } from '#adapters/service-clients';
 import { queryAll } from '#adapters/timestream-query';
 import { type LocalPipeline, startLocalPipeline } from '#local/runtime/local-pipeline';
-import { eventually } from '../../consumers/local-stack';
 
 const seedBody = '{"co2": 550, "temperature": 24.2, "humidity": 48.2}';
 const freePorts = { INGEST_PORT: '0', KINESIS_PORT: '0', TIMESTREAM_PORT: '0', DASHBOARD_PORT: '0' };
@@ -50,9 +49,13 @@ describe.each([
     expect(response.status).toBe(202);
     expect(response.body.accepted).toBe(1);
     const query = createTimestreamQueryClient({ timestreamEndpoint: pipeline.endpoints.timestream });
-    const rows = await eventually(
-      () => queryAll(query, seedQuery),
-      (r) => r.length > 0,
+    const rows = await vi.waitFor(
+      async () => {
+        const r = await queryAll(query, seedQuery);
+        expect(r.length, 'rows stored').toBeGreaterThan(0);
+        return r;
+      },
+      { timeout: 15_000, interval: 100 },
     );
     query.destroy();
     expect(rows).toHaveLength(1);
@@ -159,14 +162,16 @@ describe('npm start: hostile input', () => {
     const health = await fetch(`${pipeline.endpoints.ingest}/health`);
     expect(health.status).toBe(200);
     const query = createTimestreamQueryClient({ timestreamEndpoint: pipeline.endpoints.timestream });
-    const rows = await eventually(
-      () =>
-        queryAll(
+    const rows = await vi.waitFor(
+      async () => {
+        const r = await queryAll(
           query,
           `SELECT to_milliseconds(time) AS t FROM "RoomCondition"."conditions" WHERE deviceId = 'hostile_ok' ORDER BY t`,
-        ),
-      (r) => r.length >= valid.length,
-      { timeoutMs: 30_000 },
+        );
+        expect(r.length, 'valid readings stored').toBeGreaterThanOrEqual(valid.length);
+        return r;
+      },
+      { timeout: 30_000, interval: 100 },
     );
     query.destroy();
     expect(rows.map((r) => r.t)).toEqual(valid);
@@ -230,11 +235,13 @@ describe('npm start: a crash loses no acknowledged reading', () => {
         }
       }
     })();
-    await eventually(
-      async () => accepted.length,
-      (n) => n >= 1000,
-      { timeoutMs: 60_000, intervalMs: 20 },
-    );
+    await expect
+      .poll(() => accepted.length, {
+        timeout: 60_000,
+        interval: 20,
+        message: 'readings accepted before the kill',
+      })
+      .toBeGreaterThanOrEqual(1000);
     first.child.kill('SIGKILL');
     killed = true;
     await producer;
@@ -243,11 +250,18 @@ describe('npm start: a crash loses no acknowledged reading', () => {
     const second = await startChild();
     try {
       const query = createTimestreamQueryClient({ timestreamEndpoint: second.timestream });
-      const rows = await eventually(
-        () =>
-          queryAll(query, `SELECT to_milliseconds(time) AS t FROM "RoomCondition"."conditions" ORDER BY t`),
-        (r) => r.length >= accepted.length,
-        { timeoutMs: 60_000, intervalMs: 250 },
+      const rows = await vi.waitFor(
+        async () => {
+          const r = await queryAll(
+            query,
+            `SELECT to_milliseconds(time) AS t FROM "RoomCondition"."conditions" ORDER BY t`,
+          );
+          expect(r.length, 'accepted readings stored after the restart').toBeGreaterThanOrEqual(
+            accepted.length,
+          );
+          return r;
+        },
+        { timeout: 60_000, interval: 250 },
       );
       query.destroy();
       const stored = rows.map((r) => r.t as number);
