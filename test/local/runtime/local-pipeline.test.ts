@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -128,6 +129,7 @@ describe('npm start: hostile input', () => {
       }),
     ];
     const statuses = new Map<number, number>();
+    let closedEarly = 0;
     const accepted: string[] = [];
     const valid: number[] = [];
     const base = Date.now() - 60_000;
@@ -135,12 +137,24 @@ describe('npm start: hostile input', () => {
       const make = hostile[i % hostile.length] as (typeof hostile)[number];
       const h = make();
       const tokenToUse = h.token ?? (i % 3 === 0 ? otherToken : token);
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': h.type ?? 'application/json', authorization: `Bearer ${tokenToUse}` },
-        body: h.body,
-      });
-      await response.arrayBuffer();
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': h.type ?? 'application/json', authorization: `Bearer ${tokenToUse}` },
+          body: h.body,
+        });
+        await response.arrayBuffer();
+      } catch (error) {
+        // An oversized body is answered 413 from its Content-Length, and the server stops reading a body that has
+        // not arrived within its drain time (slow under load) by closing the connection, which HTTP allows: the
+        // client, still sending, then sees the connection closed instead of the 413 (checked apart below).
+        if (h.body.length > 1_048_576 && closedWhileSending(error)) {
+          closedEarly++;
+          continue;
+        }
+        throw error;
+      }
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       if (response.status < 400)
         accepted.push(`#${i % hostile.length} as ${i % 3 === 0 ? 'other' : 'own'} token`);
@@ -158,7 +172,8 @@ describe('npm start: hostile input', () => {
     expect(accepted, 'hostile requests that were not refused').toEqual([]);
     for (const status of statuses.keys())
       expect(status >= 400 && status < 500, `status ${status}`).toBe(true);
-    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(10_000);
+    expect([...statuses.values()].reduce((a, b) => a + b, 0) + closedEarly).toBe(10_000);
+    expect(await statusForHeadersOnly(url, token, 1_100_000), 'an oversized Content-Length').toBe(413);
     const health = await fetch(`${pipeline.endpoints.ingest}/health`);
     expect(health.status).toBe(200);
     const query = createTimestreamQueryClient({ timestreamEndpoint: pipeline.endpoints.timestream });
@@ -175,8 +190,38 @@ describe('npm start: hostile input', () => {
     );
     query.destroy();
     expect(rows.map((r) => r.t)).toEqual(valid);
-  }, 240_000);
+  }, 480_000); // 10,000 requests one after another: about 80 s alone, 230 s beside two busy processes
 });
+
+/** A fetch that failed because the server closed the connection while the body was being sent. */
+function closedWhileSending(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return error instanceof TypeError && ['EPIPE', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(String(code));
+}
+
+/** The status answered to a POST that announces `contentLength` bytes and sends none of them. */
+function statusForHeadersOnly(url: string, token: string, contentLength: number): Promise<number> {
+  const { hostname, port, pathname } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(
+        `POST ${pathname} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${contentLength}\r\n\r\n`,
+      );
+    });
+    let head = '';
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(head)?.[1];
+      if (status) {
+        socket.destroy();
+        resolve(Number(status));
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => reject(new Error(`connection closed without a status line: ${head}`)));
+  });
+}
 
 /** Resolves when the child has exited, also when it already had. */
 const exited = (child: ChildProcess) =>
