@@ -13,7 +13,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
-import { mapWithConcurrency } from '#adapters/backoff';
+import { mapWithConcurrency } from '#adapters/map-with-concurrency';
 import { createTimestreamWriteClient } from '#adapters/service-clients';
 import { BatchWriter } from '#consumers/writer/batch-writer';
 import { FileDeadLetterSink } from '#consumers/writer/dead-letter/file-dead-letter-sink';

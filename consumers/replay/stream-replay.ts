@@ -6,7 +6,7 @@ import {
   ListShardsCommand,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import { retryWithBackoff } from '#adapters/backoff';
+import { RetriesExhaustedError, retry } from '#adapters/retry';
 import type { BatchWriter, StreamRecord } from '../writer/batch-writer';
 import { type ReplayState, saveReplayState } from './replay-state';
 
@@ -112,11 +112,13 @@ export async function replayStream(deps: StreamReplayDeps, initial: ReplayState)
     let lastSequenceNumber = saved?.lastSequenceNumber;
     let done = false;
     while (iterator && !done) {
-      const page = await retryWithBackoff(
+      const page = await retry(
         () => kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: getRecordsLimit })),
         {
           deadline: now() + 60_000,
           isRetryable: (e) => e instanceof Error && /Throughput|Throttl|LimitExceeded/.test(e.name),
+          baseDelayMs: 100,
+          maxDelayMs: 2_000,
         },
       );
       const inRange = (page.Records ?? [])
@@ -162,9 +164,22 @@ function mergeRange(state: ReplayState, min: number | undefined, max: number | u
   };
 }
 
+/** Some records of a write attempt failed; the next attempt resumes from the lowest of them. */
+class RecordsNotWritten extends Error {
+  override readonly name = 'RecordsNotWritten';
+  constructor(
+    /** The records from the lowest failed one on, in order. */
+    readonly pending: StreamRecord[],
+    /** Why the lowest failed record failed. */
+    override readonly cause: Error,
+  ) {
+    super(cause.message, { cause });
+  }
+}
+
 /**
- * Writes the records, retrying those that failed (the writer is idempotent, so already stored readings are
- * skipped or rewritten unchanged) with backoff; gives up with a resumable error after `maxBatchAttempts`.
+ * Writes the records, retrying from the lowest failed one (the writer is idempotent, so already stored readings
+ * are skipped or rewritten unchanged) with backoff; gives up with a resumable error after `maxBatchAttempts`.
  */
 async function writeWithRetries(deps: StreamReplayDeps, records: StreamRecord[]) {
   const attempts = deps.maxBatchAttempts ?? 8;
@@ -172,25 +187,34 @@ async function writeWithRetries(deps: StreamReplayDeps, records: StreamRecord[])
   let readingsIn = 0;
   let minTimeMs: number | undefined;
   let maxTimeMs: number | undefined;
-  for (let attempt = 1; ; attempt++) {
+  const attempt = async (n: number) => {
     const { failures, summary } = await deps.writer.write(pending, { deadline: Date.now() + 30_000 });
-    readingsIn += attempt === 1 ? summary.readingsIn : 0;
+    readingsIn += n === 1 ? summary.readingsIn : 0;
     if (summary.minTimeMs !== undefined)
       minTimeMs = Math.min(minTimeMs ?? summary.minTimeMs, summary.minTimeMs);
     if (summary.maxTimeMs !== undefined)
       maxTimeMs = Math.max(maxTimeMs ?? summary.maxTimeMs, summary.maxTimeMs);
-    if (failures.size === 0) return { readingsIn, minTimeMs, maxTimeMs };
+    if (failures.size === 0) return;
     // as the event source does: resume from the lowest failed record, in order
     const firstFailed = pending.findIndex((r) => failures.has(r.sequenceNumber));
     const failed = pending[firstFailed] as StreamRecord;
-    if (attempt >= attempts) {
-      throw new ReplayBatchError(
-        failed.shardId,
-        failed.sequenceNumber,
-        failures.get(failed.sequenceNumber) as Error,
-      );
-    }
-    pending = pending.slice(firstFailed);
-    await new Promise((r) => setTimeout(r, Math.min(5_000, 100 * 2 ** attempt)));
+    throw new RecordsNotWritten(pending.slice(firstFailed), failures.get(failed.sequenceNumber) as Error);
+  };
+  try {
+    await retry(attempt, {
+      isRetryable: (error) => error instanceof RecordsNotWritten,
+      retries: attempts - 1,
+      baseDelayMs: 200,
+      maxDelayMs: 5_000,
+      onRetry: (error) => {
+        pending = (error as RecordsNotWritten).pending;
+      },
+    });
+  } catch (error) {
+    const last = error instanceof RetriesExhaustedError ? error.cause : error;
+    if (!(last instanceof RecordsNotWritten)) throw error;
+    const failed = last.pending[0] as StreamRecord;
+    throw new ReplayBatchError(failed.shardId, failed.sequenceNumber, last.cause);
   }
+  return { readingsIn, minTimeMs, maxTimeMs };
 }

@@ -3,7 +3,8 @@ import {
   type TimestreamWriteClient,
   WriteRecordsCommand,
 } from '@aws-sdk/client-timestream-write';
-import { mapWithConcurrency, RetriesExhaustedError, retryWithBackoff } from '#adapters/backoff';
+import { mapWithConcurrency } from '#adapters/map-with-concurrency';
+import { RetriesExhaustedError, retry as retryWrite } from '#adapters/retry';
 import type { ReadingSink, RecordOutcome, WriteRequest } from './reading-sink';
 
 export interface TimestreamReadingSinkOptions {
@@ -65,7 +66,7 @@ export class TimestreamReadingSink implements ReadingSink {
     });
     const all = (outcome: RecordOutcome) => request.records.map(() => outcome);
     try {
-      await retryWithBackoff(
+      await retryWrite(
         async () => {
           const started = performance.now();
           try {
@@ -74,7 +75,13 @@ export class TimestreamReadingSink implements ReadingSink {
             observer?.onWrite?.(performance.now() - started, request.records.length);
           }
         },
-        { deadline, isRetryable: isRetryableWriteError, onRetry: (e) => observer?.onRetry?.(e), ...retry },
+        {
+          deadline,
+          isRetryable: isRetryableWriteError,
+          onRetry: (e) => observer?.onRetry?.(e),
+          baseDelayMs: retry?.baseDelayMs ?? 100,
+          maxDelayMs: retry?.maxDelayMs ?? 2_000,
+        },
       );
       return all({ status: 'written' });
     } catch (error) {

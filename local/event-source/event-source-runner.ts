@@ -1,10 +1,10 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   DescribeStreamSummaryCommand,
   type KinesisClient,
   ListShardsCommand,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import { abortableSleep } from './abortable-sleep';
 import { CheckpointFile, type Checkpoints, type ShardCheckpoint } from './checkpoint-file';
 import { CaughtUpTimeoutError, EventSourceStoppedError } from './errors';
 import type { KinesisBatchHandler } from './invoke-handler';
@@ -177,8 +177,11 @@ export async function startEventSourceRunner(options: EventSourceRunnerOptions):
   const discoveryIntervalMs = options.shardDiscoveryIntervalMs ?? 10_000;
   const discovery = (async () => {
     for (;;) {
-      await abortableSleep(discoveryIntervalMs, abort.signal);
-      if (abort.signal.aborted) return;
+      try {
+        await delay(discoveryIntervalMs, undefined, { signal: abort.signal });
+      } catch {
+        return; // stopped
+      }
       try {
         // Shards appearing later are children of a reshard: Lambda reads them from their start.
         await discover({ type: 'TRIM_HORIZON' });
@@ -209,7 +212,7 @@ export async function startEventSourceRunner(options: EventSourceRunnerOptions):
         if (abort.signal.aborted) throw new EventSourceStoppedError();
         if ([...workers.values()].every((w) => w.caughtUpSince(since))) return;
         if (Date.now() >= deadline) throw new CaughtUpTimeoutError(timeoutMs, lag());
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await delay(10);
       }
     },
     lag,

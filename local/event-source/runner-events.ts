@@ -21,6 +21,10 @@ export type EventSourceRunnerEvent =
   | { readonly type: 'batch-bisected'; readonly shardId: string; readonly sizes: readonly [number, number] }
   | { readonly type: 'records-discarded'; readonly record: OnFailureRecord }
   | { readonly type: 'destination-error'; readonly shardId: string; readonly error: unknown }
+  /** The function failed for want of a service (connection refused, reset): the batch is kept, retries are not used up. */
+  | { readonly type: 'service-unreachable'; readonly shardId: string; readonly error: unknown }
+  /** After a `service-unreachable`, the function got through (or failed for another reason). */
+  | { readonly type: 'service-reachable'; readonly shardId: string; readonly unreachableForMs: number }
   /** GetRecords, GetShardIterator or the checkpoint file failed; the shard re-reads from its checkpoint after a backoff. */
   | { readonly type: 'poll-error'; readonly shardId: string; readonly error: unknown }
   | { readonly type: 'iterator-expired'; readonly shardId: string }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   ExpiredIteratorException,
   GetRecordsCommand,
@@ -6,7 +7,7 @@ import {
   InvalidArgumentException,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import { abortableSleep } from './abortable-sleep';
+import { backoffDelay, RetriesExhaustedError, retry } from '#adapters/retry';
 import type { ShardCheckpoint } from './checkpoint-file';
 import { type InvocationOutcome, invokeHandler, type KinesisBatchHandler } from './invoke-handler';
 import {
@@ -19,6 +20,7 @@ import {
 import { createLambdaContext, type FunctionIdentity } from './lambda-context';
 import { FailureCondition, type OnFailureDestination, toOnFailureRecord } from './on-failure-record';
 import type { EventSourceLogger, EventSourceRunnerEvent, ShardLag } from './runner-events';
+import { isServiceUnreachable } from './service-unreachable';
 import type { EventSourceSettings } from './settings';
 
 /** Lambda's invocation payload limit for a batch. */
@@ -80,6 +82,8 @@ export class ShardWorker {
   private lastEmptyPollAt = Number.NEGATIVE_INFINITY;
   private delivering = false;
   private waitingForParent = false;
+  /** Since when (epoch ms) the handler has failed for want of a service; undefined while it reaches them. */
+  private unreachableSince: number | undefined;
 
   constructor(
     private readonly env: ShardWorkerEnv,
@@ -125,26 +129,39 @@ export class ShardWorker {
         startingFrom: this.checkpoint ?? this.start.type,
       });
     }
-    let failures = 0;
-    while (!env.signal.aborted && !this.finished) {
-      try {
-        await this.step();
-        failures = 0;
-      } catch (error) {
-        failures++;
-        env.emit({ type: 'poll-error', shardId: this.shardId, error });
-        env.logger.error('Event source shard error; re-reading from the checkpoint', {
-          shardId: this.shardId,
-          checkpoint: this.checkpoint,
-          error: error instanceof Error ? error.message : String(error),
+    try {
+      while (!env.signal.aborted && !this.finished) {
+        await retry(() => this.step(), {
+          isRetryable: () => !env.signal.aborted,
+          ...this.backoff,
+          onRetry: (error) => {
+            env.emit({ type: 'poll-error', shardId: this.shardId, error });
+            env.logger.error('Event source shard error; re-reading from the checkpoint', {
+              shardId: this.shardId,
+              checkpoint: this.checkpoint,
+              error: error instanceof Error ? error.message : String(error),
+            });
+            // Whatever was read but not processed is read again from the checkpoint: nothing is skipped.
+            this.pending = [];
+            this.readUpTo = this.checkpoint;
+            this.iterator = undefined;
+          },
         });
-        // Whatever was read but not processed is read again from the checkpoint: nothing is skipped.
-        this.pending = [];
-        this.readUpTo = this.checkpoint;
-        this.iterator = undefined;
-        await abortableSleep(this.backoffMs(failures), env.signal);
       }
+    } catch (error) {
+      if (!env.signal.aborted) throw error;
     }
+  }
+
+  /** The runner's backoff (plain exponential, as Lambda's: one reader per shard, nothing to spread) and stop signal. */
+  private get backoff() {
+    const { env } = this;
+    return {
+      baseDelayMs: env.retryBaseMs,
+      maxDelayMs: env.retryMaxMs,
+      random: () => 1,
+      signal: env.signal,
+    };
   }
 
   private async step(): Promise<void> {
@@ -152,7 +169,7 @@ export class ShardWorker {
     const { batchSize } = env.settings;
     this.waitingForParent = this.parents.some((p) => !env.isFinished(p));
     if (this.waitingForParent) {
-      await abortableSleep(env.pollIntervalMs, env.signal);
+      await delay(env.pollIntervalMs, undefined, { signal: env.signal });
       return;
     }
     if (!this.shardEnd && this.pending.length < batchSize) await this.poll();
@@ -162,7 +179,7 @@ export class ShardWorker {
         this.finished = true;
         env.emit({ type: 'shard-finished', shardId: this.shardId });
       } else {
-        await abortableSleep(env.pollIntervalMs, env.signal);
+        await delay(env.pollIntervalMs, undefined, { signal: env.signal });
       }
       return;
     }
@@ -170,7 +187,7 @@ export class ShardWorker {
     if (!this.shardEnd && this.pending.length < batchSize && windowMs > 0) {
       const waited = Date.now() - this.firstPendingAt;
       if (waited < windowMs) {
-        await abortableSleep(Math.min(env.pollIntervalMs, windowMs - waited), env.signal);
+        await delay(Math.min(env.pollIntervalMs, windowMs - waited), undefined, { signal: env.signal });
         return;
       }
     }
@@ -269,69 +286,138 @@ export class ShardWorker {
 
   /** Processes one batch to its end: delivered, or retried, bisected and finally discarded. */
   private async deliver(batch: ShardRecord[]): Promise<void> {
-    const { env } = this;
-    const { settings } = env;
     this.delivering = true;
     try {
-      const queue: Segment[] = [{ records: batch, retries: 0, invokes: 0, lastFunctionError: false }];
-      while (queue.length > 0) {
-        const segment = queue[0]!;
-        const cutoff = env.now() - env.expiryAgeMs;
-        let expired = 0;
-        while (expired < segment.records.length && segment.records[expired]!.arrivalMs < cutoff) expired++;
-        if (expired > 0) {
-          const gone = segment.records.slice(0, expired);
-          if (!(await this.discard(FailureCondition.recordAgeExceeded, gone, segment))) return;
-          segment.records = segment.records.slice(expired);
-          if (segment.records.length === 0) {
-            queue.shift();
-            continue;
-          }
-        }
-        if (env.signal.aborted) return; // the rest is read again from the checkpoint after a restart
-        const outcome = await this.invoke(segment);
-        if (outcome.kind === 'success') {
-          await this.advance(segment.records[segment.records.length - 1]!.sequenceNumber);
-          queue.shift();
-          continue;
-        }
-        if (outcome.kind === 'partial') {
-          if (outcome.failedIndex > 0) {
-            await this.advance(segment.records[outcome.failedIndex - 1]!.sequenceNumber);
-            segment.records = segment.records.slice(outcome.failedIndex);
-          }
-          segment.lastFunctionError = false;
-        } else {
-          segment.lastFunctionError = true;
-        }
-        if (outcome.kind === 'error' && settings.bisectBatchOnFunctionError && segment.records.length > 1) {
-          // Splitting does not use up a retry (Lambda's rule); each half keeps the count so far.
-          const middle = Math.ceil(segment.records.length / 2);
-          const halves: [Segment, Segment] = [
-            { ...segment, records: segment.records.slice(0, middle) },
-            { ...segment, records: segment.records.slice(middle) },
-          ];
-          queue.splice(0, 1, ...halves);
-          env.emit({
-            type: 'batch-bisected',
-            shardId: this.shardId,
-            sizes: [halves[0].records.length, halves[1].records.length],
-          });
-          await abortableSleep(this.backoffMs(segment.retries + 1), env.signal);
-          continue;
-        }
-        if (settings.maximumRetryAttempts !== -1 && segment.retries >= settings.maximumRetryAttempts) {
-          if (!(await this.discard(FailureCondition.retryAttemptsExhausted, segment.records, segment)))
-            return;
-          queue.shift();
-          continue;
-        }
-        segment.retries++;
-        await abortableSleep(this.backoffMs(segment.retries), env.signal);
-      }
+      await this.deliverSegment({ records: batch, retries: 0, invokes: 0, lastFunctionError: false });
+    } catch (error) {
+      if (!this.env.signal.aborted) throw error;
+      // stopped: the rest is read again from the checkpoint after a restart
     } finally {
       this.delivering = false;
     }
+  }
+
+  /**
+   * Retries a segment with backoff until it is delivered, bisected (each half then goes the same way) or has used
+   * up MaximumRetryAttempts (then it is discarded). A failure that comes down to a service being unreachable
+   * uses up no retry: the local services come back, and the batch is delivered then.
+   */
+  private async deliverSegment(segment: Segment): Promise<void> {
+    const { env } = this;
+    const { maximumRetryAttempts } = env.settings;
+    let halves: [Segment, Segment] | undefined;
+    try {
+      halves = await retry(() => this.attempt(segment), {
+        isRetryable: (error) => error instanceof SegmentFailed,
+        countsAsRetry: (error) => !(error as SegmentFailed).serviceUnreachable,
+        retries:
+          maximumRetryAttempts === -1
+            ? Number.POSITIVE_INFINITY
+            : Math.max(0, maximumRetryAttempts - segment.retries),
+        ...this.backoff,
+        onRetry: (_, { counted }) => {
+          if (counted) segment.retries++;
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof RetriesExhaustedError)) throw error;
+      await this.discard(FailureCondition.retryAttemptsExhausted, segment.records, segment);
+      return;
+    }
+    if (halves === undefined) return;
+    env.emit({
+      type: 'batch-bisected',
+      shardId: this.shardId,
+      sizes: [halves[0].records.length, halves[1].records.length],
+    });
+    await delay(backoffDelay(segment.retries + 1, this.backoff), undefined, { signal: env.signal });
+    for (const half of halves) await this.deliverSegment(half);
+  }
+
+  /**
+   * One invocation of a segment: discards what expired first, then invokes. Resolves when the segment is done, or
+   * with its halves when it is to be bisected (splitting does not use up a retry, Lambda's rule; each half keeps
+   * the count so far); throws {@link SegmentFailed} when it is to be retried.
+   */
+  private async attempt(segment: Segment): Promise<[Segment, Segment] | undefined> {
+    const { env } = this;
+    const { settings } = env;
+    if (this.unreachableSince === undefined) {
+      // A batch held while a service is down is not dropped for its age: it is delivered when the service is back.
+      const cutoff = env.now() - env.expiryAgeMs;
+      let expired = 0;
+      while (expired < segment.records.length && segment.records[expired]!.arrivalMs < cutoff) expired++;
+      if (expired > 0) {
+        await this.discard(FailureCondition.recordAgeExceeded, segment.records.slice(0, expired), segment);
+        segment.records = segment.records.slice(expired);
+        if (segment.records.length === 0) return undefined;
+      }
+    }
+    env.signal.throwIfAborted(); // the rest is read again from the checkpoint after a restart
+    const outcome = await this.invoke(segment);
+    if (outcome.kind === 'success') {
+      this.serviceAnswered();
+      await this.advance(segment.records[segment.records.length - 1]!.sequenceNumber);
+      return undefined;
+    }
+    if (outcome.kind === 'partial') {
+      if (outcome.failedIndex > 0) {
+        await this.advance(segment.records[outcome.failedIndex - 1]!.sequenceNumber);
+        segment.records = segment.records.slice(outcome.failedIndex);
+      }
+      segment.lastFunctionError = false;
+      throw new SegmentFailed(false);
+    }
+    segment.lastFunctionError = true;
+    if (isServiceUnreachable(outcome.error)) {
+      this.serviceUnreachable(segment, outcome.error);
+      throw new SegmentFailed(true);
+    }
+    this.serviceAnswered();
+    env.logger.warn('Batch failed', {
+      shardId: this.shardId,
+      firstSequenceNumber: segment.records[0]!.sequenceNumber,
+      batchSize: segment.records.length,
+      attempt: segment.retries + 1,
+      error: errorText(outcome.error),
+    });
+    if (settings.bisectBatchOnFunctionError && segment.records.length > 1) {
+      const middle = Math.ceil(segment.records.length / 2);
+      return [
+        { ...segment, records: segment.records.slice(0, middle) },
+        { ...segment, records: segment.records.slice(middle) },
+      ];
+    }
+    throw new SegmentFailed(false);
+  }
+
+  /** The handler failed for want of a service: said once, when it starts. */
+  private serviceUnreachable(segment: Segment, error: unknown): void {
+    if (this.unreachableSince !== undefined) return;
+    this.unreachableSince = Date.now();
+    this.env.emit({ type: 'service-unreachable', shardId: this.shardId, error });
+    this.env.logger.warn(
+      'A service the function calls is unreachable; the batch is kept and retried with backoff until it answers ' +
+        '(no retry attempt is used up, no record is discarded)',
+      {
+        shardId: this.shardId,
+        firstSequenceNumber: segment.records[0]!.sequenceNumber,
+        batchSize: segment.records.length,
+        error: errorText(error),
+      },
+    );
+  }
+
+  /** The handler got through (or failed for another reason): said once, when an outage ends. */
+  private serviceAnswered(): void {
+    if (this.unreachableSince === undefined) return;
+    const unreachableForMs = Date.now() - this.unreachableSince;
+    this.unreachableSince = undefined;
+    this.env.emit({ type: 'service-reachable', shardId: this.shardId, unreachableForMs });
+    this.env.logger.warn('The function reaches its services again; delivery goes on', {
+      shardId: this.shardId,
+      unreachableForMs,
+    });
   }
 
   private async invoke(segment: Segment): Promise<InvocationOutcome> {
@@ -361,25 +447,19 @@ export class ShardWorker {
     if (outcome.kind === 'success') env.emit({ type: 'batch-succeeded', ...common });
     else if (outcome.kind === 'partial')
       env.emit({ type: 'batch-failed', ...common, failedIndex: outcome.failedIndex });
-    else {
-      env.emit({ type: 'batch-failed', ...common, error: outcome.error });
-      env.logger.warn('Batch failed', {
-        ...common,
-        error: outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
-      });
-    }
+    else env.emit({ type: 'batch-failed', ...common, error: outcome.error });
     return outcome;
   }
 
   /**
    * Reports records to the on-failure destination, then checkpoints past them. The destination is retried until
-   * it accepts (records are never dropped silently); false when the runner stopped first.
+   * it accepts (records are never dropped silently); throws the stop signal's reason when the runner stops first.
    */
   private async discard(
     condition: FailureCondition,
     records: ShardRecord[],
     segment: Segment,
-  ): Promise<boolean> {
+  ): Promise<void> {
     const { env } = this;
     const record = toOnFailureRecord({
       shardId: this.shardId,
@@ -394,32 +474,36 @@ export class ShardWorker {
     if (env.onFailure === undefined) {
       env.logger.error('Records discarded and no on-failure destination is configured', { ...record });
     } else {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await env.onFailure(record);
-          break;
-        } catch (error) {
+      const destination = env.onFailure;
+      // retried until it accepts (records are never dropped silently), or the runner stops (this then throws)
+      await retry(() => destination(record), {
+        isRetryable: () => true,
+        ...this.backoff,
+        onRetry: (error) => {
           env.emit({ type: 'destination-error', shardId: this.shardId, error });
           env.logger.error('On-failure destination failed; retrying', {
             shardId: this.shardId,
-            error: error instanceof Error ? error.message : String(error),
+            error: errorText(error),
           });
-          await abortableSleep(this.backoffMs(attempt), env.signal);
-          if (env.signal.aborted) return false;
-        }
-      }
+        },
+      });
     }
     env.emit({ type: 'records-discarded', record });
     await this.advance(records[records.length - 1]!.sequenceNumber);
-    return true;
   }
 
   private async advance(sequenceNumber: string): Promise<void> {
     this.checkpoint = sequenceNumber;
     await this.env.saveCheckpoint(this.shardId, { sequenceNumber });
   }
+}
 
-  private backoffMs(attempt: number): number {
-    return Math.min(this.env.retryMaxMs, this.env.retryBaseMs * 2 ** Math.max(0, attempt - 1));
+/** The segment is to be retried; `serviceUnreachable` when it failed only for want of a service. */
+class SegmentFailed extends Error {
+  override readonly name = 'SegmentFailed';
+  constructor(readonly serviceUnreachable: boolean) {
+    super(serviceUnreachable ? 'a service the function calls is unreachable' : 'the batch failed');
   }
 }
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -1,4 +1,5 @@
 import { PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
+import { RetriesExhaustedError, retry } from '#adapters/retry';
 import type { Reading } from '#core/reading';
 import { PublishIncompleteError } from './errors';
 import { maxRecordBytes, type PackedRecord, packReadings } from './pack-readings';
@@ -15,12 +16,14 @@ export interface KinesisReadingPublisherOptions {
   readonly streamName: string;
   /** @default 256 KiB ({@link maxRecordBytes}) */
   readonly maxRecordBytes?: number;
-  /** First backoff step; attempt n waits a random time in [0, min(maxDelayMs, baseDelayMs * 2^n)]. @default 25 */
+  /** First backoff step; retry n waits a random time in [0, min(maxDelayMs, baseDelayMs * 2^(n-1))]. @default 25 */
   readonly baseDelayMs?: number;
   /** @default 1000 */
   readonly maxDelayMs?: number;
   readonly now?: () => number;
+  /** For tests: the jitter source. */
   readonly random?: () => number;
+  /** For tests: the wait between attempts. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -51,7 +54,13 @@ function isRetryable(error: unknown): boolean {
   return e.$metadata === undefined && typeof e.code === 'string';
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Some entries of an attempt were not published; the next attempt resends only these. */
+class EntriesNotPublished extends Error {
+  override readonly name = 'EntriesNotPublished';
+  constructor(readonly failed: PackedRecord[]) {
+    super(`${failed.length} record(s) not published`);
+  }
+}
 
 /**
  * Publishes readings to a Kinesis stream with PutRecords: partition key = device id, the readings packed into
@@ -66,13 +75,9 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  */
 export class KinesisReadingPublisher implements ReadingPublisher {
   private readonly now: () => number;
-  private readonly random: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: KinesisReadingPublisherOptions) {
     this.now = options.now ?? Date.now;
-    this.random = options.random ?? Math.random;
-    this.sleep = options.sleep ?? defaultSleep;
   }
 
   async publish(readings: readonly Reading[], options: PublishOptions): Promise<PublishReport> {
@@ -97,7 +102,8 @@ export class KinesisReadingPublisher implements ReadingPublisher {
         { cause },
       );
     };
-    for (let attempt = 0; ; attempt++) {
+    /** One PutRecords round over what is pending; throws what is left for the next round. */
+    const attempt = async () => {
       const failed: PackedRecord[] = [];
       for (const call of splitIntoCalls(pending)) {
         const remaining = deadlineMs - this.now();
@@ -134,14 +140,29 @@ export class KinesisReadingPublisher implements ReadingPublisher {
           }
         }
       }
-      if (failed.length === 0) return { records: records.length, retries };
+      if (failed.length > 0) throw new EntriesNotPublished(failed);
+    };
+    try {
+      await retry(attempt, {
+        isRetryable: (error) => error instanceof EntriesNotPublished,
+        deadline: deadlineMs,
+        baseDelayMs: this.options.baseDelayMs ?? 25,
+        maxDelayMs: this.options.maxDelayMs ?? 1_000,
+        now: this.now,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(this.options.random ? { random: this.options.random } : {}),
+        ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+        onRetry: (error) => {
+          pending = (error as EntriesNotPublished).failed;
+          retries += pending.length;
+        },
+      });
+      return { records: records.length, retries };
+    } catch (error) {
+      if (error instanceof PublishIncompleteError) throw error;
       if (options.signal?.aborted) throw fail('because the request was aborted');
-      const cap = Math.min(this.options.maxDelayMs ?? 1_000, (this.options.baseDelayMs ?? 25) * 2 ** attempt);
-      const delay = Math.floor(this.random() * cap);
-      if (this.now() + delay >= deadlineMs) throw fail('before the deadline');
-      await this.sleep(delay);
-      retries += failed.length;
-      pending = failed;
+      if (error instanceof RetriesExhaustedError) throw fail('before the deadline');
+      throw error;
     }
   }
 }

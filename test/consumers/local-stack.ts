@@ -68,25 +68,3 @@ export function streamRecord(
     approximateArrivalMs: options.arrivalMs ?? Date.now(),
   };
 }
-
-/**
- * Polls `probe` until `accept` holds or the deadline passes; returns the last value. A probe that throws (a
- * query on a table with no data yet names columns that do not exist yet) is tried again; at the deadline
- * its last error is thrown.
- */
-export async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  { timeoutMs = 15_000, intervalMs = 100 } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (accept(value) || Date.now() > deadline) return value;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}

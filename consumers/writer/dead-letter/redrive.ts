@@ -1,4 +1,5 @@
 import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { RetriesExhaustedError, retry } from '#adapters/retry';
 import type { DeadLetterSink, StoredDeadLetter } from './dead-letter-sink';
 
 export interface RedriveResult {
@@ -36,6 +37,14 @@ export async function redriveDeadLetters(
   return { considered: letters.length, redriven };
 }
 
+/** Some letters of a PutRecords attempt were refused; the next attempt resends only these. */
+class LettersRefused extends Error {
+  override readonly name = 'LettersRefused';
+  constructor(readonly refused: StoredDeadLetter[]) {
+    super(`${refused.length} dead letter(s) refused by the stream`);
+  }
+}
+
 async function putAll(
   kinesis: KinesisClient,
   streamName: string,
@@ -44,8 +53,7 @@ async function putAll(
 ): Promise<StoredDeadLetter[]> {
   let pending = letters;
   const accepted: StoredDeadLetter[] = [];
-  for (let attempt = 0; attempt < attempts && pending.length > 0; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 200 * 2 ** attempt));
+  const attempt = async () => {
     const result = await kinesis.send(
       new PutRecordsCommand({
         StreamName: streamName,
@@ -55,13 +63,28 @@ async function putAll(
         })),
       }),
     );
-    const failed: StoredDeadLetter[] = [];
+    const refused: StoredDeadLetter[] = [];
     (result.Records ?? []).forEach((r, j) => {
       const letter = pending[j] as StoredDeadLetter;
-      if (r.ErrorCode) failed.push(letter);
+      if (r.ErrorCode) refused.push(letter);
       else accepted.push(letter);
     });
-    pending = failed;
+    if (refused.length > 0) throw new LettersRefused(refused);
+  };
+  try {
+    await retry(attempt, {
+      isRetryable: (error) => error instanceof LettersRefused,
+      retries: Math.max(0, attempts - 1),
+      baseDelayMs: 400,
+      maxDelayMs: 5_000,
+      onRetry: (error) => {
+        pending = (error as LettersRefused).refused;
+      },
+    });
+  } catch (error) {
+    // what is still refused stays in the sink for the next redrive; a failed call is the caller's to see
+    const last = error instanceof RetriesExhaustedError ? error.cause : error;
+    if (!(last instanceof LettersRefused)) throw error;
   }
   return accepted;
 }

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDailyRollup } from '#consumers/rollup/daily-rollup';
 import { zoneDays } from '#consumers/rollup/zone-days';
-import { BatchWriter } from '#consumers/writer/batch-writer';
-import { FileDeadLetterSink } from '#consumers/writer/dead-letter/file-dead-letter-sink';
 import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
-import { createUnitRegistry, RecentKeys } from '#core';
 import { readPipelineConfig } from '#core/config';
 import { ensureTimestreamTables } from '#local/provision/ensure-timestream-tables';
+import { localBatchWriter } from '../../helpers/local-writer';
 import { startTimestreamStack, streamRecord, type TimestreamStack } from '../local-stack';
 
 interface Seeded {
@@ -64,17 +62,10 @@ function expected(readings: Seeded[], timeZone: string, date: string) {
 }
 
 async function seed(stack: TimestreamStack, layout: 'multi' | 'single', readings: Seeded[]) {
-  const writer = new BatchWriter({
-    sink: new TimestreamReadingSink({
-      client: stack.write,
-      database: stack.config.database,
-      table: stack.config.rawTable,
-      concurrency: 4,
-    }),
-    deadLetters: new FileDeadLetterSink(`${stack.dataDir}/dl-${layout}.jsonl`),
-    units: createUnitRegistry(),
+  const writer = localBatchWriter(stack, {
     layout,
-    recent: new RecentKeys(0),
+    deadLetterFile: `${stack.dataDir}/dl-${layout}.jsonl`,
+    dedupeCacheSize: 0,
   });
   const records = [];
   for (let i = 0; i < readings.length; i += 50) {

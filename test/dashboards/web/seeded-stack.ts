@@ -1,10 +1,8 @@
 import { runDailyRollup } from '#consumers/rollup/daily-rollup';
 import { lookbackDays } from '#consumers/rollup/zone-days';
-import { BatchWriter } from '#consumers/writer/batch-writer';
-import { FileDeadLetterSink } from '#consumers/writer/dead-letter/file-dead-letter-sink';
 import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
-import { createUnitRegistry, RecentKeys } from '#core';
 import { startTimestreamStack, streamRecord, type TimestreamStack } from '../../consumers/local-stack';
+import { localBatchWriter } from '../../helpers/local-writer';
 
 /** The seeded devices: each with its own co2 level, so that a device change visibly changes the charts. */
 const seededDevices = ['room_a', 'room_b', 'room_c'] as const;
@@ -25,18 +23,7 @@ export async function startSeededStack(
   const nowMs = options.nowMs ?? Date.now();
   const stack = await startTimestreamStack();
   try {
-    const writer = new BatchWriter({
-      sink: new TimestreamReadingSink({
-        client: stack.write,
-        database: stack.config.database,
-        table: stack.config.rawTable,
-        concurrency: 4,
-      }),
-      deadLetters: new FileDeadLetterSink(`${stack.dataDir}/dead-letters.jsonl`),
-      units: createUnitRegistry(),
-      layout: 'multi',
-      recent: new RecentKeys(0),
-    });
+    const writer = localBatchWriter(stack, { layout: 'multi', dedupeCacheSize: 0 });
     const start = nowMs - seededDays * 86_400_000;
     const readings = [];
     for (let t = start, i = 0; t < nowMs - 60_000; t += stepMs, i++) {

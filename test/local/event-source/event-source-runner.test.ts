@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExpiredIteratorException, PutRecordsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createKinesisClient } from '#adapters/kinesis-client';
 import {
   CaughtUpTimeoutError,
@@ -20,7 +20,6 @@ import {
   putValues,
   startLocalStreams,
   testSettings,
-  until,
   valuesOf,
 } from './local-stream';
 
@@ -126,10 +125,11 @@ describe('event source runner', () => {
     const runner = await start({
       streamName,
       handler,
-      settings: testSettings({ batchSize: 100, maximumBatchingWindowInSeconds: 1 }),
+      settings: testSettings({ batchSize: 100, maximumBatchingWindowInSeconds: 2 }),
     });
     await putValues(local.kinesis, streamName, ['w0']);
-    await new Promise((r) => setTimeout(r, 100)); // a second put well inside the 1 s window
+    // the window opens when w0 is read; the second put follows at once, well inside it
+    await vi.waitFor(() => expect(runner.lag()[0]?.pendingRecords, 'w0 read').toBe(1), { timeout: 10_000 });
     await putValues(local.kinesis, streamName, ['w1', 'w2']);
     await runner.whenCaughtUp(10_000);
     expect(deliveries.map((d) => d.values)).toEqual([['w0', 'w1', 'w2']]);
@@ -353,7 +353,7 @@ describe('event source runner', () => {
       return undefined;
     });
     const runner = await start({ streamName, handler, checkpointFile });
-    await until('the batch is in flight', () => deliveries.length === 1);
+    await vi.waitFor(() => expect(deliveries, 'the batch is in flight').toHaveLength(1), { timeout: 10_000 });
 
     let stopped = false;
     const stopping = runner.stop().then(() => {
@@ -446,7 +446,9 @@ describe('event source runner', () => {
     const childValues = range('child', 10);
     const children = await putSpread(childValues);
     expect(new Set(children.Records?.map((r) => r.ShardId)).size).toBe(2);
-    await until('both children are found', () => runner.lag().length === 3);
+    await vi.waitFor(() => expect(runner.lag(), 'both children are found').toHaveLength(3), {
+      timeout: 10_000,
+    });
     await runner.whenCaughtUp(10_000);
 
     expect(new Set(all())).toEqual(new Set([...parentValues, ...childValues]));
@@ -527,7 +529,9 @@ describe('event source runner', () => {
         failures.push(record);
       },
     });
-    await until('three attempts', () => deliveries.length >= 3);
+    await expect
+      .poll(() => deliveries.length, { timeout: 10_000, message: 'three attempts' })
+      .toBeGreaterThanOrEqual(3);
     expect(failures).toEqual([]);
     clockOffsetMs = 61_000;
     await runner.whenCaughtUp(10_000);

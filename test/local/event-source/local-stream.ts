@@ -76,15 +76,6 @@ export function testSettings(overrides: Partial<EventSourceSettings> = {}): Even
   };
 }
 
-/** Waits until `condition` holds, polling; fails with `what` after `timeoutMs`. */
-export async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** A logger that keeps what it is told (tests expect failures; the console stays readable). */
 const quietLogger: EventSourceLogger & { readonly lines: string[] } = {
   lines: [],

@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTimestreamQueryClient } from '#adapters/service-clients';
 import { queryAll } from '#adapters/timestream-query';
 import { type LocalPipeline, startLocalPipeline } from '#local/runtime/local-pipeline';
-import { eventually } from '../../consumers/local-stack';
 
 const seedBody = '{"co2": 550, "temperature": 24.2, "humidity": 48.2}';
 const freePorts = { INGEST_PORT: '0', KINESIS_PORT: '0', TIMESTREAM_PORT: '0', DASHBOARD_PORT: '0' };
@@ -50,9 +50,13 @@ describe.each([
     expect(response.status).toBe(202);
     expect(response.body.accepted).toBe(1);
     const query = createTimestreamQueryClient({ timestreamEndpoint: pipeline.endpoints.timestream });
-    const rows = await eventually(
-      () => queryAll(query, seedQuery),
-      (r) => r.length > 0,
+    const rows = await vi.waitFor(
+      async () => {
+        const r = await queryAll(query, seedQuery);
+        expect(r.length, 'rows stored').toBeGreaterThan(0);
+        return r;
+      },
+      { timeout: 15_000, interval: 100 },
     );
     query.destroy();
     expect(rows).toHaveLength(1);
@@ -125,6 +129,7 @@ describe('npm start: hostile input', () => {
       }),
     ];
     const statuses = new Map<number, number>();
+    let closedEarly = 0;
     const accepted: string[] = [];
     const valid: number[] = [];
     const base = Date.now() - 60_000;
@@ -132,12 +137,24 @@ describe('npm start: hostile input', () => {
       const make = hostile[i % hostile.length] as (typeof hostile)[number];
       const h = make();
       const tokenToUse = h.token ?? (i % 3 === 0 ? otherToken : token);
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': h.type ?? 'application/json', authorization: `Bearer ${tokenToUse}` },
-        body: h.body,
-      });
-      await response.arrayBuffer();
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': h.type ?? 'application/json', authorization: `Bearer ${tokenToUse}` },
+          body: h.body,
+        });
+        await response.arrayBuffer();
+      } catch (error) {
+        // An oversized body is answered 413 from its Content-Length, and the server stops reading a body that has
+        // not arrived within its drain time (slow under load) by closing the connection, which HTTP allows: the
+        // client, still sending, then sees the connection closed instead of the 413 (checked apart below).
+        if (h.body.length > 1_048_576 && closedWhileSending(error)) {
+          closedEarly++;
+          continue;
+        }
+        throw error;
+      }
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       if (response.status < 400)
         accepted.push(`#${i % hostile.length} as ${i % 3 === 0 ? 'other' : 'own'} token`);
@@ -155,23 +172,56 @@ describe('npm start: hostile input', () => {
     expect(accepted, 'hostile requests that were not refused').toEqual([]);
     for (const status of statuses.keys())
       expect(status >= 400 && status < 500, `status ${status}`).toBe(true);
-    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(10_000);
+    expect([...statuses.values()].reduce((a, b) => a + b, 0) + closedEarly).toBe(10_000);
+    expect(await statusForHeadersOnly(url, token, 1_100_000), 'an oversized Content-Length').toBe(413);
     const health = await fetch(`${pipeline.endpoints.ingest}/health`);
     expect(health.status).toBe(200);
     const query = createTimestreamQueryClient({ timestreamEndpoint: pipeline.endpoints.timestream });
-    const rows = await eventually(
-      () =>
-        queryAll(
+    const rows = await vi.waitFor(
+      async () => {
+        const r = await queryAll(
           query,
           `SELECT to_milliseconds(time) AS t FROM "RoomCondition"."conditions" WHERE deviceId = 'hostile_ok' ORDER BY t`,
-        ),
-      (r) => r.length >= valid.length,
-      { timeoutMs: 30_000 },
+        );
+        expect(r.length, 'valid readings stored').toBeGreaterThanOrEqual(valid.length);
+        return r;
+      },
+      { timeout: 30_000, interval: 100 },
     );
     query.destroy();
     expect(rows.map((r) => r.t)).toEqual(valid);
-  }, 240_000);
+  }, 480_000); // 10,000 requests one after another: about 80 s alone, 230 s beside two busy processes
 });
+
+/** A fetch that failed because the server closed the connection while the body was being sent. */
+function closedWhileSending(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return error instanceof TypeError && ['EPIPE', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(String(code));
+}
+
+/** The status answered to a POST that announces `contentLength` bytes and sends none of them. */
+function statusForHeadersOnly(url: string, token: string, contentLength: number): Promise<number> {
+  const { hostname, port, pathname } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(
+        `POST ${pathname} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${contentLength}\r\n\r\n`,
+      );
+    });
+    let head = '';
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(head)?.[1];
+      if (status) {
+        socket.destroy();
+        resolve(Number(status));
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => reject(new Error(`connection closed without a status line: ${head}`)));
+  });
+}
 
 /** Resolves when the child has exited, also when it already had. */
 const exited = (child: ChildProcess) =>
@@ -230,11 +280,13 @@ describe('npm start: a crash loses no acknowledged reading', () => {
         }
       }
     })();
-    await eventually(
-      async () => accepted.length,
-      (n) => n >= 1000,
-      { timeoutMs: 60_000, intervalMs: 20 },
-    );
+    await expect
+      .poll(() => accepted.length, {
+        timeout: 60_000,
+        interval: 20,
+        message: 'readings accepted before the kill',
+      })
+      .toBeGreaterThanOrEqual(1000);
     first.child.kill('SIGKILL');
     killed = true;
     await producer;
@@ -243,11 +295,18 @@ describe('npm start: a crash loses no acknowledged reading', () => {
     const second = await startChild();
     try {
       const query = createTimestreamQueryClient({ timestreamEndpoint: second.timestream });
-      const rows = await eventually(
-        () =>
-          queryAll(query, `SELECT to_milliseconds(time) AS t FROM "RoomCondition"."conditions" ORDER BY t`),
-        (r) => r.length >= accepted.length,
-        { timeoutMs: 60_000, intervalMs: 250 },
+      const rows = await vi.waitFor(
+        async () => {
+          const r = await queryAll(
+            query,
+            `SELECT to_milliseconds(time) AS t FROM "RoomCondition"."conditions" ORDER BY t`,
+          );
+          expect(r.length, 'accepted readings stored after the restart').toBeGreaterThanOrEqual(
+            accepted.length,
+          );
+          return r;
+        },
+        { timeout: 60_000, interval: 250 },
       );
       query.destroy();
       const stored = rows.map((r) => r.t as number);

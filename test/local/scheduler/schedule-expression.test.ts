@@ -46,8 +46,7 @@ describe('startScheduler', () => {
     const base = Date.now();
     const schedule = { nextRunAfter: (after: number) => (after < base + 40 ? base + 40 : undefined) };
     const scheduler = startScheduler(schedule, async (t) => void runs.push(t));
-    const deadline = Date.now() + 5_000;
-    while (runs.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await expect.poll(() => runs.length, { timeout: 5_000, interval: 10 }).toBeGreaterThan(0);
     await scheduler.stop();
     expect(runs).toEqual([base + 40]);
   });
