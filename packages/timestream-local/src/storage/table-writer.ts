@@ -6,15 +6,9 @@ import {
   LocalTimestreamReplayError,
   type RejectedRecord,
 } from '../errors';
+import type { ParsedRecord, RecordRejection, TypedValue, ValueType } from '../operations/parsed-record';
+import { recordKey, valueFingerprint } from '../operations/record-identity';
 import { isoOfNanos, nanosPerDay, nanosPerHour, nowNanos } from '../operations/time-units';
-import {
-  type ParsedRecord,
-  type RecordRejection,
-  recordKey,
-  type TypedValue,
-  type ValueType,
-  valueFingerprint,
-} from '../operations/write-request';
 import { TableJournal } from './journal';
 import {
   columnKey,
