@@ -39,3 +39,19 @@ export function isoOfNanos(ns: bigint): string {
 
 export const nanosPerHour = 3_600_000_000_000n;
 export const nanosPerDay = 24n * nanosPerHour;
+
+/** Digits that a time in each unit gets to become nanoseconds ('000000' for milliseconds). */
+const unitZeros = new Map<string, string>(
+  Object.values(TimeUnit).map((u) => [u, String(toNanos('1', u)).slice(1)] as const),
+);
+
+/**
+ * String(timeNs) for a time that passed toNanos: the time's own digits and the unit's zeros, unless it has
+ * leading zeros or is zero (then the bigint is written out).
+ *
+ * @example nanosText('1650401460000', 'MILLISECONDS', 1650401460000000000n) // '1650401460000000000'
+ */
+export function nanosText(time: string, unit: TimeUnit, timeNs: bigint): string {
+  const first = time.charCodeAt(time.charCodeAt(0) === 45 ? 1 : 0);
+  return first === 48 ? String(timeNs) : time + unitZeros.get(unit)!;
+}

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationException } from '../../src/errors';
-import {
-  type ParsedRecord,
-  parseWriteRequest,
-  type RecordRejection,
-  recordKey,
-  valueFingerprint,
-} from '../../src/operations/write-request';
+import type { ParsedRecord, RecordRejection } from '../../src/operations/parsed-record';
+import { recordKey, valueFingerprint } from '../../src/operations/record-identity';
+import { parseWriteRequest } from '../../src/operations/write-request';
 
 const parsed = (body: Record<string, unknown>) =>
   parseWriteRequest({ DatabaseName: 'Db_x', TableName: 'tbl', ...body }).records;

@@ -15,7 +15,7 @@ import { WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalTimestreamJournalFormatError, LocalTimestreamReplayError } from '../../src/errors';
-import type { ParsedRecord } from '../../src/operations/write-request';
+import type { ParsedRecord } from '../../src/operations/parsed-record';
 import { TableJournal } from '../../src/storage/journal';
 import { encodeJsonString, encodeRow, type JournalEntryHeader } from '../../src/storage/journal-entry';
 import { createTable, doubleRecord, type Fixture, startFixture } from '../local-timestream-fixture';
