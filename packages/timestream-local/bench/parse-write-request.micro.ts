@@ -1,6 +1,6 @@
 /**
- * Micro-benchmark of parseWriteRequest on bodies like bench/timestream.bench.ts sends (100-record MULTI
- * batches, one dimension, three DOUBLE values, Time in ms). Run: npx tsx bench/support/parse-write-request.micro.ts
+ * Micro-benchmark of parseWriteRequest on bodies like timestream.bench.ts sends (100-record MULTI
+ * batches, one dimension, three DOUBLE values, Time in ms). Run: npx tsx packages/timestream-local/bench/parse-write-request.micro.ts
  */
 import { parseWriteRequest } from '../src/operations/write-request';
 import { benchMultiRecord } from './timestream-records';
