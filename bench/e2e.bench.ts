@@ -15,12 +15,13 @@ import { createKinesisClient } from '#adapters/kinesis-client';
 import { mapWithConcurrency } from '#adapters/map-with-concurrency';
 import { createTimestreamQueryClient, createTimestreamWriteClient } from '#adapters/service-clients';
 import { queryAll } from '#adapters/timestream-query';
-import { chunkWriteRequests, encodeReadings, type Reading, toTimestreamRecords } from '#core';
+import { encodeReadings, type Reading } from '#core';
 import { readPipelineConfig } from '#core/config';
 import { ensureStream, startLocalKinesis } from '#local/kinesis';
 import { ensureTimestreamTables } from '#local/provision/ensure-timestream-tables';
 import { resolveTokenSecret, signDeviceToken } from '#producers/auth';
 import { runSimulation, summarizeLatencies } from '#producers/simulator';
+import { chunkWriteRequests, toTimestreamRecords } from '#test/helpers/record-oracle';
 import { perSecond, startChild, startTimestreamChild } from './support/child-services';
 import { numberOption } from './support/options';
 

@@ -19,9 +19,10 @@ import { BatchWriter } from '#consumers/writer/batch-writer';
 import { FileDeadLetterSink } from '#consumers/writer/dead-letter/file-dead-letter-sink';
 import { createWriterHandler } from '#consumers/writer/kinesis-writer-handler';
 import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
-import { chunkWriteRequests, createUnitRegistry, type Reading, RecentKeys, toTimestreamRecords } from '#core';
+import { createUnitRegistry, type Reading, RecentKeys } from '#core';
 import { readPipelineConfig } from '#core/config';
 import { ensureTimestreamTables } from '#local/provision/ensure-timestream-tables';
+import { chunkWriteRequests, toTimestreamRecords } from '#test/helpers/record-oracle';
 import { perSecond, startTimestreamChild } from './support/child-services';
 import { numberOption } from './support/options';
 

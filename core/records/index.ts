@@ -1,4 +1,3 @@
-export { chunkWriteRequests, type WriteChunk } from './chunk-write-requests';
 export { InvalidRecordVersionError } from './errors';
 export { multiMeasureName } from './record-layout';
 export type {
@@ -7,5 +6,5 @@ export type {
   TimestreamMeasureValue,
   TimestreamRecord,
 } from './timestream-record';
-export { type RecordOptions, toTimestreamRecords } from './to-timestream-records';
 export { toWriteChunks } from './to-write-chunks';
+export type { RecordOptions, WriteChunk } from './write-chunk';

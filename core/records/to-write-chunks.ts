@@ -1,5 +1,4 @@
 import type { Reading } from '../reading';
-import { maxRecordsPerWrite, type WriteChunk } from './chunk-write-requests';
 import { type DeviceDimensions, deviceDimensions } from './device-dimensions';
 import { InvalidRecordVersionError } from './errors';
 import { multiMeasureName, RecordLayout } from './record-layout';
@@ -11,7 +10,7 @@ import {
   type TimestreamRecord,
   TimeUnit,
 } from './timestream-record';
-import { nanosecondTime, type RecordOptions } from './to-timestream-records';
+import { maxRecordsPerWrite, nanosecondTime, type RecordOptions, type WriteChunk } from './write-chunk';
 
 /**
  * Readings straight to WriteRecords requests: the same chunks, records and `CommonAttributes` as

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '#core/reading';
-import { chunkWriteRequests, type TimestreamRecord, toTimestreamRecords } from '#core/records';
+import type { TimestreamRecord } from '#core/records';
+import { chunkWriteRequests, toTimestreamRecords } from '#test/helpers/record-oracle';
 import { readingFactory } from '../../helpers/readings';
 
 /** Merges CommonAttributes into a record the way Timestream does. */

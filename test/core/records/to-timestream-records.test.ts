@@ -1,6 +1,7 @@
 import type { _Record, WriteRecordsCommandInput } from '@aws-sdk/client-timestream-write';
 import { describe, expect, it } from 'vitest';
-import { chunkWriteRequests, InvalidRecordVersionError, toTimestreamRecords } from '#core/records';
+import { InvalidRecordVersionError } from '#core/records';
+import { chunkWriteRequests, toTimestreamRecords } from '#test/helpers/record-oracle';
 import { readingFactory } from '../../helpers/readings';
 
 const reading = readingFactory({

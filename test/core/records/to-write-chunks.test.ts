@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '#core/reading';
-import {
-  chunkWriteRequests,
-  InvalidRecordVersionError,
-  type RecordOptions,
-  toTimestreamRecords,
-  toWriteChunks,
-} from '#core/records';
+import { InvalidRecordVersionError, type RecordOptions, toWriteChunks } from '#core/records';
+import { chunkWriteRequests, toTimestreamRecords } from '#test/helpers/record-oracle';
 import { readingFactory } from '../../helpers/readings';
 
 /** The two-step path toWriteChunks must reproduce exactly. */

@@ -1,15 +1,88 @@
-import type { MappedRecord, TimestreamDimension, TimestreamRecord } from './timestream-record';
+/**
+ * The record mapping written the plain way, in two steps (readings -> one record each -> WriteRecords
+ * requests): the oracle that core's one-pass `toWriteChunks` is compared with, and the baseline the writer
+ * and end-to-end benchmarks build their raw WriteRecords calls from.
+ */
+import type { Reading } from '#core/reading';
+import { deviceDimensions } from '#core/records/device-dimensions';
+import { InvalidRecordVersionError } from '#core/records/errors';
+import { multiMeasureName, RecordLayout } from '#core/records/record-layout';
+import { msTimeText, valueText } from '#core/records/record-text';
+import {
+  type MappedRecord,
+  MeasureValueType,
+  type TimestreamDimension,
+  type TimestreamMeasureValue,
+  type TimestreamRecord,
+  TimeUnit,
+} from '#core/records/timestream-record';
+import {
+  maxRecordsPerWrite,
+  nanosecondTime,
+  type RecordOptions,
+  type WriteChunk,
+} from '#core/records/write-chunk';
 
-/** Timestream's limit of records per WriteRecords request. */
-export const maxRecordsPerWrite = 100;
-
-/** One WriteRecords request's worth: `CommonAttributes`, the records, and the reading index of each record. */
-export type WriteChunk = {
-  readonly commonAttributes: TimestreamRecord;
-  readonly records: TimestreamRecord[];
-  /** `readingIndexes[i]` is the reading of `records[i]`: map `RejectedRecords[].RecordIndex` back with it. */
-  readonly readingIndexes: number[];
-};
+/**
+ * Maps validated readings to Timestream records. Dimensions: `deviceId` plus the reading's dimensions. Values
+ * are written with `String(value)`, the shortest text that reads back as the same double (24.2 -> "24.2");
+ * converted values were already rounded to 12 significant digits by the unit registry.
+ *
+ * @example
+ * const mapped = toTimestreamRecords(readings, { layout: config.recordLayout, version: arrivalMs });
+ * for (const chunk of chunkWriteRequests(mapped)) await write(chunk);
+ */
+export function toTimestreamRecords(readings: readonly Reading[], opts: RecordOptions): MappedRecord[] {
+  const out: MappedRecord[] = [];
+  const fixed = typeof opts.version === 'number' ? opts.version : undefined;
+  for (let i = 0; i < readings.length; i++) {
+    const reading = readings[i]!;
+    const version = fixed ?? (opts.version as (r: Reading, i: number) => number)(reading, i);
+    if (!Number.isSafeInteger(version) || version < 1) throw new InvalidRecordVersionError(version, i);
+    const dimensions = deviceDimensions(reading).list;
+    const sub = reading.timeSubMsNanos;
+    const time = sub === undefined ? msTimeText(reading.timeMs) : nanosecondTime(reading.timeMs, sub);
+    const unit = sub === undefined ? TimeUnit.milliseconds : TimeUnit.nanoseconds;
+    if (opts.layout === RecordLayout.multi) {
+      const values: TimestreamMeasureValue[] = [];
+      for (const name in reading.measures) {
+        values.push({
+          Name: name,
+          Value: valueText(reading.measures[name]!.value),
+          Type: MeasureValueType.double,
+        });
+      }
+      out.push({
+        record: {
+          Dimensions: dimensions,
+          MeasureName: multiMeasureName,
+          MeasureValueType: MeasureValueType.multi,
+          MeasureValues: values,
+          Time: time,
+          TimeUnit: unit,
+          Version: version,
+        },
+        readingIndex: i,
+      });
+    } else {
+      for (const name in reading.measures) {
+        out.push({
+          record: {
+            Dimensions: dimensions,
+            MeasureName: name,
+            MeasureValueType: MeasureValueType.double,
+            MeasureValue: valueText(reading.measures[name]!.value),
+            Time: time,
+            TimeUnit: unit,
+            Version: version,
+          },
+          readingIndex: i,
+        });
+      }
+    }
+  }
+  return out;
+}
 
 /**
  * Splits records into WriteRecords requests of at most `maxRecords`, and moves what all records of a request
