@@ -4,7 +4,7 @@ import { dedupeKey } from '#core/dedupe';
 import { validateReading } from '#core/reading';
 import { signDeviceToken } from '#producers/auth';
 import { createIngestAppFromConfig } from '#producers/ingest/ingest-app-from-config';
-import { testNowMs, testUnits } from '../../helpers/readings';
+import { testNowMs, testSchema, testUnits } from '../../helpers/readings';
 import { bearer, deviceReading, memoryLogger, testIngestApp, testSecret } from '../ingest-fixture';
 import { type StreamFixture, startStreamFixture } from '../stream-fixture';
 
@@ -52,7 +52,7 @@ describe('accepted bodies', () => {
         },
       },
     ]);
-    const decoded = validateReading(records[0]!.readings[0], { units: testUnits, nowMs: testNowMs });
+    const decoded = validateReading(records[0]!.readings[0], { schema: testSchema, nowMs: testNowMs });
     expect(decoded.ok && dedupeKey(decoded.reading)).toBe(body.messageIds[0]);
     const logged = JSON.stringify(logger.entries);
     expect(logged).toContain('room-1');
@@ -246,7 +246,7 @@ describe('publishing', () => {
   it('packs many readings into few records of at most 256 KiB, per device', async () => {
     const { app, streamName } = await freshApp();
     const readings = Array.from({ length: 400 }, (_, n) =>
-      deviceReading('d1', n, { dimensions: { note: `${n}`.padEnd(1_500, '.') } }),
+      deviceReading('d1', n, { dimensions: { room: `${n}`.padEnd(1_500, '.') } }),
     );
     const res = await app.request('/readings', json(readings, 'd1'));
     expect(res.status).toBe(202);
