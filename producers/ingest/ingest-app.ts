@@ -236,7 +236,7 @@ export function createIngestApp(deps: IngestAppDeps): Hono<IngestEnv> {
         deviceId: c.get('deviceId'),
         status: error.status,
         code: error.code,
-        ...(Array.isArray(error.details.issues) ? { issues: error.details.issues.length } : {}),
+        ...(typeof error.details.issueCount === 'number' ? { issues: error.details.issueCount } : {}),
       };
       if (error.status >= 500) logger.warn('request not completed', { ...attrs, reason: error.message });
       else logger.info('request refused', attrs);
