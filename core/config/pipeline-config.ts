@@ -50,7 +50,7 @@ export const defaults = {
   ingestPublishTimeoutMs: 5_000,
   // where a room sensor is: the seed article's prefecture, then site (campus, address), building, floor,
   // room and zone (a part of a room or an outdoor area); deviceId is always a dimension besides these
-  dimensions: ['prefecture', 'site', 'building', 'floor', 'room', 'zone'],
+  dimensions: Object.freeze(['prefecture', 'site', 'building', 'floor', 'room', 'zone'] as const),
 } as const;
 
 const positiveInt = (max?: number) => {

@@ -31,8 +31,8 @@ export type ReadingResult =
 /**
  * Validates one canonical reading (already JSON-parsed) into a {@link Reading}: shape, names (measures of the
  * fleet schema's registry, its dimensions), limits, time bounds, units (converted into canonical units) and
- * record size. Never throws; returns every issue found
- * (shape issues first; time, unit and size issues once the shape is right).
+ * record size. Never throws; returns every issue found (shape issues first; names, time, unit and size
+ * issues once the shape is right).
  */
 export function validateReading(
   raw: unknown,

@@ -32,9 +32,10 @@ export type Conversion =
  * Converts measure values into their canonical units. Built once at start-up by {@link createUnitRegistry};
  * each conversion is a precomputed linear form, so converting costs a multiply and an add.
  *
- * Policy for a measure the registry does not know (e.g. `co2_raw`): without a unit it is stored as given,
- * with unit `''` (dimensionless, no conversion); with a unit it is refused, because the unit could not be
- * checked and a wrong unit would be stored silently. Register the measure in `UNITS_CONFIG` to send units.
+ * A measure the registry does not know (e.g. `co2_raw`) is not a column of the fleet's schema: validation
+ * refuses it (`unknown_measure`, see core/reading/fleet-schema.ts), so register it in `UNITS_CONFIG`.
+ * `toCanonical` itself still answers for such a name: as given with unit `''` without a unit, and
+ * `unregistered_measure_unit` with one.
  */
 export interface UnitRegistry {
   /** The registered measure, or `undefined`. */
