@@ -180,3 +180,27 @@ describe('names outside the fleet schema are refused at the door', () => {
     expect(rows).toEqual([{ building: 'B', wing: 'east', radon: 74, co2: 480 }]);
   });
 });
+
+describe('a configuration where a name is both a measure and a dimension', () => {
+  it('stops the ingest and the writer at start, naming the name and both variables', () => {
+    const env = {
+      DIMENSIONS: 'room,radon',
+      UNITS_CONFIG: '{"measures": {"radon": {"canonicalUnit": "Bq/m3"}}}',
+      DEAD_LETTER_FILE: join(timestream.dataDir, 'never.jsonl'),
+    };
+    const config = readPipelineConfig(env);
+    const reason = /DIMENSIONS: "radon" is also the measure "radon" of the unit registry.*UNITS_CONFIG/;
+    expect(() =>
+      createIngestAppFromConfig({
+        config,
+        kinesis: kinesis.client,
+        secret: testSecret,
+        units: unitRegistryFromEnv(env),
+        logger: memoryLogger(),
+      }),
+    ).toThrow(reason);
+    expect(() => batchWriterFromEnv(env, config, { timestreamEndpoint: timestream.endpoint })).toThrow(
+      reason,
+    );
+  });
+});
