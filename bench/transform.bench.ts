@@ -3,14 +3,14 @@
  */
 import { readPipelineConfig } from '#core/config';
 import { dedupe, RecentKeys } from '#core/dedupe';
-import { decodeKinesisPayload, type Reading } from '#core/reading';
+import { createFleetSchema, decodeKinesisPayload, type Reading } from '#core/reading';
 import { toWriteChunks } from '#core/records';
 import { createUnitRegistry } from '#core/units';
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const batchSize = 500; // the writer's default Kinesis batch size
 const config = readPipelineConfig({});
-const units = createUnitRegistry();
+const schema = createFleetSchema({ units: createUnitRegistry(), dimensions: config.dimensions });
 const nowMs = Date.UTC(2026, 0, 1);
 
 /**
@@ -57,7 +57,7 @@ function writeBatch(data: readonly string[], start: number, end: number, recent:
   const arrivals: number[] = [];
   let rejected = 0;
   for (let i = start; i < end; i++) {
-    const r = decodeKinesisPayload(data[i]!, { units, nowMs });
+    const r = decodeKinesisPayload(data[i]!, { schema, nowMs });
     if (!r.ok) {
       rejected++;
       continue;

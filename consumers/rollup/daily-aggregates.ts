@@ -30,12 +30,18 @@ export interface DailyAggregate {
 export interface RawTableShape {
   /** The table has single-measure rows (`measure_name` + `measure_value::double`). */
   readonly singleMeasure: boolean;
-  /** Numeric MULTI measure columns. */
+  /** Numeric MULTI measure columns that are known measures (the others are not aggregated). */
   readonly multiMeasureColumns: readonly string[];
 }
 
-/** Reads a DESCRIBE result (Column, Type, Timestream attribute type) into a {@link RawTableShape}. */
-export function rawTableShape(describeRows: readonly QueryRow[]): RawTableShape {
+/**
+ * Reads a DESCRIBE result (Column, Type, Timestream attribute type) into a {@link RawTableShape}, keeping the
+ * MULTI columns named exactly as one of `measures` (the unit registry's): a column that is not a measure of
+ * the fleet's schema (left by an older version that took any name; Timestream columns cannot be dropped) is
+ * not aggregated.
+ */
+export function rawTableShape(describeRows: readonly QueryRow[], measures: readonly string[]): RawTableShape {
+  const known = new Set(measures);
   let singleMeasure = false;
   const multiMeasureColumns: string[] = [];
   for (const row of describeRows) {
@@ -43,12 +49,15 @@ export function rawTableShape(describeRows: readonly QueryRow[]): RawTableShape 
     const type = String(row.Type).toLowerCase();
     const attribute = String(row['Timestream attribute type']).toUpperCase();
     if (column === 'measure_value::double') singleMeasure = true;
-    else if (attribute.startsWith('MULTI') && (type === 'double' || type === 'bigint')) {
+    else if (attribute.startsWith('MULTI') && (type === 'double' || type === 'bigint') && known.has(column)) {
       multiMeasureColumns.push(column);
     }
   }
   return { singleMeasure, multiMeasureColumns };
 }
+
+/** Timestream's longest query string, in characters (its QueryString constraint). */
+export const maxQueryChars = 262_144;
 
 const aggregates = (value: string) =>
   [
@@ -63,25 +72,44 @@ const aggregates = (value: string) =>
     'max(time) AS last_time',
   ].join(', ');
 
+const unionAll = ' UNION ALL ';
+
 /**
- * The query that aggregates one zone day of a raw table, per device and measure, for either layout (both
- * at once when the table holds both). Bounds are half-open: [start, end).
+ * The queries that aggregate one zone day of a raw table per device and known measure, for either layout
+ * (both when the table holds both): one SELECT per MULTI column, and for the single layout SELECTs over
+ * `measure_name IN (...)` lists of the known measures; the SELECTs are joined with UNION ALL into as few
+ * queries as fit in `maxChars` each, however many measures the registry holds. Bounds are half-open:
+ * [start, end). No query when there is nothing to aggregate.
  */
-export function dailyAggregateQuery(
+export function dailyAggregateQueries(
   database: string,
   rawTable: string,
   shape: RawTableShape,
+  measures: readonly string[],
   day: ZoneDay,
-): string | undefined {
+  maxChars: number = maxQueryChars,
+): string[] {
   const from = `${quoteIdentifier(database)}.${quoteIdentifier(rawTable)}`;
   const inDay = `time >= from_milliseconds(${day.startMs}) AND time < from_milliseconds(${day.endMs})`;
   const parts: string[] = [];
-  if (shape.singleMeasure) {
+  if (shape.singleMeasure && measures.length > 0) {
     const v = 'measure_value::double';
-    parts.push(
-      `SELECT "deviceId", measure_name AS measure, ${aggregates(v)} FROM ${from} ` +
-        `WHERE ${inDay} AND ${v} IS NOT NULL GROUP BY "deviceId", measure_name`,
-    );
+    const head = `SELECT "deviceId", measure_name AS measure, ${aggregates(v)} FROM ${from} WHERE ${inDay} AND measure_name IN (`;
+    const tail = `) AND ${v} IS NOT NULL GROUP BY "deviceId", measure_name`;
+    let names: string[] = [];
+    let length = head.length + tail.length;
+    for (const measure of measures) {
+      const literal = quoteLiteral(measure);
+      const added = literal.length + (names.length > 0 ? 2 : 0);
+      if (names.length > 0 && length + added > maxChars) {
+        parts.push(`${head}${names.join(', ')}${tail}`);
+        names = [];
+        length = head.length + tail.length;
+      }
+      length += literal.length + (names.length > 0 ? 2 : 0);
+      names.push(literal);
+    }
+    parts.push(`${head}${names.join(', ')}${tail}`);
   }
   for (const column of shape.multiMeasureColumns) {
     const v = `CAST(${quoteIdentifier(column)} AS double)`;
@@ -90,10 +118,27 @@ export function dailyAggregateQuery(
         `WHERE ${inDay} AND ${quoteIdentifier(column)} IS NOT NULL GROUP BY "deviceId"`,
     );
   }
-  return parts.length > 0 ? parts.join(' UNION ALL ') : undefined;
+  const queries: string[] = [];
+  let current = '';
+  for (const part of parts) {
+    if (part.length > maxChars) {
+      throw new RangeError(
+        `one aggregate SELECT is ${part.length} characters, over the ${maxChars} a query may have: ` +
+          'shorten the database, table or measure names',
+      );
+    }
+    if (current === '') current = part;
+    else if (current.length + unionAll.length + part.length <= maxChars) current += unionAll + part;
+    else {
+      queries.push(current);
+      current = part;
+    }
+  }
+  if (current !== '') queries.push(current);
+  return queries;
 }
 
-/** Turns the query's rows into aggregates, merging a (device, measure) that both layouts hold. */
+/** Turns the queries' rows into aggregates, merging a (device, measure) that both layouts hold. */
 export function toDailyAggregates(rows: readonly QueryRow[], day: ZoneDay): DailyAggregate[] {
   const byKey = new Map<string, DailyAggregate>();
   for (const row of rows) {

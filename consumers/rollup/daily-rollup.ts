@@ -1,7 +1,13 @@
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { queryAll, quoteIdentifier } from '#adapters/timestream-query';
+import { builtInMeasures } from '#core/units';
 import type { ReadingSink, WriteRequest } from '../writer/reading-sink';
-import { dailyAggregateQuery, rawTableShape, toAggregateRecord, toDailyAggregates } from './daily-aggregates';
+import {
+  dailyAggregateQueries,
+  rawTableShape,
+  toAggregateRecord,
+  toDailyAggregates,
+} from './daily-aggregates';
 import type { ZoneDay } from './zone-days';
 
 export interface DailyRollupDeps {
@@ -10,6 +16,11 @@ export interface DailyRollupDeps {
   readonly aggregateSink: ReadingSink;
   readonly database: string;
   readonly rawTable: string;
+  /**
+   * The measures to aggregate: the unit registry's (`units.measureNames()`), the fleet schema's columns.
+   * Columns of the raw table that are not among them are left alone. @default the built-in measures
+   */
+  readonly measures?: readonly string[];
   readonly log?: (message: string, details: Record<string, unknown>) => void;
 }
 
@@ -39,8 +50,8 @@ class RollupIncompleteError extends Error {
 const recordsPerRequest = 100;
 
 /**
- * Aggregates each zone day of the raw table into the aggregate table (one MULTI record per device, measure
- * and day), overwriting earlier runs of the same day through a higher Version. Days with no data write
+ * Aggregates each zone day of the raw table into the aggregate table (one MULTI record per device, known
+ * measure and day; the day's SELECTs split into queries under Timestream's length limit), overwriting earlier runs of the same day through a higher Version. Days with no data write
  * nothing. Throws {@link RollupIncompleteError} after trying every day if any aggregate was not written.
  */
 export async function runDailyRollup(
@@ -57,11 +68,15 @@ export async function runDailyRollup(
     queryClient,
     `DESCRIBE ${quoteIdentifier(database)}.${quoteIdentifier(rawTable)}`,
   );
-  const shape = rawTableShape(describe);
+  const measures = deps.measures ?? Object.keys(builtInMeasures.measures).sort();
+  const shape = rawTableShape(describe, measures);
   const reports: DayReport[] = [];
   for (const day of days) {
-    const sql = dailyAggregateQuery(database, rawTable, shape, day);
-    const aggregates = sql ? toDailyAggregates(await queryAll(queryClient, sql), day) : [];
+    const rows = [];
+    for (const sql of dailyAggregateQueries(database, rawTable, shape, measures, day)) {
+      rows.push(...(await queryAll(queryClient, sql)));
+    }
+    const aggregates = toDailyAggregates(rows, day);
     const records = aggregates.map((a) => toAggregateRecord(a, options.version));
     const requests: WriteRequest[] = [];
     for (let i = 0; i < records.length; i += recordsPerRequest) {

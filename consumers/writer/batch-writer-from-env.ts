@@ -30,6 +30,7 @@ export function batchWriterFromEnv(
     }),
     deadLetters: deadLetterSinkFromEnv(env, () => createSqsClient(endpoints)),
     units: unitRegistryFromEnv(env),
+    dimensions: config.dimensions,
     layout: config.recordLayout,
     recent: new RecentKeys(config.dedupeCacheSize),
   });

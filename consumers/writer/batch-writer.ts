@@ -1,6 +1,8 @@
 import {
+  createFleetSchema,
   decodeKinesisPayload,
   dedupe,
+  type FleetSchema,
   type Reading,
   type ReadingIssue,
   type RecentKeys,
@@ -56,7 +58,14 @@ export interface BatchResult {
 export interface BatchWriterDeps {
   readonly sink: ReadingSink;
   readonly deadLetters: DeadLetterSink;
+  /** The measures (and their units) readings may carry. */
   readonly units: UnitRegistry;
+  /**
+   * The dimension names readings may carry besides deviceId (the configuration's DIMENSIONS, as the ingest
+   * has them): a reading with another name is dead-lettered with the reason before it reaches Timestream.
+   * @default the configuration's default
+   */
+  readonly dimensions?: readonly string[];
   readonly layout: RecordLayout;
   /** Keys of readings stored by earlier batches of this container. */
   readonly recent: RecentKeys;
@@ -86,13 +95,22 @@ const toBase64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
  * retried by the event source: nothing acknowledged is lost and nothing is dropped silently.
  */
 export class BatchWriter {
-  constructor(private readonly deps: BatchWriterDeps) {}
+  private readonly schema: FleetSchema;
+
+  /** Fails with a ConfigError when a configured dimension is also a registered measure. */
+  constructor(private readonly deps: BatchWriterDeps) {
+    this.schema = createFleetSchema({
+      units: deps.units,
+      ...(deps.dimensions ? { dimensions: deps.dimensions } : {}),
+    });
+  }
 
   async write(
     records: readonly StreamRecord[],
     options: { readonly deadline: number },
   ): Promise<BatchResult> {
-    const { sink, deadLetters, units, layout, recent } = this.deps;
+    const { sink, deadLetters, layout, recent } = this.deps;
+    const schema = this.schema;
     const now = this.deps.now ?? Date.now;
     const failures = new Map<string, Error>();
     const letters: DeadLetter[] = [];
@@ -112,7 +130,7 @@ export class BatchWriter {
     let converted = 0;
     const nowMs = now();
     for (const record of records) {
-      const decoded = decodeKinesisPayload(record.data, { units, nowMs });
+      const decoded = decodeKinesisPayload(record.data, { schema, nowMs });
       if (!decoded.ok) {
         addLetter(record, {
           id: `${record.shardId}:${record.sequenceNumber}`,

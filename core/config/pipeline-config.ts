@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { dimensionNameProblem } from '../reading/field-rules';
+import { builtInMeasures } from '../units/measure-definitions';
 import { ConfigError } from './errors';
 
 /**
@@ -46,6 +48,9 @@ export const defaults = {
   ingestMaxReadings: 500,
   // the ingest function has 29 s (API Gateway's limit): a publish that cannot finish is answered 503 in time
   ingestPublishTimeoutMs: 5_000,
+  // where a room sensor is: the seed article's prefecture, then site (campus, address), building, floor,
+  // room and zone (a part of a room or an outdoor area); deviceId is always a dimension besides these
+  dimensions: Object.freeze(['prefecture', 'site', 'building', 'floor', 'room', 'zone'] as const),
 } as const;
 
 const positiveInt = (max?: number) => {
@@ -75,6 +80,64 @@ const schedule = z
     /^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/,
     'must be cron(...) or rate(N unit)',
   );
+
+/** The dimension that every record carries, set from the reading's own `deviceId` field. */
+const deviceIdName = 'deviceId';
+
+/**
+ * `DIMENSIONS`: the dimension names readings may carry besides deviceId, comma-separated. Each must be a
+ * valid name (letters, digits, '_', a letter or '_' first, at most 60 bytes, not reserved), no two may differ
+ * only in letter case (Timestream and DuckDB compare column names that way), and none may be a built-in
+ * measure. `deviceId` may be listed (it is always a dimension); listed alone it means "no other dimension".
+ * Measures added by UNITS_CONFIG are checked against this list when the fleet schema is built
+ * (`createFleetSchema`), as the units file is read apart from this configuration.
+ */
+const dimensionList = z.string().transform((text, ctx) => {
+  const names: string[] = [];
+  const seen = new Map<string, string>();
+  const builtIn = new Map(Object.keys(builtInMeasures.measures).map((m) => [m.toLowerCase(), m]));
+  for (const raw of text.split(',')) {
+    const name = raw.trim();
+    if (name === '') continue;
+    const lower = name.toLowerCase();
+    if (name === deviceIdName) continue;
+    const problem = (message: string) => ctx.addIssue({ code: 'custom', message: `"${name}": ${message}` });
+    if (lower === deviceIdName.toLowerCase()) {
+      problem('differs from deviceId only in letter case (deviceId is always a dimension; leave it out)');
+      continue;
+    }
+    const rule = dimensionNameProblem(name);
+    if (rule) {
+      problem(rule.message);
+      continue;
+    }
+    const twin = seen.get(lower);
+    if (twin !== undefined) {
+      problem(
+        twin === name
+          ? 'is listed twice'
+          : `differs from "${twin}" only in letter case, and Timestream compares names that way: keep one`,
+      );
+      continue;
+    }
+    const measure = builtIn.get(lower);
+    if (measure !== undefined) {
+      problem(
+        `is the built-in measure "${measure}": a name is either a measure or a dimension; pick another dimension name`,
+      );
+      continue;
+    }
+    seen.set(lower, name);
+    names.push(name);
+  }
+  if (names.length + 1 > 128) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${names.length} dimensions plus deviceId (Timestream allows 128 per table)`,
+    });
+  }
+  return Object.freeze(names);
+});
 
 /** Each setting: its environment variable, its schema and its default. */
 const settings = {
@@ -128,9 +191,18 @@ const settings = {
       .min(100, 'must be at least 100')
       .max(25_000, "must be at most 25000 (the ingest function's 29 s timeout leaves room to answer 503)"),
   },
+  dimensions: { env: 'DIMENSIONS', schema: dimensionList },
 } satisfies Record<keyof typeof defaults, { env: string; schema: z.ZodType }>;
 
-type Widen<T> = T extends string ? string : T extends number ? number : T extends boolean ? boolean : T;
+type Widen<T> = T extends string
+  ? string
+  : T extends number
+    ? number
+    : T extends boolean
+      ? boolean
+      : T extends readonly string[]
+        ? readonly string[]
+        : T;
 export type PipelineConfig = {
   readonly [K in keyof typeof defaults]: K extends 'recordLayout'
     ? RecordLayout

@@ -2,7 +2,11 @@ import type { Reading } from '../reading';
 
 /**
  * A key that identifies a reading across retries and re-sends:
- * - `m:<deviceId>:<messageId>` when the sender gave a messageId (ids are unique per device, not globally);
+ * - `m:<length>:<deviceId><length>:<messageId>@<time>` when the sender gave a messageId: the device, the
+ *   messageId and the time (epoch ms, then `.` and the sub-millisecond nanoseconds when there are any). Ids
+ *   are unique per device only, and only until the device restarts its counter (a reboot), so a copy is the
+ *   same device, messageId AND time. Each string is length-prefixed, so no two (device, messageId) pairs give
+ *   the same key: `sensor:7` / `42` is `m:8:sensor:72:42@...`, `sensor` / `7:42` is `m:6:sensor4:7:42@...`;
  * - else `h:<22 base64url characters>`: a 128-bit hash of the reading's content (see {@link contentHash}):
  *   deviceId, time, sorted dimensions and sorted measures in canonical units (so 75.2 degF and 24 degC of the
  *   same instant are the same reading).
@@ -21,9 +25,15 @@ import type { Reading } from '../reading';
  * victim's reading when it is re-sent after the cache window.
  */
 export function dedupeKey(reading: Reading): string {
-  if (reading.messageId !== undefined) return `m:${reading.deviceId}:${reading.messageId}`;
+  if (reading.messageId !== undefined) return messageKey(reading, reading.messageId);
   contentHash(reading);
   return keyText();
+}
+
+function messageKey(reading: Reading, messageId: string): string {
+  const { deviceId, timeMs, timeSubMsNanos } = reading;
+  const time = timeSubMsNanos === undefined ? `${timeMs}` : `${timeMs}.${timeSubMsNanos}`;
+  return `m:${deviceId.length}:${deviceId}${messageId.length}:${messageId}@${time}`;
 }
 
 // The words hashed, reused across calls (grown for long readings), and the hash's four 32-bit lanes.

@@ -1,3 +1,4 @@
+export { createFleetSchema, type FleetSchema, type FleetSchemaOptions } from './fleet-schema';
 export {
   type DecodeOptions,
   type DecodeResult,
@@ -6,7 +7,6 @@ export {
   type RejectedReading,
   toReadingInput,
 } from './kinesis-payload';
-
 export { type ParseRequestOptions, type ParseResult, parseRequestBody } from './parse-request-body';
 export {
   IssueCode,

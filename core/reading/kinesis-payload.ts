@@ -21,8 +21,8 @@ export type DecodeResult =
 
 const noneRejected: readonly RejectedReading[] = Object.freeze([]);
 
-/** Options of {@link decodeKinesisPayload}: the unit registry and the writer's clock. */
-export type DecodeOptions = Pick<ValidationContext, 'units' | 'nowMs'>;
+/** Options of {@link decodeKinesisPayload}: the fleet schema and the writer's clock. */
+export type DecodeOptions = Pick<ValidationContext, 'schema' | 'nowMs'>;
 
 /**
  * Decodes one Kinesis record's data (base64 text as in the Lambda event, or the raw bytes) into validated

@@ -37,14 +37,14 @@ const ndjsonTypes = new Set([
  * Returns all issues of all readings, each with its index and field path. Never throws.
  *
  * @example
- * const r = parseRequestBody(body, { contentType, deviceId: token.sub, receivedAtMs: Date.now(), units });
+ * const r = parseRequestBody(body, { contentType, deviceId: token.sub, receivedAtMs: Date.now(), schema });
  * if (!r.ok) return c.json({ errors: r.issues }, r.issues.some((i) => i.code === 'device_mismatch') ? 403 : 400);
  */
 export function parseRequestBody(body: string, opts: ParseRequestOptions): ParseResult {
   // A UTF-8 byte order mark is legal at the start of a body but not JSON.
   if (body.charCodeAt(0) === 0xfeff) body = body.slice(1);
   const maxReadings = opts.maxReadings ?? 500;
-  const ctx: ValidationContext = { units: opts.units, nowMs: opts.receivedAtMs, deviceId: opts.deviceId };
+  const ctx: ValidationContext = { schema: opts.schema, nowMs: opts.receivedAtMs, deviceId: opts.deviceId };
   const mediaType = (opts.contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
   if (ndjsonTypes.has(mediaType)) return parseNdjson(body, ctx, maxReadings);
   if (mediaType !== 'application/json' && !mediaType.endsWith('+json')) {

@@ -1,7 +1,7 @@
 /** One measure of a reading. After validation `value` is in `unit`, the measure's canonical unit. */
 export type MeasureValue = {
   readonly value: number;
-  /** The canonical unit (e.g. `degC`); `''` for a measure the unit registry does not know. */
+  /** The canonical unit (e.g. `degC`) of the registered measure. */
   readonly unit: string;
   /** What the device sent, kept only when a conversion happened (for dead letters and debugging). */
   readonly original?: { readonly value: number; readonly unit: string };
@@ -49,6 +49,10 @@ export const IssueCode = {
   invalidUnit: 'invalid_unit',
   unknownUnit: 'unknown_unit',
   unregisteredMeasureUnit: 'unregistered_measure_unit',
+  /** A measure name the unit registry does not hold (register it in UNITS_CONFIG). */
+  unknownMeasure: 'unknown_measure',
+  /** A dimension name not configured in DIMENSIONS (deviceId is the reading's own field). */
+  unknownDimension: 'unknown_dimension',
   invalidTime: 'invalid_time',
   timeInFuture: 'time_in_future',
   timeTooOld: 'time_too_old',

@@ -1,16 +1,20 @@
 import type { z } from 'zod';
 import { multiMeasureName } from '../records/record-layout';
-import { applyConversion, type UnitRegistry } from '../units';
+import { applyConversion } from '../units';
 import { utf8Length } from './field-rules';
+import type { FleetSchema } from './fleet-schema';
 import { formatPath } from './issue-path';
 import { readingLimits } from './limits';
 import { IssueCode, type MeasureValue, type Reading, type ReadingInput, type ReadingIssue } from './reading';
 import { canonicalReadingSchema, issueCodeOf, measuresSchema } from './reading-schema';
 import { isWellFormedMeasures, isWellFormedReading } from './well-formed';
 
-/** What validation needs besides the reading: the unit registry, the clock, and the caller's device if known. */
+/**
+ * What validation needs besides the reading: the fleet schema (measures with their units, and dimension
+ * names), the clock, and the caller's device if known.
+ */
 export type ValidationContext = {
-  readonly units: UnitRegistry;
+  readonly schema: FleetSchema;
   /** The receiving clock (epoch ms): times more than 15 minutes after it are refused. */
   readonly nowMs: number;
   /** The authenticated device: a reading naming another device is refused with `device_mismatch`. */
@@ -25,9 +29,10 @@ export type ReadingResult =
   | { readonly ok: false; readonly issues: ReadingIssue[] };
 
 /**
- * Validates one canonical reading (already JSON-parsed) into a {@link Reading}: shape, names, limits, time
- * bounds, units (converted into canonical units) and record size. Never throws; returns every issue found
- * (shape issues first; time, unit and size issues once the shape is right).
+ * Validates one canonical reading (already JSON-parsed) into a {@link Reading}: shape, names (measures of the
+ * fleet schema's registry, its dimensions), limits, time bounds, units (converted into canonical units) and
+ * record size. Never throws; returns every issue found (shape issues first; names, time, unit and size
+ * issues once the shape is right).
  */
 export function validateReading(
   raw: unknown,
@@ -171,7 +176,8 @@ function complete(
   // Upper bound on the MULTI record's size first (24 characters per number); exact count only near the limit.
   let fixedBytes = 8 + input.deviceId.length + multiMeasureName.length + 16;
   let measureCount = 0;
-  const units = ctx.units;
+  const schema = ctx.schema;
+  const units = schema.units;
   for (const name in input.measures) {
     const v = input.measures[name]!;
     let given: number;
@@ -183,19 +189,18 @@ function complete(
     }
     const known = units.measure(name);
     let value = given;
-    let canonicalUnit: string;
-    if (known === undefined || unit === undefined || unit === known.canonicalUnit) {
-      if (known === undefined && unit !== undefined) {
-        // Refused by the registry's policy: a unit on a measure it cannot check.
-        const c = units.toCanonical(name, given, unit);
-        if (!c.ok) {
-          issues = issueList(issues, at, bareMeasures);
-          issues.addMeasure(name, 'unit', c.code, c.message);
-        }
-        continue;
-      }
-      canonicalUnit = known === undefined ? '' : known.canonicalUnit;
-      measures[name] = { value, unit: canonicalUnit };
+    if (known === undefined) {
+      // Only registered measures become columns: the raw table's columns are the fleet's contract.
+      issues = issueList(issues, at, bareMeasures);
+      issues.add(
+        bareMeasures ? [name] : ['measures', name],
+        IssueCode.unknownMeasure,
+        schema.unknownMeasureMessage(name),
+      );
+      continue;
+    }
+    if (unit === undefined || unit === known.canonicalUnit) {
+      measures[name] = { value, unit: known.canonicalUnit };
     } else {
       const c = known.units.get(unit);
       if (c === undefined) {
@@ -226,7 +231,13 @@ function complete(
   const dimensions = input.dimensions ?? {};
   // Dimension values at 3 bytes a character (the UTF-8 maximum for a UTF-16 code unit) bound their size.
   let dimensionBound = 0;
-  for (const name in dimensions) dimensionBound += name.length + 3 * dimensions[name]!.length;
+  for (const name in dimensions) {
+    if (!schema.isDimension(name)) {
+      issues = issueList(issues, at, bareMeasures);
+      issues.add(['dimensions', name], IssueCode.unknownDimension, schema.unknownDimensionMessage(name));
+    }
+    dimensionBound += name.length + 3 * dimensions[name]!.length;
+  }
   if (fixedBytes + dimensionBound + 24 * measureCount > readingLimits.maxRecordBytes) {
     for (const name in dimensions) fixedBytes += name.length + utf8Length(dimensions[name]!);
     let valueChars = 0;

@@ -1,5 +1,6 @@
 import convert from 'convert-units';
-import { ConfigError } from '../config';
+import { ConfigError } from '../config/errors';
+import { measureNameProblem } from '../reading/field-rules';
 import { builtInMeasures } from './measure-definitions';
 import type { UnitsConfig } from './units-config';
 
@@ -31,9 +32,10 @@ export type Conversion =
  * Converts measure values into their canonical units. Built once at start-up by {@link createUnitRegistry};
  * each conversion is a precomputed linear form, so converting costs a multiply and an add.
  *
- * Policy for a measure the registry does not know (e.g. `co2_raw`): without a unit it is stored as given,
- * with unit `''` (dimensionless, no conversion); with a unit it is refused, because the unit could not be
- * checked and a wrong unit would be stored silently. Register the measure in `UNITS_CONFIG` to send units.
+ * A measure the registry does not know (e.g. `co2_raw`) is not a column of the fleet's schema: validation
+ * refuses it (`unknown_measure`, see core/reading/fleet-schema.ts), so register it in `UNITS_CONFIG`.
+ * `toCanonical` itself still answers for such a name: as given with unit `''` without a unit, and
+ * `unregistered_measure_unit` with one.
  */
 export interface UnitRegistry {
   /** The registered measure, or `undefined`. */
@@ -112,9 +114,26 @@ const identity: LinearConversion = Object.freeze({ factor: 1, offset: 0, source:
 export function createUnitRegistry(extra?: UnitsConfig): UnitRegistry {
   const problems: string[] = [];
   const specs = new Map<string, { canonicalUnit: string; library?: string; units: Map<string, UnitSpec> }>();
+  // Timestream and DuckDB compare column names ASCII case-insensitively: co2 and CO2 would be one column.
+  const byLowerName = new Map<string, string>();
   const add = (config: UnitsConfig, origin: string) => {
     for (const [name, spec] of Object.entries(config.measures)) {
       const known = specs.get(name);
+      if (!known) {
+        const twin = byLowerName.get(name.toLowerCase());
+        if (twin !== undefined) {
+          problems.push(
+            `${origin}: measures.${name}: differs from the measure "${twin}" only in letter case, and ` +
+              `Timestream compares names that way (one column): use "${twin}" (units can be added to it)`,
+          );
+          continue;
+        }
+        const rule = measureNameProblem(name);
+        if (rule) {
+          problems.push(`${origin}: measures.${name}: ${rule.message}`);
+          continue;
+        }
+      }
       if (known) {
         if (spec.canonicalUnit !== undefined && spec.canonicalUnit !== known.canonicalUnit) {
           problems.push(
@@ -140,6 +159,7 @@ export function createUnitRegistry(extra?: UnitsConfig): UnitRegistry {
         };
         if (spec.library !== undefined) entry.library = spec.library;
         specs.set(name, entry);
+        byLowerName.set(name.toLowerCase(), name);
       }
     }
   };

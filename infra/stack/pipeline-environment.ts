@@ -13,7 +13,9 @@ import { configEnvNames, type PipelineConfig } from '#core/config';
 export function pipelineEnvironment(config: PipelineConfig): Record<string, string> {
   const env: Record<string, string> = {};
   for (const key of Object.keys(configEnvNames) as (keyof PipelineConfig)[]) {
-    env[configEnvNames[key]] = String(config[key]);
+    const value = config[key];
+    // lists (DIMENSIONS) as the comma-separated text readPipelineConfig reads back
+    env[configEnvNames[key]] = typeof value === 'object' ? value.join(',') : String(value);
   }
   return env;
 }

@@ -20,8 +20,9 @@ export interface IngestWiring {
 }
 
 /**
- * The ingest app wired from the shared pipeline configuration (stream name, body and reading limits, publish
- * timeout): the Lambda handler and the local runtime both build it here, so the two cannot drift apart.
+ * The ingest app wired from the shared pipeline configuration (stream name, dimension names, body and
+ * reading limits, publish timeout): the Lambda handler and the local runtime both build it here, so the two
+ * cannot drift apart.
  *
  * @example
  * const app = createIngestAppFromConfig({ config, kinesis, secret: await resolveTokenSecret({ env }), units, logger });
@@ -37,6 +38,7 @@ export function createIngestAppFromConfig(wiring: IngestWiring) {
     }),
     tokens: createHmacTokenVerifier(wiring.secret),
     units: wiring.units,
+    dimensions: config.dimensions,
     limits: {
       maxBodyBytes: config.ingestMaxBodyBytes,
       maxReadings: config.ingestMaxReadings,

@@ -3,7 +3,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
-import { parseRequestBody } from '#core/reading';
+import { createFleetSchema, parseRequestBody } from '#core/reading';
 import type { UnitRegistry } from '#core/units';
 import type { DeviceTokenVerifier } from '../auth/device-token';
 import { PublishIncompleteError } from './errors';
@@ -41,7 +41,13 @@ export interface IngestLogger {
 export interface IngestAppDeps {
   readonly publisher: ReadingPublisher;
   readonly tokens: DeviceTokenVerifier;
+  /** The measures (and their units) readings may carry. */
   readonly units: UnitRegistry;
+  /**
+   * The dimension names readings may carry besides deviceId (the configuration's DIMENSIONS): with `units`,
+   * the fleet schema every name is checked against. @default the configuration's default
+   */
+  readonly dimensions?: readonly string[];
   readonly limits: IngestLimits;
   readonly logger: IngestLogger;
   /** @default Date.now */
@@ -75,6 +81,11 @@ export function createIngestApp(deps: IngestAppDeps): Hono<IngestEnv> {
   const now = deps.now ?? Date.now;
   const { logger, limits } = deps;
   const publishTimeoutMs = limits.publishTimeoutMs ?? 5_000;
+  // built once: a measure also named as a dimension stops the app here, at start, with the reason
+  const schema = createFleetSchema({
+    units: deps.units,
+    ...(deps.dimensions ? { dimensions: deps.dimensions } : {}),
+  });
   const retryAfterSeconds = limits.retryAfterSeconds ?? 1;
   const app = new Hono<IngestEnv>();
 
@@ -145,7 +156,7 @@ export function createIngestApp(deps: IngestAppDeps): Hono<IngestEnv> {
         contentType: c.req.header('content-type'),
         deviceId,
         receivedAtMs,
-        units: deps.units,
+        schema,
         maxReadings: limits.maxReadings,
       });
     } catch (error) {
@@ -225,7 +236,7 @@ export function createIngestApp(deps: IngestAppDeps): Hono<IngestEnv> {
         deviceId: c.get('deviceId'),
         status: error.status,
         code: error.code,
-        ...(Array.isArray(error.details.issues) ? { issues: error.details.issues.length } : {}),
+        ...(typeof error.details.issueCount === 'number' ? { issues: error.details.issueCount } : {}),
       };
       if (error.status >= 500) logger.warn('request not completed', { ...attrs, reason: error.message });
       else logger.info('request refused', attrs);

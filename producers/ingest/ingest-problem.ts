@@ -49,26 +49,40 @@ export function unauthorized(message: string, tokenGiven: boolean): IngestProble
   return new IngestProblem(401, ProblemCode.unauthorized, message, {}, { 'WWW-Authenticate': challenge });
 }
 
+/** Issues listed in full in an answer; the rest are counted (`issueCount`, `issuesOmitted`). */
+const maxListedIssues = 100;
+/** Longest path or message listed: both can quote what the client sent (a 10,000-character name). */
+const maxIssueText = 300;
+
+/** The text, or its start and end around a note of its length (a message's advice is at its end). */
+const clip = (text: string) =>
+  text.length <= maxIssueText
+    ? text
+    : `${text.slice(0, maxIssueText / 2)}... (${text.length} characters) ...${text.slice(-maxIssueText / 2)}`;
+
 /**
  * The answer to a body whose readings were refused by core's `parseRequestBody`: 413 for too many readings,
- * 415 for a content type, 403 when a reading names another device than the token's, else 400; every issue is
- * listed with its index and field path.
+ * 415 for a content type, 403 when a reading names another device than the token's, else 400. The first 100
+ * issues are listed with their index and field path (a path or message over 300 characters keeps its first and last 150), then
+ * `issueCount` (all of them) and `issuesOmitted`: the answer stays a few tens of KB whatever the request,
+ * far under API Gateway's and Lambda's 6 MB response limit.
  */
 export function readingsRefused(issues: readonly ReadingIssue[]): IngestProblem {
   const codes = new Set(issues.map((i) => i.code));
-  const list = issues.map((i) => ({
+  const list = issues.slice(0, maxListedIssues).map((i) => ({
     ...(i.index === undefined ? {} : { index: i.index }),
     ...(i.line === undefined ? {} : { line: i.line }),
-    path: i.path,
-    message: i.message,
+    path: clip(i.path),
+    message: clip(i.message),
     code: i.code,
   }));
+  const details = { issues: list, issueCount: issues.length, issuesOmitted: issues.length - list.length };
   if (codes.has(IssueCode.tooManyReadings)) {
     return new IngestProblem(
       413,
       ProblemCode.tooManyReadings,
       `${issues.find((i) => i.code === IssueCode.tooManyReadings)!.message}: split the readings over several requests`,
-      { issues: list },
+      details,
     );
   }
   if (codes.has(IssueCode.unsupportedContentType)) {
@@ -79,15 +93,20 @@ export function readingsRefused(issues: readonly ReadingIssue[]): IngestProblem 
       403,
       ProblemCode.deviceMismatch,
       "a reading names another device than the token: send each device's readings with its own token",
-      { issues: list },
+      details,
     );
   }
   const readings = new Set(issues.map((i) => i.index ?? 0)).size;
+  const listed =
+    list.length < issues.length
+      ? `; the first ${list.length} are listed in "issues"`
+      : ', listed in "issues"';
   return new IngestProblem(
     400,
     ProblemCode.invalidReadings,
-    `${issues.length} problem(s) in ${readings} reading(s); nothing of this request was stored: fix the fields listed in "issues" and resend the whole request`,
-    { issues: list },
+    `${issues.length} problem(s) in ${readings} reading(s)${listed}; nothing of this request was stored: ` +
+      'fix them and resend the whole request',
+    details,
   );
 }
 

@@ -14,10 +14,15 @@ export function localBatchWriter(
     /** @default dead-letters.jsonl in the stack's data directory */
     readonly deadLetterFile?: string;
     readonly dedupeCacheSize?: number;
+    /** Further variables the writer reads, e.g. UNITS_CONFIG. */
+    readonly env?: Readonly<Record<string, string>>;
   } = {},
 ): BatchWriter {
   return batchWriterFromEnv(
-    { DEAD_LETTER_FILE: options.deadLetterFile ?? join(stack.dataDir, 'dead-letters.jsonl') },
+    {
+      ...options.env,
+      DEAD_LETTER_FILE: options.deadLetterFile ?? join(stack.dataDir, 'dead-letters.jsonl'),
+    },
     {
       ...stack.config,
       recordLayout: options.layout ?? stack.config.recordLayout,

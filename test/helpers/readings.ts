@@ -1,4 +1,4 @@
-import type { Reading, ReadingInput } from '#core/reading';
+import { createFleetSchema, type Reading, type ReadingInput } from '#core/reading';
 import { createUnitRegistry } from '#core/units';
 
 /** A fixed "now" for tests: 2022-04-20T06:00:00+09:00. */
@@ -6,6 +6,9 @@ export const testNowMs = Date.parse('2022-04-20T06:00:00+09:00');
 
 /** The built-in unit registry, built once for all tests. */
 export const testUnits = createUnitRegistry();
+
+/** The fleet schema of the default configuration (built-in measures, default DIMENSIONS). */
+export const testSchema = createFleetSchema({ units: testUnits });
 
 /** A valid canonical reading as a device would send it, with overrides. */
 export function canonicalReadingFactory(

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDailyRollup } from '#consumers/rollup/daily-rollup';
 import { zoneDays } from '#consumers/rollup/zone-days';
 import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
+
+import { createUnitRegistry, parseUnitsConfig } from '#core';
 import { readPipelineConfig } from '#core/config';
 import { ensureTimestreamTables } from '#local/provision/ensure-timestream-tables';
 import { localBatchWriter } from '../../helpers/local-writer';
@@ -207,4 +209,72 @@ describe('daily rollup (single layout)', () => {
       await stack.close();
     }
   });
+});
+
+describe('daily rollup with a registry of hundreds of measures', () => {
+  it("aggregates the registry's measures only, in queries under Timestream's 262,144-character limit", async () => {
+    // Prepare: 300 measures with long names registered on the writer, each stored once on 2026-11-30, in
+    // readings of 25 (a record holds at most 2 KB); one SELECT per measure makes ~290,000 characters of SQL
+    const stack = await startTimestreamStack();
+    try {
+      const names = Array.from(
+        { length: 300 },
+        (_, i) => `${'probe_'.padEnd(56, 'm')}${String(i).padStart(4, '0')}`,
+      );
+      const unitsConfig = (measures: readonly string[]) =>
+        JSON.stringify({
+          measures: Object.fromEntries(measures.map((m) => [m, { canonicalUnit: 'index' }])),
+        });
+      const registry = (measures: readonly string[]) =>
+        createUnitRegistry(parseUnitsConfig(unitsConfig(measures)));
+      const writer = localBatchWriter(stack, {
+        deadLetterFile: `${stack.dataDir}/dl-wide.jsonl`,
+        env: { UNITS_CONFIG: unitsConfig(names) },
+      });
+      const start = Date.parse('2026-11-30T01:00:00Z');
+      const readings = [];
+      for (let r = 0; r * 25 < names.length; r++) {
+        const some = names.slice(r * 25, r * 25 + 25);
+        readings.push({
+          deviceId: 'wide_1',
+          time: start + r * 60_000,
+          measures: Object.fromEntries(some.map((m) => [m, Number(m.slice(-4))])),
+        });
+      }
+      const stored = await writer.write([streamRecord(readings)], { deadline: Date.now() + 60_000 });
+      expect(stored.summary.written).toBe(12);
+      // the rollup knows the built-in measures and 280 of the probes: 20 columns are not its measures
+      const known = registry(names.slice(0, 280)).measureNames();
+      expect(known.length).toBeGreaterThan(280);
+      const config = readPipelineConfig({ AGGREGATE_TABLE: 'daily_wide' });
+      await ensureTimestreamTables(stack.write, config);
+      // Act
+      const reports = await runDailyRollup(
+        {
+          queryClient: stack.query,
+          aggregateSink: new TimestreamReadingSink({
+            client: stack.write,
+            database: config.database,
+            table: config.aggregateTable,
+            concurrency: 4,
+          }),
+          database: config.database,
+          rawTable: stack.config.rawTable,
+          measures: known,
+        },
+        zoneDays('UTC', '2026-11-30', '2026-11-30'),
+        { deadline: Date.now() + 120_000, version: Date.now() },
+      );
+      // Assess
+      expect(reports[0]).toMatchObject({ groups: 280, written: 280, problems: [] });
+      const rows = await stack.rows(
+        `SELECT measure, "avg", "count" FROM "RoomCondition"."daily_wide" WHERE deviceId = 'wide_1' ORDER BY measure`,
+      );
+      expect(rows).toHaveLength(280);
+      expect(rows[0]).toEqual({ measure: names[0], avg: 0, count: 1 });
+      expect(rows.at(-1)).toEqual({ measure: names[279], avg: 279, count: 1 });
+    } finally {
+      await stack.close();
+    }
+  }, 120_000);
 });

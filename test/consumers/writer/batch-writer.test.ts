@@ -55,6 +55,96 @@ describe('BatchWriter on the local Timestream (multi layout)', () => {
     expect(rows).toEqual([{ co2: 650 }]);
   });
 
+  it('stores every reading of a device whose messageIds restart after a reboot (same ids, later times)', async () => {
+    // Prepare
+    const { writer } = writerFor(stack, 'multi', 'reboot');
+    const boot = (startMs: number) =>
+      streamRecord(
+        Array.from({ length: 10 }, (_, i) => ({
+          deviceId: 'reboot_1',
+          time: startMs + i * 1000,
+          messageId: String(i),
+          measures: { co2: 500 + i },
+        })),
+        { partitionKey: 'reboot_1' },
+      );
+    // Act
+    const before = await writer.write([boot(minutesAgo(30))], { deadline: deadline() });
+    const after = await writer.write([boot(minutesAgo(10))], { deadline: deadline() });
+    // Assess
+    expect(before.summary).toMatchObject({ written: 10, duplicates: 0 });
+    expect(after.summary).toMatchObject({ written: 10, duplicates: 0 });
+    const [row] = await stack.rows(
+      `SELECT count(*) AS n FROM "RoomCondition"."conditions" WHERE deviceId = 'reboot_1'`,
+    );
+    expect(row).toEqual({ n: 20 });
+  });
+
+  it('keeps device and messageId apart: "sensor:7" / "42" and "sensor" / "7:42" are two readings', async () => {
+    const { writer } = writerFor(stack, 'multi', 'ambiguous');
+    const t = minutesAgo(6);
+    const result = await writer.write(
+      [
+        streamRecord([
+          { deviceId: 'sensor:7', time: t, messageId: '42', measures: { co2: 511 } },
+          { deviceId: 'sensor', time: t, messageId: '7:42', measures: { co2: 522 } },
+        ]),
+      ],
+      { deadline: deadline() },
+    );
+    expect(result.summary).toMatchObject({ written: 2, duplicates: 0 });
+    const rows = await stack.rows(
+      `SELECT deviceId, co2 FROM "RoomCondition"."conditions" WHERE deviceId LIKE 'sensor%' ORDER BY deviceId`,
+    );
+    expect(rows).toEqual([
+      { deviceId: 'sensor', co2: 522 },
+      { deviceId: 'sensor:7', co2: 511 },
+    ]);
+  });
+
+  it('dead-letters a reading in the stream whose names are outside the fleet schema, before Timestream sees it', async () => {
+    // Prepare
+    const { writer, file } = writerFor(stack, 'multi', 'schema');
+    const t = minutesAgo(2);
+    const mixed = streamRecord([
+      { deviceId: 'schema_2', time: t, dimensions: { Room: 'b' }, measures: { co2: 601 } },
+      { deviceId: 'schema_3', time: t, measures: { CO2: 602 } },
+      { deviceId: 'schema_4', time: t, dimensions: { room: 'd' }, measures: { co2: 603 } },
+    ]);
+    // Act
+    const result = await writer.write(
+      [
+        streamRecord([{ deviceId: 'schema_1', time: t, dimensions: { room: 'a' }, measures: { co2: 600 } }]),
+        mixed,
+      ],
+      { deadline: deadline() },
+    );
+    // Assess
+    expect(result.failures.size).toBe(0);
+    expect(result.summary).toMatchObject({ written: 2, deadLettered: { 'invalid-payload': 2 } });
+    const letters = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(letters.map((l) => [l.code, l.reason])).toEqual([
+      [
+        'invalid-payload',
+        '[0].dimensions.Room: unknown dimension "Room": names are case-sensitive, send it as "room"',
+      ],
+      [
+        'invalid-payload',
+        '[1].measures.CO2: unknown measure "CO2": names are case-sensitive, send it as "co2"',
+      ],
+    ]);
+    const rows = await stack.rows(
+      `SELECT deviceId, room, co2 FROM "RoomCondition"."conditions" WHERE deviceId LIKE 'schema_%' ORDER BY deviceId`,
+    );
+    expect(rows).toEqual([
+      { deviceId: 'schema_1', room: 'a', co2: 600 },
+      { deviceId: 'schema_4', room: 'd', co2: 603 },
+    ]);
+  });
+
   it('stores degF as degC and keeps the seed units', async () => {
     const { writer } = writerFor(stack, 'multi', 'units');
     const t = minutesAgo(3);

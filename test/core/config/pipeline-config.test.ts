@@ -52,4 +52,35 @@ describe('readPipelineConfig', () => {
     expect(problems.join('\n')).toContain('WRITE_CONCURRENCY="0": must be at least 1');
     expect(problems.join('\n')).toContain('INGEST_PUBLISH_TIMEOUT_MS="30000": must be at most 25000');
   });
+
+  it('reads DIMENSIONS as a comma-separated list; deviceId is implied, alone it means no other dimension', () => {
+    expect(readPipelineConfig({}).dimensions).toEqual(defaults.dimensions);
+    expect(readPipelineConfig({ DIMENSIONS: ' building, room ,,floor' }).dimensions).toEqual([
+      'building',
+      'room',
+      'floor',
+    ]);
+    expect(readPipelineConfig({ DIMENSIONS: 'deviceId' }).dimensions).toEqual([]);
+    expect(readPipelineConfig({ DIMENSIONS: 'deviceId,room' }).dimensions).toEqual(['room']);
+  });
+
+  it('refuses a dimension that is a measure, a letter-case twin, a reserved or invalid name, at load', () => {
+    let error: unknown;
+    try {
+      readPipelineConfig({ DIMENSIONS: 'room,Room,CO2,DeviceId,time,wing-2,room' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const [problem] = (error as ConfigError).problems;
+    expect(problem).toMatch(/^DIMENSIONS="room,Room,CO2,DeviceId,time,wing-2,room": /);
+    expect(problem).toContain('"Room": differs from "room" only in letter case');
+    expect(problem).toContain(
+      '"CO2": is the built-in measure "co2": a name is either a measure or a dimension',
+    );
+    expect(problem).toContain('"DeviceId": differs from deviceId only in letter case');
+    expect(problem).toContain('"time": "time" is reserved by Timestream');
+    expect(problem).toContain('"wing-2": dimension name "wing-2" must start with a letter');
+    expect(problem).toContain('"room": is listed twice');
+  });
 });

@@ -3,9 +3,29 @@ import { DuplicateOf, dedupe, dedupeKey, RecentKeys } from '#core/dedupe';
 import { readingFactory } from '../../helpers/readings';
 
 describe('dedupeKey', () => {
-  it('uses the messageId, scoped by device, when given', () => {
-    expect(dedupeKey(readingFactory({ messageId: 'm-1' }))).toBe('m:device_1:m-1');
-    expect(dedupeKey(readingFactory({ deviceId: 'device_2', messageId: 'm-1' }))).toBe('m:device_2:m-1');
+  it('uses the device, the messageId and the time when a messageId is given, each string length-prefixed', () => {
+    const t = readingFactory().timeMs;
+    expect(dedupeKey(readingFactory({ messageId: 'm-1' }))).toBe(`m:8:device_13:m-1@${t}`);
+    expect(dedupeKey(readingFactory({ deviceId: 'device_2', messageId: 'm-1' }))).toBe(
+      `m:8:device_23:m-1@${t}`,
+    );
+    expect(dedupeKey(readingFactory({ messageId: 'm-1', timeSubMsNanos: 5 }))).toBe(
+      `m:8:device_13:m-1@${t}.5`,
+    );
+  });
+
+  it('never gives two (device, messageId, time) triples the same key', () => {
+    const t = readingFactory().timeMs;
+    const keys = [
+      readingFactory({ deviceId: 'sensor:7', messageId: '42' }),
+      readingFactory({ deviceId: 'sensor', messageId: '7:42' }),
+      readingFactory({ deviceId: 'sensor:7:4', messageId: '2' }),
+      readingFactory({ deviceId: 'sensor', messageId: `42@${t}` }),
+      readingFactory({ deviceId: 'sensor', messageId: '42', timeMs: t + 1 }),
+      readingFactory({ deviceId: 'sensor', messageId: '42', timeSubMsNanos: 1 }),
+      readingFactory({ deviceId: 'sensor', messageId: '42' }),
+    ].map(dedupeKey);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
   it('hashes a canonical encoding that does not depend on field order', () => {
@@ -203,9 +223,17 @@ describe('dedupe', () => {
     expect(again.duplicates.map((d) => d.of)).toEqual(['recent']);
   });
 
-  it('treats the same messageId as a duplicate even when the content differs', () => {
+  it('treats the same device, messageId and time as a duplicate even when the values differ', () => {
     const a = readingFactory({ messageId: 'm-1' });
-    const b = readingFactory({ messageId: 'm-1', timeMs: a.timeMs + 1 });
+    const b = readingFactory({ messageId: 'm-1', measures: { co2: { value: 999, unit: 'ppm' } } });
     expect(dedupe([a, b]).fresh).toEqual([a]);
+  });
+
+  it('keeps a reading whose messageId comes again at a later time (the device restarted its counter)', () => {
+    const a = readingFactory({ messageId: 'm-1' });
+    const b = readingFactory({ messageId: 'm-1', timeMs: a.timeMs + 60_000 });
+    const recent = new RecentKeys(10);
+    recent.rememberAll(dedupe([a]).keys);
+    expect(dedupe([a, b], recent).fresh).toEqual([b]);
   });
 });

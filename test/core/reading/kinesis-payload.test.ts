@@ -6,10 +6,10 @@ import {
   kinesisData,
   readingFactory,
   testNowMs,
-  testUnits,
+  testSchema,
 } from '../../helpers/readings';
 
-const opts = { units: testUnits, nowMs: testNowMs };
+const opts = { schema: testSchema, nowMs: testNowMs };
 
 describe('decodeKinesisPayload', () => {
   it('decodes one reading from base64 text or raw bytes', () => {
@@ -55,7 +55,7 @@ describe('encodeReadings', () => {
       readingFactory({
         timeSubMsNanos: 456_789,
         dimensions: {},
-        measures: { co2_raw: { value: 3, unit: '' } },
+        measures: { uv_index: { value: 3, unit: 'index' } },
       }),
     ];
     const payload = encodeReadings(readings);

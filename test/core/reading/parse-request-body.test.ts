@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRequestBody } from '#core/reading';
-import { canonicalReadingFactory, testNowMs, testUnits } from '../../helpers/readings';
+import { canonicalReadingFactory, testNowMs, testSchema } from '../../helpers/readings';
 
-const opts = { units: testUnits, receivedAtMs: testNowMs, deviceId: 'device_1' };
+const opts = { schema: testSchema, receivedAtMs: testNowMs, deviceId: 'device_1' };
 
 describe('parseRequestBody: formats', () => {
   it('reads the seed body exactly: device from the caller, time of receipt, default units', () => {
@@ -56,7 +56,7 @@ describe('parseRequestBody: formats', () => {
 
   it('accepts canonical readings without a caller device (e.g. a trusted gateway)', () => {
     const r = parseRequestBody(JSON.stringify(canonicalReadingFactory({ deviceId: 'device_9' })), {
-      units: testUnits,
+      schema: testSchema,
       receivedAtMs: testNowMs,
     });
     expect(r.ok && r.readings[0]!.deviceId).toBe('device_9');

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseIsoTime, validateReading } from '#core/reading';
+import { createFleetSchema, parseIsoTime, validateReading } from '#core/reading';
 import { isoTimePattern } from '#core/reading/field-rules';
-import { canonicalReadingFactory, testNowMs, testUnits } from '../../helpers/readings';
+import { createUnitRegistry, parseUnitsConfig } from '#core/units';
+import { canonicalReadingFactory, testNowMs, testSchema, testUnits } from '../../helpers/readings';
 
-const ctx = { units: testUnits, nowMs: testNowMs };
+const ctx = { schema: testSchema, nowMs: testNowMs };
 const issuesOf = (raw: unknown, at = {}) => {
   const r = validateReading(raw, ctx, at);
   if (r.ok) throw new Error('expected the reading to be rejected');
@@ -35,17 +36,39 @@ describe('validateReading: accepted readings', () => {
     });
   });
 
-  it('takes epoch milliseconds, no dimensions, and an unregistered measure without unit', () => {
-    const r = validateReading({ deviceId: 'd', time: 1650401460000, measures: { co2_raw: 1234 } }, ctx);
+  it('takes epoch milliseconds, no dimensions, and a measure registered by UNITS_CONFIG without unit', () => {
+    const units = createUnitRegistry(
+      parseUnitsConfig('{"measures": {"co2_raw": {"canonicalUnit": "count"}}}'),
+    );
+    const schema = createFleetSchema({ units });
+    const r = validateReading(
+      { deviceId: 'd', time: 1650401460000, measures: { co2_raw: 1234 } },
+      { schema, nowMs: testNowMs },
+    );
     expect(r).toEqual({
       ok: true,
       reading: {
         deviceId: 'd',
         timeMs: 1650401460000,
         dimensions: {},
-        measures: { co2_raw: { value: 1234, unit: '' } },
+        measures: { co2_raw: { value: 1234, unit: 'count' } },
       },
     });
+  });
+
+  it('takes every configured dimension, and only those', () => {
+    const schema = createFleetSchema({ units: testUnits, dimensions: ['building', 'room'] });
+    const at = (dimensions: Record<string, string>) =>
+      validateReading(canonicalReadingFactory({ dimensions }), { schema, nowMs: testNowMs });
+    expect(at({ building: 'B', room: 'kitchen' }).ok).toBe(true);
+    const refused = at({ prefecture: 'Tokyo' });
+    expect(refused.ok ? [] : refused.issues).toEqual([
+      {
+        path: 'dimensions.prefecture',
+        code: 'unknown_dimension',
+        message: expect.stringContaining('(configured: building, room): add it to DIMENSIONS'),
+      },
+    ]);
   });
 
   it('keeps nanoseconds of an ISO time and accepts times up to 15 minutes ahead', () => {
@@ -59,12 +82,15 @@ describe('validateReading: accepted readings', () => {
 
   it('accepts names and sizes right at the limits', () => {
     const dims: Record<string, string> = {};
-    for (let i = 0; i < 127; i++) dims[`d${i}`] = 'x';
-    expect(validateReading(canonicalReadingFactory({ dimensions: dims, measures: { co2: 1 } }), ctx).ok).toBe(
-      true,
-    );
-    const longName = { [`a${'b'.repeat(59)}`]: 'v' };
-    expect(validateReading(canonicalReadingFactory({ dimensions: longName }), ctx).ok).toBe(true);
+    for (let i = 0; i < 126; i++) dims[`d${i}`] = 'x';
+    const longName = `a${'b'.repeat(59)}`;
+    const schema = createFleetSchema({ units: testUnits, dimensions: [...Object.keys(dims), longName] });
+    const wide = { schema, nowMs: testNowMs };
+    dims[longName] = 'v';
+    expect(
+      validateReading(canonicalReadingFactory({ dimensions: dims, measures: { co2: 1 } }), wide).ok,
+    ).toBe(true);
+    expect(validateReading(canonicalReadingFactory({ dimensions: { [longName]: 'v' } }), wide).ok).toBe(true);
     expect(validateReading(canonicalReadingFactory({ deviceId: 'x'.repeat(128) }), ctx).ok).toBe(true);
   });
 });
@@ -75,7 +101,7 @@ describe('validateReading: every rejection gives path, code and reason', () => {
   const tooManyMeasures: Record<string, number> = {};
   for (let i = 0; i < 65; i++) tooManyMeasures[`m${i}`] = 1;
   const big: Record<string, string> = {};
-  for (let i = 0; i < 3; i++) big[`d${i}`] = 'x'.repeat(700);
+  for (const name of ['prefecture', 'site', 'building']) big[name] = 'x'.repeat(700);
 
   it.each([
     ['not an object', 42, '', 'invalid_type', 'expected object'],
@@ -335,11 +361,53 @@ describe('validateReading: every rejection gives path, code and reason', () => {
       'unknown unit "degR" for temperature (expected one of degC, degF, K)',
     ],
     [
-      'unit on an unregistered measure',
-      canonicalReadingFactory({ measures: { co2_raw: { value: 1, unit: 'ppm' } } }),
-      'measures.co2_raw.unit',
-      'unregistered_measure_unit',
-      'no registered units',
+      'a measure the registry does not hold, with or without unit',
+      canonicalReadingFactory({ measures: { co2: 1, co2_raw: { value: 1, unit: 'ppm' } } }),
+      'measures.co2_raw',
+      'unknown_measure',
+      'unknown measure "co2_raw": register it in UNITS_CONFIG (or UNITS_CONFIG_FILE)',
+    ],
+    [
+      'a measure in another letter case than registered',
+      canonicalReadingFactory({ measures: { CO2: 1 } }),
+      'measures.CO2',
+      'unknown_measure',
+      'names are case-sensitive, send it as "co2"',
+    ],
+    [
+      'a dimension name sent as a measure',
+      canonicalReadingFactory({ measures: { co2: 1, room: 3 } }),
+      'measures.room',
+      'unknown_measure',
+      '"room" is a dimension, not a measure: send it in "dimensions"',
+    ],
+    [
+      'a dimension not in DIMENSIONS',
+      canonicalReadingFactory({ dimensions: { wing: 'east' } }),
+      'dimensions.wing',
+      'unknown_dimension',
+      'unknown dimension "wing" (configured: prefecture, site, building, floor, room, zone): add it to DIMENSIONS',
+    ],
+    [
+      'a dimension in another letter case than configured',
+      canonicalReadingFactory({ dimensions: { Room: 'a' } }),
+      'dimensions.Room',
+      'unknown_dimension',
+      'names are case-sensitive, send it as "room"',
+    ],
+    [
+      'a measure name sent as a dimension',
+      canonicalReadingFactory({ dimensions: { pm2_5: 'x' } }),
+      'dimensions.pm2_5',
+      'unknown_dimension',
+      '"pm2_5" is a measure, not a dimension: send it in "measures"',
+    ],
+    [
+      'deviceId in another letter case as a dimension',
+      canonicalReadingFactory({ dimensions: { DeviceId: 'x' } }),
+      'dimensions.DeviceId',
+      'unknown_dimension',
+      `deviceId is set from the reading's "deviceId" field`,
     ],
     [
       'record over 2 KB',

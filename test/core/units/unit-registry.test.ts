@@ -190,6 +190,34 @@ describe('createUnitRegistry with UNITS_CONFIG', () => {
     );
   });
 
+  it('refuses a new measure that differs from another only in letter case, or has a reserved name', () => {
+    const bad = {
+      measures: {
+        CO2: { canonicalUnit: 'ppm' },
+        Time: { canonicalUnit: 's' },
+        deviceId: { canonicalUnit: 'x' },
+        messageId: { canonicalUnit: 'x' },
+        radon: { canonicalUnit: 'Bq/m3' },
+        Radon: { canonicalUnit: 'Bq/m3' },
+      },
+    };
+    let error: unknown;
+    try {
+      createUnitRegistry(parseUnitsConfig(JSON.stringify(bad)));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toEqual([
+      expect.stringContaining('measures.CO2: differs from the measure "co2" only in letter case'),
+      expect.stringContaining('measures.Time: "Time" is reserved by Timestream'),
+      expect.stringContaining('measures.deviceId: "deviceId" is reserved'),
+      expect.stringContaining('measures.messageId: "messageId" is reserved'),
+      expect.stringContaining('measures.Radon: differs from the measure "radon" only in letter case'),
+    ]);
+  });
+
   it('validates the JSON and its shape', () => {
     expect(() => parseUnitsConfig('{oops')).toThrow(/UNITS_CONFIG: not valid JSON/);
     expect(() => parseUnitsConfig('{"measures": {"x": {"units": {"y": {"factor": 0}}}}}')).toThrow(

@@ -4,7 +4,7 @@ import { dedupeKey } from '#core/dedupe';
 import { validateReading } from '#core/reading';
 import { signDeviceToken } from '#producers/auth';
 import { createIngestAppFromConfig } from '#producers/ingest/ingest-app-from-config';
-import { testNowMs, testUnits } from '../../helpers/readings';
+import { testNowMs, testSchema, testUnits } from '../../helpers/readings';
 import { bearer, deviceReading, memoryLogger, testIngestApp, testSecret } from '../ingest-fixture';
 import { type StreamFixture, startStreamFixture } from '../stream-fixture';
 
@@ -52,7 +52,7 @@ describe('accepted bodies', () => {
         },
       },
     ]);
-    const decoded = validateReading(records[0]!.readings[0], { units: testUnits, nowMs: testNowMs });
+    const decoded = validateReading(records[0]!.readings[0], { schema: testSchema, nowMs: testNowMs });
     expect(decoded.ok && dedupeKey(decoded.reading)).toBe(body.messageIds[0]);
     const logged = JSON.stringify(logger.entries);
     expect(logged).toContain('room-1');
@@ -225,6 +225,60 @@ describe('refused requests publish nothing', () => {
     expect(await kinesis.readAll(streamName)).toEqual([]);
   });
 
+  it('400 stays small whatever the request: the first 100 issues in full, then how many there were', async () => {
+    // Prepare: 500 readings (the most a request may hold), each with 64 problems
+    const { app, streamName } = await freshApp();
+    const measures = Object.fromEntries(
+      Array.from({ length: 64 }, (_, m) => [`a${m}`, { value: 1, unit: 'x' }]),
+    );
+    const body = Array.from({ length: 500 }, (_, n) => ({ ...deviceReading('d1', n), measures }));
+    // Act
+    const res = await app.request('/readings', json(body, 'd1'));
+    // Assess
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text.length).toBeLessThan(100_000);
+    const answer = JSON.parse(text) as {
+      error: string;
+      issues: { index: number; path: string; code: string; message: string }[];
+      issueCount: number;
+      issuesOmitted: number;
+    };
+    expect(answer.issueCount).toBe(500 * 64);
+    expect(answer.issuesOmitted).toBe(500 * 64 - 100);
+    expect(answer.issues).toHaveLength(100);
+    expect(answer.issues[0]).toEqual({
+      index: 0,
+      path: '[0].measures.a0',
+      code: expect.any(String),
+      message: expect.stringContaining('"a0"'),
+    });
+    expect(answer.issues[99]).toMatchObject({ index: 1, path: '[1].measures.a35' });
+    expect(answer.error).toContain('32000 problem(s) in 500 reading(s)');
+    expect(answer.error).toContain('the first 100 are listed');
+    expect(await kinesis.readAll(streamName)).toEqual([]);
+  });
+
+  it('400 clips each listed issue, so long names sent back cannot make the answer large', async () => {
+    const { app } = await freshApp();
+    const body = Array.from({ length: 90 }, (_, n) => ({
+      ...deviceReading('d1', n),
+      measures: { [`-${String(n).padEnd(10_000, 'x')}`]: 1 },
+    }));
+    const res = await app.request('/readings', json(body, 'd1'));
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text.length).toBeLessThan(200_000);
+    const answer = JSON.parse(text) as { issues: { path: string; message: string }[]; issueCount: number };
+    expect(answer.issueCount).toBe(90);
+    expect(answer.issues[5]!.path).toMatch(
+      /^\[5\]\.measures\["-5xxx.*\.\.\. \(\d+ characters\) \.\.\.x*"\]$/,
+    );
+    expect(answer.issues[5]!.message).toMatch(
+      /^measure name "-5xx.*\(\d+ characters\).*must start with a letter/,
+    );
+  });
+
   it('400 for invalid JSON and invalid UTF-8, 404 and 405 as JSON', async () => {
     const { app } = await freshApp();
     const broken = await app.request('/readings', json('{"co2": ', 'd1'));
@@ -246,7 +300,7 @@ describe('publishing', () => {
   it('packs many readings into few records of at most 256 KiB, per device', async () => {
     const { app, streamName } = await freshApp();
     const readings = Array.from({ length: 400 }, (_, n) =>
-      deviceReading('d1', n, { dimensions: { note: `${n}`.padEnd(1_500, '.') } }),
+      deviceReading('d1', n, { dimensions: { room: `${n}`.padEnd(1_500, '.') } }),
     );
     const res = await app.request('/readings', json(readings, 'd1'));
     expect(res.status).toBe(202);

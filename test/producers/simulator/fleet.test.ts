@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateReading } from '#core/reading';
 import { createFleet, type FleetOptions, summarizeLatencies, TokenBucket } from '#producers/simulator';
-import { testUnits } from '../../helpers/readings';
+import { testSchema } from '../../helpers/readings';
 
 const base: FleetOptions = {
   devices: 20,
@@ -36,7 +36,7 @@ describe('fleet', () => {
       expect(request.readings).toHaveLength(10);
       for (const raw of request.readings) {
         const r = validateReading(raw, {
-          units: testUnits,
+          schema: testSchema,
           nowMs: request.scheduledAtMs,
           deviceId: request.deviceId,
         });
