@@ -5,6 +5,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { startLocalTimestreamModule, timestreamTuningFromEnv } from 'timestream-local';
 import { createKinesisClient } from '#adapters/kinesis-client';
 import { createTimestreamQueryClient, createTimestreamWriteClient } from '#adapters/service-clients';
+import { unitRegistryFromEnv } from '#adapters/unit-registry-from-env';
 import { rollupDepsFromConfig } from '#consumers/rollup/rollup-deps';
 import { createScheduledRollup } from '#consumers/rollup/scheduled-rollup';
 import { batchWriterFromEnv } from '#consumers/writer/batch-writer-from-env';
@@ -167,8 +168,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     closers.push(async () => timestreamQuery.destroy());
     const rollupLogger = new Logger({ serviceName: 'rollup', logLevel });
     const rollup = createScheduledRollup(
-      rollupDepsFromConfig(config, { query: timestreamQuery, write: timestreamWrite }, (message, details) =>
-        rollupLogger.info(message, details),
+      rollupDepsFromConfig(
+        config,
+        { query: timestreamQuery, write: timestreamWrite },
+        (message, details) => rollupLogger.info(message, details),
+        unitRegistryFromEnv(handlerEnv),
       ),
       { timeZone: config.rollupTimezone, lookbackDays: config.rollupLookbackDays },
     );
