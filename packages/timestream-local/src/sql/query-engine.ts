@@ -48,7 +48,10 @@ function tokenAt(tokens: readonly Token[], name: string): Token | undefined {
 function toServiceError(error: unknown, tokens: readonly Token[]): TimestreamServiceError {
   if (error instanceof TimestreamServiceError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const firstLine = (message.split('\n')[0] ?? message).trim();
+  // WITH queries run under generated names (see Translator): the user's own names in messages
+  const firstLine = (message.split('\n')[0] ?? message)
+    .trim()
+    .replace(/__ts_with_(\d+)/g, (generated, at: string) => tokens[Number(at)]?.value ?? generated);
   const where = (name: string) => {
     const t = tokenAt(tokens, name);
     return t ? positionPrefix(t) : '';
