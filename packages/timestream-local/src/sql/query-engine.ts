@@ -24,8 +24,13 @@ export interface QueryEngineOptions {
 }
 
 export interface QueryEngine {
-  /** Runs one Timestream SQL statement; user errors are thrown as ValidationException. */
-  execute(sql: string): Promise<QueryResultSet>;
+  /** Sets the connection's session up (Trino's integer division); done by the first query when not called. */
+  prepare(): Promise<void>;
+  /**
+   * Runs one Timestream SQL statement; user errors are thrown as ValidationException. When `signal` aborts,
+   * DuckDB is interrupted and the call rejects with the signal's reason.
+   */
+  execute(sql: string, signal?: AbortSignal): Promise<QueryResultSet>;
 }
 
 const systemNowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
@@ -89,9 +94,9 @@ function toServiceError(error: unknown, tokens: readonly Token[]): TimestreamSer
  * The Query API's SQL engine: Timestream SQL in, Timestream-shaped results out, computed by DuckDB over the
  * storage tables the catalog describes. SHOW/DESCRIBE are answered from the catalog.
  *
- * Trino divides integers as integers, so each query runs with DuckDB's `integer_division` on; it is switched
- * back off afterwards. Queries of one engine run one after another (so one query's RESET never lands inside
- * another's run); SQL that others send on the same connection meanwhile should not divide integers.
+ * Trino divides integers as integers, so the engine's connection (its own) runs with DuckDB's
+ * `integer_division` on, set by {@link QueryEngine.prepare} before DuckDB's configuration is locked.
+ * Queries of one engine run one after another.
  *
  * @example
  * const engine = createQueryEngine({ connection, catalog });
@@ -100,7 +105,12 @@ function toServiceError(error: unknown, tokens: readonly Token[]): TimestreamSer
 export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
   const now = opts.now ?? systemNowNs;
   let queue: Promise<unknown> = Promise.resolve();
-  const runQuery = async (sql: string): Promise<QueryResultSet> => {
+  let prepared: Promise<void> | undefined;
+  const prepare = () => {
+    prepared ??= opts.connection.run('SET integer_division = true').then(() => undefined);
+    return prepared;
+  };
+  const runQuery = async (sql: string, signal: AbortSignal | undefined): Promise<QueryResultSet> => {
     const tokens = tokenize(sql);
     const first = tokens[0];
     if (first === undefined) throw new ValidationException('line 1:1: empty query: nothing to run');
@@ -116,21 +126,27 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
       );
     }
     const translation = new Translator(tokens, opts.catalog, now()).translate();
+    await prepare();
+    signal?.throwIfAborted();
+    const interrupt = () => opts.connection.interrupt();
+    signal?.addEventListener('abort', interrupt, { once: true });
     try {
-      await opts.connection.run('SET integer_division = true');
       const reader = await opts.connection.runAndReadAll(translation.sql);
+      signal?.throwIfAborted();
       const { columnInfo, rows } = formatResult(reader.columnNames(), reader.columnTypes(), reader.getRows());
       const bytesScanned = await estimateBytesScanned(opts.connection, translation.tables);
       return { columnInfo, rows, bytesScanned };
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       throw toServiceError(error, tokens);
     } finally {
-      await opts.connection.run('RESET integer_division');
+      signal?.removeEventListener('abort', interrupt);
     }
   };
   return {
-    execute(sql: string): Promise<QueryResultSet> {
-      const result = queue.then(() => runQuery(sql));
+    prepare,
+    execute(sql: string, signal?: AbortSignal): Promise<QueryResultSet> {
+      const result = queue.then(() => runQuery(sql, signal));
       queue = result.catch(() => undefined);
       return result;
     },
