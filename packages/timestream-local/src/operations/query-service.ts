@@ -30,7 +30,7 @@ export interface QueryLimits {
 }
 
 /** Timestream's query timeout. */
-export const defaultQueryTimeoutMs = 60_000;
+const defaultQueryTimeoutMs = 60_000;
 const defaultLimits: QueryLimits = { timeoutMs: defaultQueryTimeoutMs, pageWaitMs: 10_000 };
 
 export interface QueryRequest {

@@ -3,7 +3,7 @@ import { positionPrefix, type Token, TokenKind } from './tokenizer';
 
 /** Words that are always keywords (never identifiers) in the translated SQL. */
 // biome-ignore format: a word list reads best packed
-export const HARD_KEYWORDS = new Set([
+const HARD_KEYWORDS = new Set([
   'select', 'from', 'where', 'group', 'by', 'having', 'order', 'limit', 'offset', 'as', 'and', 'or', 'not', 'in',
   'is', 'null', 'true', 'false', 'like', 'between', 'case', 'when', 'then', 'else', 'end', 'distinct', 'all',
   'union', 'intersect', 'except', 'join', 'inner', 'left', 'right', 'full', 'outer', 'cross', 'on', 'using',

@@ -46,10 +46,10 @@ export interface StoreOptions {
 }
 
 /** A quarter of the machine's memory (at least 256 MiB): the rest stays for Node, the writes and the system. */
-export const defaultMemoryLimitMb = (): number => Math.max(256, Math.floor(totalmem() / 4 / 1024 / 1024));
+const defaultMemoryLimitMb = (): number => Math.max(256, Math.floor(totalmem() / 4 / 1024 / 1024));
 
 /** One thread fewer than the cores (at least one), so that one core stays for the HTTP server and the writes. */
-export const defaultThreads = (): number => Math.max(1, availableParallelism() - 1);
+const defaultThreads = (): number => Math.max(1, availableParallelism() - 1);
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
