@@ -33,6 +33,9 @@ export interface QueryEngine {
   execute(sql: string, signal?: AbortSignal): Promise<QueryResultSet>;
 }
 
+/** How often a stopped query's interrupt is repeated until DuckDB returns. */
+const interruptRepeatMs = 50;
+
 const systemNowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
 function tokenAt(tokens: readonly Token[], name: string): Token | undefined {
@@ -128,7 +131,13 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
     const translation = new Translator(tokens, opts.catalog, now()).translate();
     await prepare();
     signal?.throwIfAborted();
-    const interrupt = () => opts.connection.interrupt();
+    // DuckDB forgets an interrupt that comes before its worker thread has begun the query (it clears the flag
+    // when a query starts), so the interrupt is repeated until the call returns
+    let repeat: NodeJS.Timeout | undefined;
+    const interrupt = () => {
+      opts.connection.interrupt();
+      repeat ??= setInterval(() => opts.connection.interrupt(), interruptRepeatMs);
+    };
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
       const reader = await opts.connection.runAndReadAll(translation.sql);
@@ -141,6 +150,7 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
       throw toServiceError(error, tokens);
     } finally {
       signal?.removeEventListener('abort', interrupt);
+      clearInterval(repeat);
     }
   };
   return {
