@@ -46,12 +46,25 @@ export interface LocalTimestreamOptions {
    * another day loads that day's keys from DuckDB first. Default 8.
    */
   readonly indexDays?: number;
+  /** a query still running this long after it arrived is stopped (ms); default 60 000, Timestream's limit */
+  readonly queryTimeoutMs?: number;
+  /**
+   * how long (ms) a Query call waits for its result before answering an empty page with the QueryId and a
+   * NextToken (to ask again, or to cancel with CancelQuery); default 10 000
+   */
+  readonly queryPageWaitMs?: number;
+  /** DuckDB's memory limit in MiB; default a quarter of the machine's memory */
+  readonly memoryLimitMb?: number;
+  /** DuckDB's worker threads; default one fewer than the cores (at least 1) */
+  readonly threads?: number;
 }
 
 export interface LocalTimestream {
   /** e.g. http://127.0.0.1:8100, for the SDK clients' `endpoint` */
   readonly endpoint: string;
   readonly port: number;
+  /** Queries DuckDB is running now (not those waiting for a connection). */
+  runningQueries(): number;
   /** Stops accepting requests, finishes queued writes, applies the journals and closes the data file. */
   close(): Promise<void>;
 }
@@ -77,13 +90,29 @@ export async function createLocalTimestream(
     applyDelayMs: options.applyDelayMs,
     indexDays: options.indexDays,
     onInternalError,
+    memoryLimitMb: options.memoryLimitMb,
+    threads: options.threads,
   });
   const readers: DuckDBConnection[] = [];
-  for (let i = 0; i < (options.queryConnections ?? 2); i++) readers.push(await store.connectReader());
+  let runners: QueryRunner[];
+  try {
+    for (let i = 0; i < (options.queryConnections ?? 2); i++) readers.push(await store.connectReader());
+    runners = readers.map((connection) => queryEngine({ connection, catalog: store, now: clock }));
+    for (const r of runners) await r.prepare?.();
+    await store.lockConfiguration();
+  } catch (error) {
+    for (const r of readers) r.closeSync();
+    await store.close();
+    throw error;
+  }
   const queries = new QueryService(
-    readers.map((connection) => queryEngine({ connection, catalog: store, now: clock })),
+    runners,
     () => Number(clock() / 1_000_000n),
     () => store.settled(),
+    {
+      ...(options.queryTimeoutMs === undefined ? {} : { timeoutMs: options.queryTimeoutMs }),
+      ...(options.queryPageWaitMs === undefined ? {} : { pageWaitMs: options.queryPageWaitMs }),
+    },
   );
   const operations = createOperations({ store, queries, faults });
   const host = options.host ?? '127.0.0.1';
@@ -110,8 +139,10 @@ export async function createLocalTimestream(
   return {
     endpoint: `http://${address}`,
     port,
+    runningQueries: () => queries.runningQueries,
     close() {
       closing ??= (async () => {
+        queries.stopAll();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -13,6 +13,8 @@ export interface RequestContext {
   readonly region: string;
   /** host:port this service answers on */
   readonly address: string;
+  /** aborts when the client disconnects before the answer is sent */
+  readonly signal?: AbortSignal;
 }
 
 export type Operation = (body: Record<string, unknown>, ctx: RequestContext) => Promise<unknown>;
@@ -222,12 +224,15 @@ export function createOperations(deps: {
       };
     },
 
-    Query: async (body) =>
-      queries.query({
-        QueryString: body.QueryString as string,
-        MaxRows: body.MaxRows as number | undefined,
-        NextToken: body.NextToken as string | undefined,
-      }),
+    Query: async (body, ctx) =>
+      queries.query(
+        {
+          QueryString: body.QueryString as string,
+          MaxRows: body.MaxRows as number | undefined,
+          NextToken: body.NextToken as string | undefined,
+        },
+        ctx.signal,
+      ),
     CancelQuery: async (body) => queries.cancel(body.QueryId),
   };
 }

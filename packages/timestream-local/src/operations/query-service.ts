@@ -12,8 +12,26 @@ export interface QueryResult {
 
 /** Runs one Timestream SQL query (the SQL engine, bound to a connection). */
 export interface QueryRunner {
-  execute(sql: string): Promise<QueryResult>;
+  /** Sets up its connection's session (before DuckDB's configuration is locked); optional. */
+  prepare?(): Promise<void>;
+  /** Runs a query; when `signal` aborts, stops it and rejects with the signal's reason. */
+  execute(sql: string, signal?: AbortSignal): Promise<QueryResult>;
 }
+
+/** How long queries may run and how long a Query call waits for its result. */
+export interface QueryLimits {
+  /** a query still running this long after it arrived is stopped (Timestream: 60 s) */
+  readonly timeoutMs: number;
+  /**
+   * how long a Query call waits for the result before it answers an empty page with the QueryId and a
+   * NextToken (the client asks again with it, or cancels the query with CancelQuery)
+   */
+  readonly pageWaitMs: number;
+}
+
+/** Timestream's query timeout. */
+const defaultQueryTimeoutMs = 60_000;
+const defaultLimits: QueryLimits = { timeoutMs: defaultQueryTimeoutMs, pageWaitMs: 10_000 };
 
 export interface QueryRequest {
   readonly QueryString: string;
@@ -41,11 +59,29 @@ function rowSize(row: Row): number {
 interface StoredResult {
   readonly queryId: string;
   readonly queryString: string;
-  readonly result: QueryResult;
+  /** set when the query has finished */
+  result?: QueryResult;
   /** JSON size of each row, for ~1 MB pages */
-  readonly rowBytes: number[];
+  rowBytes: number[];
+  /** the query's end: resolves when it finished, rejects with its error */
+  done: Promise<void>;
+  /** stops the running query with a reason (timeout, CancelQuery, client gone) */
+  readonly stop: AbortController;
   expiresAt: number;
   cancelled: boolean;
+}
+
+/** Resolves after `ms` or when `signal` aborts, whichever is first. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /**
@@ -54,23 +90,36 @@ interface StoredResult {
  * results kept per token until they expire, and CancelQuery.
  * Queries run on a small pool of runners (each its own DuckDB connection). A new query first waits for
  * `beforeQuery` (the store's journal apply up to the writes answered before it: read-your-writes).
+ * A query still running after `timeoutMs` is stopped; a Query call answers an empty page with a NextToken
+ * when the result takes longer than `pageWaitMs`; a client that disconnects while its call waits on the
+ * query stops it.
  */
 export class QueryService {
   private readonly results = new Map<string, StoredResult>();
   private readonly tokens = new Map<string, { queryId: string; offset: number }>();
   private readonly idle: QueryRunner[];
-  private readonly waiting: Array<(r: QueryRunner) => void> = [];
+  private readonly waiting: Array<{ take: (r: QueryRunner) => void; signal: AbortSignal }> = [];
+  private running = 0;
+  private readonly limits: QueryLimits;
 
   constructor(
     runners: readonly QueryRunner[],
     private readonly now: () => number = Date.now,
     private readonly beforeQuery: () => Promise<void> = () => Promise.resolve(),
+    limits: Partial<QueryLimits> = {},
   ) {
     if (runners.length === 0) throw new Error('QueryService needs at least one query runner');
     this.idle = [...runners];
+    this.limits = { ...defaultLimits, ...limits };
   }
 
-  async query(request: QueryRequest): Promise<QueryResponse> {
+  /** Queries DuckDB is running now (not those waiting for a connection). */
+  get runningQueries(): number {
+    return this.running;
+  }
+
+  /** `signal`: aborts when the client that sent this call disconnects. */
+  async query(request: QueryRequest, signal?: AbortSignal): Promise<QueryResponse> {
     // taken at arrival: the writes answered before this query are the ones it must see
     const ready = request.NextToken === undefined ? this.beforeQuery() : undefined;
     ready?.catch(() => undefined);
@@ -101,23 +150,58 @@ export class QueryService {
         throw new ValidationException('Invalid pagination token');
       }
       if (stored.cancelled) throw new ValidationException(`Query ${stored.queryId} was cancelled.`);
-      return this.page(stored, position.offset, MaxRows);
+      this.tokens.delete(NextToken);
+      return this.answer(stored, position.offset, MaxRows, signal);
     }
-    await ready;
-    const result = await this.run(QueryString);
+    const queryId = `AEDQ${randomUUID().replaceAll('-', '').toUpperCase()}`;
+    const stop = new AbortController();
+    const timer = setTimeout(
+      () =>
+        stop.abort(
+          new ValidationException(
+            `Query ${queryId} was stopped: it ran longer than the query timeout of ${this.limits.timeoutMs} ms. Narrow its time range or aggregate more (the local Timestream's timeout is TIMESTREAM_QUERY_TIMEOUT_MS).`,
+          ),
+        ),
+      this.limits.timeoutMs,
+    );
     const stored: StoredResult = {
-      queryId: `AEDQ${randomUUID().replaceAll('-', '').toUpperCase()}`,
+      queryId,
       queryString: QueryString,
-      result,
-      rowBytes: result.rows.map(rowSize),
+      rowBytes: [],
+      done: Promise.resolve(),
+      stop,
       expiresAt: this.now() + queryResultTtlMs,
       cancelled: false,
     };
-    this.results.set(stored.queryId, stored);
-    return this.page(stored, 0, MaxRows);
+    stored.done = this.complete(stored, ready, timer);
+    stored.done.catch(() => undefined);
+    this.results.set(queryId, stored);
+    return this.answer(stored, 0, MaxRows, signal);
   }
 
-  /** Cancels a query: its remaining pages are dropped. */
+  /** Runs a stored query once the writes before it are applied, keeping its result. */
+  private async complete(stored: StoredResult, ready: Promise<void> | undefined, timer: NodeJS.Timeout) {
+    try {
+      await ready;
+      const result = await this.run(stored.queryString, stored.stop.signal);
+      stored.rowBytes = result.rows.map(rowSize);
+      stored.result = result;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Stops every query still running (the service is closing). */
+  stopAll(): void {
+    for (const stored of this.results.values()) {
+      if (stored.result === undefined)
+        stored.stop.abort(
+          new ValidationException(`Query ${stored.queryId} was stopped: the service is closing.`),
+        );
+    }
+  }
+
+  /** Cancels a query: a running one is stopped, the remaining pages of a finished one are refused. */
   cancel(queryId: unknown): { CancellationMessage: string } {
     this.expire();
     if (typeof queryId !== 'string' || queryId.length === 0) {
@@ -130,15 +214,62 @@ export class QueryService {
       throw new ValidationException(`The query ${queryId} does not exist or its results have expired.`);
     }
     stored.cancelled = true;
-    for (const [token, p] of this.tokens) if (p.queryId === queryId) this.tokens.delete(token);
+    // its tokens stay until the result expires, so that asking with one says the query was cancelled
+    stored.stop.abort(new ValidationException(`Query ${queryId} was cancelled.`));
     return { CancellationMessage: `Query ${queryId} has been cancelled.` };
   }
 
-  private async run(sql: string): Promise<QueryResult> {
-    const runner =
-      this.idle.pop() ?? (await new Promise<QueryRunner>((resolve) => this.waiting.push(resolve)));
+  /**
+   * The page at `offset` once the query has finished, or an empty page with a NextToken when it is still
+   * running after the page wait. A client gone while waiting stops the query.
+   */
+  private async answer(
+    stored: StoredResult,
+    offset: number,
+    maxRows: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<QueryResponse> {
+    if (stored.result === undefined) {
+      const clientGone = () =>
+        stored.stop.abort(
+          new ValidationException(`Query ${stored.queryId} was stopped: its client closed the connection.`),
+        );
+      signal?.addEventListener('abort', clientGone, { once: true });
+      if (signal?.aborted) clientGone();
+      const waited = new AbortController();
+      try {
+        await Promise.race([stored.done, pause(this.limits.pageWaitMs, waited.signal)]);
+      } catch (error) {
+        this.results.delete(stored.queryId);
+        throw error;
+      } finally {
+        waited.abort();
+        signal?.removeEventListener('abort', clientGone);
+      }
+    }
+    if (stored.result === undefined) return this.progressPage(stored);
+    return this.page(stored, offset, maxRows);
+  }
+
+  /** An empty page of a query still running: its QueryId and a NextToken to ask again. */
+  private progressPage(stored: StoredResult): QueryResponse {
+    const token = randomUUID();
+    this.tokens.set(token, { queryId: stored.queryId, offset: 0 });
+    stored.expiresAt = this.now() + queryResultTtlMs;
+    return {
+      QueryId: stored.queryId,
+      NextToken: token,
+      Rows: [],
+      ColumnInfo: [],
+      QueryStatus: { ProgressPercentage: 0, CumulativeBytesScanned: 0, CumulativeBytesMetered: 0 },
+    };
+  }
+
+  private async run(sql: string, signal: AbortSignal): Promise<QueryResult> {
+    const runner = await this.acquire(signal);
+    this.running++;
     try {
-      return await runner.execute(sql);
+      return await runner.execute(sql, signal);
     } catch (error) {
       if (error instanceof TimestreamServiceError) throw error;
       const failure = new ValidationException(
@@ -147,14 +278,41 @@ export class QueryService {
       failure.cause = error;
       throw failure;
     } finally {
-      const next = this.waiting.shift();
-      if (next) next(runner);
-      else this.idle.push(runner);
+      this.running--;
+      this.release(runner);
     }
   }
 
+  /** An idle runner, else the next one released; rejects with the signal's reason if it aborts first. */
+  private acquire(signal: AbortSignal): Promise<QueryRunner> {
+    signal.throwIfAborted();
+    const runner = this.idle.pop();
+    if (runner) return Promise.resolve(runner);
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        signal,
+        take: (r: QueryRunner) => {
+          signal.removeEventListener('abort', gone);
+          resolve(r);
+        },
+      };
+      const gone = () => {
+        this.waiting.splice(this.waiting.indexOf(waiter), 1);
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', gone, { once: true });
+      this.waiting.push(waiter);
+    });
+  }
+
+  private release(runner: QueryRunner): void {
+    const next = this.waiting.shift();
+    if (next) next.take(runner);
+    else this.idle.push(runner);
+  }
+
   private page(stored: StoredResult, offset: number, maxRows: number | undefined): QueryResponse {
-    const { rows, columnInfo, bytesScanned } = stored.result;
+    const { rows, columnInfo, bytesScanned } = stored.result as QueryResult;
     const limit = maxRows ?? Number.POSITIVE_INFINITY;
     let end = offset;
     let bytes = 0;
@@ -185,7 +343,11 @@ export class QueryService {
 
   private expire(): void {
     const now = this.now();
-    for (const [id, r] of this.results) if (r.expiresAt <= now) this.results.delete(id);
+    for (const [id, r] of this.results) {
+      if (r.expiresAt > now) continue;
+      r.stop.abort(new ValidationException(`Query ${id} was stopped: its results expired unread.`));
+      this.results.delete(id);
+    }
     for (const [token, p] of this.tokens) if (!this.results.has(p.queryId)) this.tokens.delete(token);
   }
 }

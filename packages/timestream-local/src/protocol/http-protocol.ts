@@ -111,9 +111,14 @@ export function createRequestListener(
       return;
     }
     const auth = req.headers.authorization;
+    const disconnected = new AbortController();
+    res.once('close', () => {
+      if (!res.writableEnded) disconnected.abort();
+    });
     const ctx: RequestContext = {
       region: (typeof auth === 'string' && regionPattern.exec(auth)?.[1]) || 'us-east-1',
       address: address(),
+      signal: disconnected.signal,
     };
     send(res, 200, await operation(body as Record<string, unknown>, ctx));
   }

@@ -1,7 +1,7 @@
 /**
  * The functions the local Timestream answers, by Timestream (Trino) name, with the DuckDB function that computes
  * the same result. Functions needing more than a rename (now, ago, bin, if, date_trunc, from_milliseconds, ...)
- * are translated in translator.ts and listed in SPECIAL_FUNCTIONS. Anything else is refused by name, so a query
+ * are translated in special-functions.ts. Anything else is refused by name, so a query
  * never runs against a DuckDB function that merely shares a name but differs in meaning.
  */
 export const RENAMED_FUNCTIONS: Readonly<Record<string, string>> = {
@@ -113,31 +113,6 @@ export const RENAMED_FUNCTIONS: Readonly<Record<string, string>> = {
   to_nanoseconds: 'epoch_ns',
   to_milliseconds: 'epoch_ms',
 };
-
-/** Functions translated by hand in translator.ts. */
-export const SPECIAL_FUNCTIONS = new Set([
-  'now',
-  'current_timestamp',
-  'ago',
-  'bin',
-  'if',
-  'date_trunc',
-  'approx_percentile',
-  'from_milliseconds',
-  'from_nanoseconds',
-  'from_iso8601_timestamp',
-  'from_iso8601_date',
-  'to_iso8601',
-  'from_unixtime',
-  'to_unixtime',
-  'millisecond',
-  'date',
-  'create_time_series',
-  // NULL if any argument is NULL in Trino (DuckDB's versions skip NULLs)
-  'concat',
-  'greatest',
-  'least',
-]);
 
 /** Timestream functions known but not answered locally: refused with a message naming them. */
 export const KNOWN_UNSUPPORTED_FUNCTIONS = new Set([

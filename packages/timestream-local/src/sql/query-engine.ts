@@ -24,9 +24,17 @@ export interface QueryEngineOptions {
 }
 
 export interface QueryEngine {
-  /** Runs one Timestream SQL statement; user errors are thrown as ValidationException. */
-  execute(sql: string): Promise<QueryResultSet>;
+  /** Sets the connection's session up (Trino's integer division); done by the first query when not called. */
+  prepare(): Promise<void>;
+  /**
+   * Runs one Timestream SQL statement; user errors are thrown as ValidationException. When `signal` aborts,
+   * DuckDB is interrupted and the call rejects with the signal's reason.
+   */
+  execute(sql: string, signal?: AbortSignal): Promise<QueryResultSet>;
 }
+
+/** How often a stopped query's interrupt is repeated until DuckDB returns. */
+const interruptRepeatMs = 50;
 
 const systemNowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
@@ -48,7 +56,10 @@ function tokenAt(tokens: readonly Token[], name: string): Token | undefined {
 function toServiceError(error: unknown, tokens: readonly Token[]): TimestreamServiceError {
   if (error instanceof TimestreamServiceError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const firstLine = (message.split('\n')[0] ?? message).trim();
+  // WITH queries run under generated names (see Translator): the user's own names in messages
+  const firstLine = (message.split('\n')[0] ?? message)
+    .trim()
+    .replace(/__ts_with_(\d+)/g, (generated, at: string) => tokens[Number(at)]?.value ?? generated);
   const where = (name: string) => {
     const t = tokenAt(tokens, name);
     return t ? positionPrefix(t) : '';
@@ -86,9 +97,9 @@ function toServiceError(error: unknown, tokens: readonly Token[]): TimestreamSer
  * The Query API's SQL engine: Timestream SQL in, Timestream-shaped results out, computed by DuckDB over the
  * storage tables the catalog describes. SHOW/DESCRIBE are answered from the catalog.
  *
- * Trino divides integers as integers, so each query runs with DuckDB's `integer_division` on; it is switched
- * back off afterwards. Queries of one engine run one after another (so one query's RESET never lands inside
- * another's run); SQL that others send on the same connection meanwhile should not divide integers.
+ * Trino divides integers as integers, so the engine's connection (its own) runs with DuckDB's
+ * `integer_division` on, set by {@link QueryEngine.prepare} before DuckDB's configuration is locked.
+ * Queries of one engine run one after another.
  *
  * @example
  * const engine = createQueryEngine({ connection, catalog });
@@ -97,7 +108,12 @@ function toServiceError(error: unknown, tokens: readonly Token[]): TimestreamSer
 export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
   const now = opts.now ?? systemNowNs;
   let queue: Promise<unknown> = Promise.resolve();
-  const runQuery = async (sql: string): Promise<QueryResultSet> => {
+  let prepared: Promise<void> | undefined;
+  const prepare = () => {
+    prepared ??= opts.connection.run('SET integer_division = true').then(() => undefined);
+    return prepared;
+  };
+  const runQuery = async (sql: string, signal: AbortSignal | undefined): Promise<QueryResultSet> => {
     const tokens = tokenize(sql);
     const first = tokens[0];
     if (first === undefined) throw new ValidationException('line 1:1: empty query: nothing to run');
@@ -113,21 +129,34 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
       );
     }
     const translation = new Translator(tokens, opts.catalog, now()).translate();
+    await prepare();
+    signal?.throwIfAborted();
+    // DuckDB forgets an interrupt that comes before its worker thread has begun the query (it clears the flag
+    // when a query starts), so the interrupt is repeated until the call returns
+    let repeat: NodeJS.Timeout | undefined;
+    const interrupt = () => {
+      opts.connection.interrupt();
+      repeat ??= setInterval(() => opts.connection.interrupt(), interruptRepeatMs);
+    };
+    signal?.addEventListener('abort', interrupt, { once: true });
     try {
-      await opts.connection.run('SET integer_division = true');
       const reader = await opts.connection.runAndReadAll(translation.sql);
+      signal?.throwIfAborted();
       const { columnInfo, rows } = formatResult(reader.columnNames(), reader.columnTypes(), reader.getRows());
       const bytesScanned = await estimateBytesScanned(opts.connection, translation.tables);
       return { columnInfo, rows, bytesScanned };
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       throw toServiceError(error, tokens);
     } finally {
-      await opts.connection.run('RESET integer_division');
+      signal?.removeEventListener('abort', interrupt);
+      clearInterval(repeat);
     }
   };
   return {
-    execute(sql: string): Promise<QueryResultSet> {
-      const result = queue.then(() => runQuery(sql));
+    prepare,
+    execute(sql: string, signal?: AbortSignal): Promise<QueryResultSet> {
+      const result = queue.then(() => runQuery(sql, signal));
       queue = result.catch(() => undefined);
       return result;
     },

@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { availableParallelism, totalmem } from 'node:os';
+import { join, sep } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { TimestreamLimits } from '../constants';
 import { ConflictException, ResourceNotFoundException, ValidationException } from '../errors';
@@ -38,7 +39,19 @@ export interface StoreOptions {
   readonly indexDays?: number;
   /** where failures in the background (journal apply or fsync) are reported; default console.error */
   readonly onInternalError?: (error: unknown) => void;
+  /** DuckDB's memory limit in MiB (queries beyond it spill to disk or fail); default {@link defaultMemoryLimitMb} */
+  readonly memoryLimitMb?: number;
+  /** DuckDB's worker threads; default {@link defaultThreads} */
+  readonly threads?: number;
 }
+
+/** A quarter of the machine's memory (at least 256 MiB): the rest stays for Node, the writes and the system. */
+const defaultMemoryLimitMb = (): number => Math.max(256, Math.floor(totalmem() / 4 / 1024 / 1024));
+
+/** One thread fewer than the cores (at least one), so that one core stays for the HTTP server and the writes. */
+const defaultThreads = (): number => Math.max(1, availableParallelism() - 1);
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /** Settings of a table that CreateTable / UpdateTable may give. */
 export interface TableSettings {
@@ -86,10 +99,25 @@ export class LocalTimestreamStore implements QueryCatalog {
    */
   static async open(dataDir: string, options: StoreOptions = {}): Promise<LocalTimestreamStore> {
     mkdirSync(dataDir, { recursive: true });
-    const instance = await DuckDBInstance.create(join(dataDir, 'timestream.duckdb'));
-    const connection = await instance.connect();
     const journalRoot = join(dataDir, 'journal');
     mkdirSync(journalRoot, { recursive: true });
+    // DuckDB reads no file but its own and the journals (which the writers apply with read_ndjson), and loads
+    // or installs no extension; the configuration is locked once the query connections are set up
+    const instance = await DuckDBInstance.create(join(dataDir, 'timestream.duckdb'), {
+      autoload_known_extensions: 'false',
+      autoinstall_known_extensions: 'false',
+      memory_limit: `${options.memoryLimitMb ?? defaultMemoryLimitMb()}MiB`,
+      threads: String(options.threads ?? defaultThreads()),
+    });
+    const connection = await instance.connect();
+    try {
+      await connection.run(`SET allowed_directories = [${sqlString(journalRoot + sep)}]`);
+      await connection.run('SET enable_external_access = false');
+    } catch (error) {
+      connection.closeSync();
+      instance.closeSync();
+      throw error;
+    }
     const store = new LocalTimestreamStore(instance, connection, journalRoot, options);
     try {
       const { databases, tables, journalApplied } = await loadMetadata(connection);
@@ -139,6 +167,16 @@ export class LocalTimestreamStore implements QueryCatalog {
   /** A new connection for queries. */
   connectReader(): Promise<DuckDBConnection> {
     return this.instance.connect();
+  }
+
+  /**
+   * Locks DuckDB's configuration: from now on no SET changes a setting (file access, memory, threads),
+   * whatever SQL reaches DuckDB. Called once the query connections have their session settings.
+   */
+  async lockConfiguration(): Promise<void> {
+    await this.control.run(async () => {
+      await this.connection.run('SET lock_configuration = true');
+    });
   }
 
   /** Finishes queued writes, applies and closes the journals, and closes the database file. */

@@ -1,0 +1,186 @@
+import { ValidationException } from '../errors';
+import { TIME_SERIES_TIME_FIELD, TIME_SERIES_VALUE_FIELD } from './functions';
+import { type Token, TokenKind } from './tokenizer';
+
+/** One call of a special function, as its translation sees it. */
+export interface FunctionCall {
+  /** the function name as written */
+  readonly name: Token;
+  /** number of arguments */
+  readonly count: number;
+  /** argument i translated to DuckDB SQL, in parentheses (refused when missing) */
+  arg(i: number): string;
+  /** argument i when it is a single token (a literal), else undefined */
+  single(i: number): Token | undefined;
+  /** refuses the call unless it has one of these argument counts */
+  arity(...allowed: number[]): void;
+  /** refuses the call with this message, positioned at the function name */
+  refuse(message: string): never;
+  /** the query's clock reading as a DuckDB TIMESTAMP_NS constant */
+  readonly nowSql: string;
+}
+
+const DATE_TRUNC_NANOS: Readonly<Record<string, bigint>> = {
+  second: 1_000_000_000n,
+  minute: 60_000_000_000n,
+  hour: 3_600_000_000_000n,
+  day: 86_400_000_000_000n,
+};
+
+/**
+ * `bin(t, n)` for a bucket of n nanoseconds: buckets aligned on the Unix epoch, as Timestream's bin. Whole
+ * microsecond buckets use DuckDB's time_bucket with an epoch origin (TIMESTAMP result); finer ones use
+ * nanosecond arithmetic.
+ */
+function binSql(t: string, nanos: bigint): string {
+  if (nanos <= 0n) throw new ValidationException('bin() needs a positive interval');
+  if (nanos % 1000n === 0n) {
+    return `time_bucket(to_microseconds(CAST(${(nanos / 1000n).toString()} AS BIGINT)), ${t}, TIMESTAMP '1970-01-01 00:00:00')`;
+  }
+  return `make_timestamp_ns(epoch_ns(${t}) // ${nanos.toString()} * ${nanos.toString()})`;
+}
+
+const now = (c: FunctionCall) => {
+  c.arity(0);
+  return c.nowSql;
+};
+
+/** Trino's version is NULL when any argument is NULL (DuckDB's skips NULLs). */
+const nullIfAnyNull = (duckdbName: string) => (c: FunctionCall) => {
+  if (c.count < 1) c.arity(1);
+  const all = Array.from({ length: c.count }, (_, i) => c.arg(i));
+  return `(CASE WHEN ${all.map((a) => `${a} IS NULL`).join(' OR ')} THEN NULL ELSE ${duckdbName}(${all.join(', ')}) END)`;
+};
+
+/**
+ * The Timestream functions that need more than a rename (see functions.ts for the renamed ones): name ->
+ * translation of a call to DuckDB SQL.
+ */
+export const SPECIAL_FUNCTIONS: ReadonlyMap<string, (call: FunctionCall) => string> = new Map<
+  string,
+  (call: FunctionCall) => string
+>([
+  ['now', now],
+  ['current_timestamp', now],
+  [
+    'ago',
+    (c) => {
+      c.arity(1);
+      return `(${c.nowSql} - ${c.arg(0)})`;
+    },
+  ],
+  [
+    'bin',
+    (c) => {
+      c.arity(2);
+      const d = c.single(1);
+      return d?.kind === TokenKind.Duration
+        ? binSql(c.arg(0), d.nanos as bigint)
+        : `time_bucket(${c.arg(1)}, ${c.arg(0)}, TIMESTAMP '1970-01-01 00:00:00')`;
+    },
+  ],
+  [
+    'date_trunc',
+    (c) => {
+      c.arity(2);
+      const unit = c.single(0);
+      const nanos = unit?.kind === TokenKind.String ? DATE_TRUNC_NANOS[unit.value.toLowerCase()] : undefined;
+      return nanos !== undefined ? binSql(c.arg(1), nanos) : `date_trunc(${c.arg(0)}, ${c.arg(1)})`;
+    },
+  ],
+  [
+    'if',
+    (c) => {
+      c.arity(2, 3);
+      return `(CASE WHEN ${c.arg(0)} THEN ${c.arg(1)} ELSE ${c.count === 3 ? c.arg(2) : 'NULL'} END)`;
+    },
+  ],
+  [
+    'approx_percentile',
+    (c) => {
+      if (c.count !== 2) c.refuse(`Function 'approx_percentile' is supported with (value, percentage) only`);
+      return `quantile_disc(${c.arg(0)}, ${c.arg(1)})`;
+    },
+  ],
+  [
+    'from_milliseconds',
+    (c) => {
+      c.arity(1);
+      return `make_timestamp_ns(CAST(${c.arg(0)} AS BIGINT) * 1000000)`;
+    },
+  ],
+  [
+    'from_nanoseconds',
+    (c) => {
+      c.arity(1);
+      return `make_timestamp_ns(CAST(${c.arg(0)} AS BIGINT))`;
+    },
+  ],
+  [
+    'from_unixtime',
+    (c) => {
+      c.arity(1);
+      return `make_timestamp_ns(CAST(round(CAST(${c.arg(0)} AS DOUBLE) * 1000000000.0) AS BIGINT))`;
+    },
+  ],
+  [
+    'to_unixtime',
+    (c) => {
+      c.arity(1);
+      return `(epoch_ns(${c.arg(0)}) / 1000000000.0)`;
+    },
+  ],
+  [
+    'from_iso8601_timestamp',
+    (c) => {
+      c.arity(1);
+      return `CAST(timezone('UTC', CAST(${c.arg(0)} AS TIMESTAMPTZ)) AS TIMESTAMP_NS)`;
+    },
+  ],
+  [
+    'from_iso8601_date',
+    (c) => {
+      c.arity(1);
+      return `CAST(${c.arg(0)} AS DATE)`;
+    },
+  ],
+  [
+    'to_iso8601',
+    (c) => {
+      c.arity(1);
+      const t = c.arg(0);
+      return `(strftime(${t}, '%Y-%m-%dT%H:%M:%S.') || lpad(CAST(((epoch_ns(${t}) % 1000000000) + 1000000000) % 1000000000 AS VARCHAR), 9, '0') || 'Z')`;
+    },
+  ],
+  [
+    'millisecond',
+    (c) => {
+      c.arity(1);
+      return `(millisecond(${c.arg(0)}) % 1000)`;
+    },
+  ],
+  [
+    'date',
+    (c) => {
+      c.arity(1);
+      return `CAST(${c.arg(0)} AS DATE)`;
+    },
+  ],
+  [
+    'concat',
+    (c) => {
+      if (c.count < 1) c.arity(1);
+      return `(${Array.from({ length: c.count }, (_, i) => `CAST(${c.arg(i)} AS VARCHAR)`).join(' || ')})`;
+    },
+  ],
+  ['greatest', nullIfAnyNull('greatest')],
+  ['least', nullIfAnyNull('least')],
+  [
+    'create_time_series',
+    (c) => {
+      c.arity(2);
+      const t = c.arg(0);
+      return `list(struct_pack(${TIME_SERIES_TIME_FIELD} := ${t}, ${TIME_SERIES_VALUE_FIELD} := ${c.arg(1)}) ORDER BY ${t})`;
+    },
+  ],
+]);
