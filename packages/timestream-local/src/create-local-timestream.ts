@@ -21,6 +21,12 @@ export interface LocalTimestreamOptions {
   readonly port?: number;
   /** interface to listen on; loopback (127.0.0.1) unless given */
   readonly host?: string;
+  /**
+   * Further names the service is reached by (e.g. `timestream.lan`), for its Host header check: besides
+   * these, it answers only to `localhost`, the loopback addresses and the address it listens on, with its
+   * port. Anything else gets 421 InvalidEndpointException (a page reached by DNS rebinding).
+   */
+  readonly allowedHosts?: readonly string[];
   /** directory of the DuckDB file (created if missing) */
   readonly dataDir: string;
   /** fractions of WriteRecords calls to fail on purpose, or a TIMESTREAM_FAULTS-style string */
@@ -117,9 +123,15 @@ export async function createLocalTimestream(
   const operations = createOperations({ store, queries, faults });
   const host = options.host ?? '127.0.0.1';
   let address = '';
+  const acceptedHosts = new Set<string>();
   const server = createServer(
     { keepAlive: true },
-    createRequestListener(operations, () => address, onInternalError),
+    createRequestListener(
+      operations,
+      () => address,
+      onInternalError,
+      (hostHeader) => acceptedHosts.has((hostHeader ?? '').toLowerCase()),
+    ),
   );
   server.keepAliveTimeout = 65_000;
   try {
@@ -135,6 +147,9 @@ export async function createLocalTimestream(
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   address = `${urlHost}:${port}`;
+  for (const name of ['localhost', '127.0.0.1', '[::1]', urlHost, ...(options.allowedHosts ?? [])]) {
+    acceptedHosts.add(`${name.toLowerCase()}:${port}`);
+  }
   let closing: Promise<void> | undefined;
   return {
     endpoint: `http://${address}`,

@@ -60,6 +60,13 @@ export class RejectedRecordsException extends TimestreamServiceError {
   }
 }
 
+/** The request reached the service under a name that is not its own (the service's 421). */
+export class InvalidEndpointException extends TimestreamServiceError {
+  override readonly name = 'InvalidEndpointException';
+  readonly type = 'InvalidEndpointException';
+  readonly httpStatus = 421;
+}
+
 /** The `X-Amz-Target` names an operation this service does not have (the service's own `__type`). */
 export class UnknownOperationException extends TimestreamServiceError {
   override readonly name = 'UnknownOperationException';

@@ -1,6 +1,7 @@
 /**
  * `npm run timestream:local`: serves the local Timestream on 127.0.0.1:${TIMESTREAM_PORT:-8100} with its data
- * in ${DATA_DIR:-./.data}/timestream. TIMESTREAM_HOST listens elsewhere (explicitly only);
+ * in ${DATA_DIR:-./.data}/timestream. TIMESTREAM_HOST listens elsewhere (explicitly only), and
+ * TIMESTREAM_ALLOWED_HOSTS (comma-separated names) adds names it answers to besides loopback;
  * TIMESTREAM_FAULTS=throttle:0.2,internal:0.05 fails that share of WriteRecords calls on purpose.
  * TIMESTREAM_JOURNAL_SYNC_MS (default 1000; 0: only on close) fsyncs the write journal that often, for
  * OS-crash durability; TIMESTREAM_APPLY_DELAY_MS (default 500; 0: at once) waits that long before applying
@@ -30,7 +31,11 @@ async function main(): Promise<void> {
   const faults = parseFaultRates(process.env.TIMESTREAM_FAULTS);
   const dataDir = join(resolve(process.env.DATA_DIR || './.data'), 'timestream');
   const tuning = timestreamTuningFromEnv(process.env);
-  const service = await startLocalTimestream({ port, host, dataDir, faults, ...tuning });
+  const allowedHosts = (process.env.TIMESTREAM_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const service = await startLocalTimestream({ port, host, dataDir, faults, allowedHosts, ...tuning });
   const stop = (signal: string) => {
     console.log(`${signal}: closing the local Timestream`);
     service.close().then(

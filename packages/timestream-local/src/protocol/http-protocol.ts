@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { targetPrefix } from '../constants';
 import {
   InternalServerException,
+  InvalidEndpointException,
   SerializationException,
   TimestreamServiceError,
   UnknownOperationException,
@@ -58,8 +59,20 @@ export function createRequestListener(
   operations: Record<string, Operation>,
   address: () => string,
   onInternalError: (error: unknown) => void,
+  acceptsHost: (hostHeader: string | undefined) => boolean = () => true,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    // A web page reached by DNS rebinding talks to this port under its own name: answer only to ours.
+    if (!acceptsHost(req.headers.host)) {
+      req.resume();
+      sendError(
+        res,
+        new InvalidEndpointException(
+          `This local Timestream does not answer to Host ${JSON.stringify(req.headers.host ?? '')}: use http://${address()} (or add the name to its allowed hosts).`,
+        ),
+      );
+      return;
+    }
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) return onInternalError(error);
       if (error instanceof TimestreamServiceError) return sendError(res, error);
