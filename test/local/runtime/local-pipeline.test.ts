@@ -201,11 +201,12 @@ function closedWhileSending(error: unknown): boolean {
 
 /** The status answered to a POST that announces `contentLength` bytes and sends none of them. */
 function statusForHeadersOnly(url: string, token: string, contentLength: number): Promise<number> {
-  const { hostname, port, pathname } = new URL(url);
+  const { host, hostname, port, pathname } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => {
+      // Host with the port, as HTTP requires for a non-default port (the ingest checks it)
       socket.write(
-        `POST ${pathname} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\n` +
+        `POST ${pathname} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${token}\r\n` +
           `Content-Type: application/json\r\nContent-Length: ${contentLength}\r\n\r\n`,
       );
     });
