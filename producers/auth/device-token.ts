@@ -38,6 +38,17 @@ export interface DeviceTokenVerifier {
 const signatureLength = 43; // 32 bytes in unpadded base64url
 const signaturePattern = /^[A-Za-z0-9_-]{43}$/;
 
+/**
+ * The bytes of `text` if it is exactly the canonical unpadded base64url of 32 bytes, else undefined.
+ * Decoders ignore the 2 low bits of the last character, padding and (Node's) the standard alphabet and
+ * whitespace; a token has exactly one spelling, so that no altered text passes for an issued token.
+ */
+function canonicalBase64url(text: string): Buffer | undefined {
+  if (!signaturePattern.test(text)) return undefined;
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.toString('base64url') === text ? bytes : undefined;
+}
+
 /** Smallest secret accepted: shorter HMAC keys make signatures guessable offline. */
 export const minTokenSecretBytes = 16;
 
@@ -93,7 +104,7 @@ export function verifyDeviceToken(token: string, secret: Uint8Array): TokenVerif
   }
   const given = token.slice(last + 1);
   const expected = signature(deviceId, secret);
-  const givenBytes = signaturePattern.test(given) ? Buffer.from(given, 'base64url') : undefined;
+  const givenBytes = canonicalBase64url(given);
   if (
     givenBytes === undefined ||
     givenBytes.length !== expected.length ||

@@ -58,6 +58,40 @@ describe('device tokens', () => {
     }
   });
 
+  it('accepts only the canonical encoding of the signature: every other spelling of the same bytes is refused', () => {
+    // a device whose signature holds '-' or '_', so that the standard alphabet spells it differently
+    const token = Array.from({ length: 50 }, (_, i) => signDeviceToken(`device_${i}`, secret)).find((t) =>
+      /[-_]/.test(t.slice(t.lastIndexOf('.') + 1)),
+    )!;
+    const head = token.slice(0, token.lastIndexOf('.') + 1);
+    const sig = token.slice(head.length);
+    const bytes = Buffer.from(sig, 'base64url');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // 43 characters hold 258 bits: the last one carries the 32nd byte's last 4 bits and 2 bits that must be 0
+    const sameBytes = [...alphabet]
+      .map((c) => `${sig.slice(0, -1)}${c}`)
+      .filter((s) => s !== sig && Buffer.from(s, 'base64url').equals(bytes));
+    expect(sameBytes).toHaveLength(3);
+    const standard = bytes.toString('base64');
+    const variants = [
+      ...sameBytes,
+      `${sig}=`,
+      standard,
+      standard.replace(/=+$/, ''),
+      ` ${sig}`,
+      `${sig} `,
+      `${sig}\n`,
+      `${sig.slice(0, 20)} ${sig.slice(20)}`,
+      `${sig.slice(0, 20)}\t${sig.slice(21)}`,
+    ];
+    expect(standard.replace(/=+$/, '')).not.toBe(sig);
+    for (const variant of variants) {
+      const v = verifyDeviceToken(`${head}${variant}`, secret);
+      expect(v.ok, JSON.stringify(variant)).toBe(false);
+    }
+    expect(verifyDeviceToken(token, secret).ok).toBe(true);
+  });
+
   it('refuses short secrets and bad device ids when signing', () => {
     expect(() => signDeviceToken('d', Buffer.from('short'))).toThrow(/at least 16/);
     expect(() => signDeviceToken('bad id', secret)).toThrow(/device id/);
