@@ -86,7 +86,8 @@ export function tokenCommand(io: TokenCommandIo): Command {
       await keys.write(after);
       say(
         opts.rotate
-          ? `new current key ${after.current} in ${keys.location} (keys: ${after.kids.join(', ')}); ${within}. ` +
+          ? `new current key ${after.current} in ${keys.location} (keys: ${after.kids.join(', ')}); ${within}` +
+              `${aws ? ': hand out tokens signed with it after that' : ''}. ` +
               `Issue new tokens, then retire the old key: npm run token -- --retire ${before.current}${aws ? ' --aws' : ''}`
           : `retired key ${opts.retire} from ${keys.location} (keys: ${after.kids.join(', ')}); ${within}`,
       );
