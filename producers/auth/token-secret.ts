@@ -8,7 +8,7 @@ import {
   StoredTokenKeyring,
   type TokenKeySource,
 } from './device-auth-sources';
-import { TokenSecretError } from './errors';
+import { RevocationListError, TokenSecretError } from './errors';
 import { fileRevocationSource, fileTokenKeySource } from './file-auth-sources';
 import { RevocationList } from './revocation-list';
 import { parseTokenKeyring, type TokenKeyring } from './token-keyring';
@@ -84,10 +84,16 @@ function revocationSource(source: TokenSecretSource): RevocationSource {
     const parameter = env[deviceAuthEnvNames.revokedParameter];
     // A Lambda without the parameter (the authorizer, which leaves revocation to the ingest) revokes nobody.
     if (!set(parameter)) return { location: '(no revocation list)', read: async () => RevocationList.empty };
-    if (source.ssm === undefined) {
-      throw new TokenSecretError('no SSM client was given to read the revocation list', parameter);
+    const { ssm } = source;
+    if (ssm === undefined) {
+      // refused when read, not here: tools that only sign tokens (the simulator) need no SSM client
+      const missing = () =>
+        Promise.reject(
+          new RevocationListError('no SSM client was given to read the revocation list', parameter),
+        );
+      return { location: parameter, read: missing, write: missing };
     }
-    return ssmRevocationSource(source.ssm(), parameter);
+    return ssmRevocationSource(ssm(), parameter);
   }
   const file = env[deviceAuthEnvNames.revokedFile];
   return fileRevocationSource(

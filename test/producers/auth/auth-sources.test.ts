@@ -167,6 +167,13 @@ describe('SSM revocation list (injected client)', () => {
     });
     expect(sources.refreshMs).toBe(30_000);
     expect((await sources.revocations.read()).revocationOf({ deviceId: 'room-7', kid: 'k0' })).toBeDefined();
+    // a tool that only signs (the simulator) resolves without an SSM client; reading the list needs one
+    const signingOnly = resolveDeviceAuthSources({
+      env: { TOKEN_SECRET: key, REVOKED_DEVICES_PARAMETER: '/iot/revoked-devices' },
+      aws: true,
+    });
+    expect((await signingOnly.keys.read()).kids).toEqual(['k0']);
+    await expect(signingOnly.revocations.read()).rejects.toThrow(/no SSM client was given/);
     const none = resolveDeviceAuthSources({ env: { TOKEN_SECRET: key }, aws: true });
     expect((await none.revocations.read()).entries).toEqual([]);
     expect((await none.keys.read()) instanceof TokenKeyring).toBe(true);
