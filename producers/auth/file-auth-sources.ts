@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { RevocationSource, TokenKeySource } from './device-auth-sources';
 import { RevocationListError, TokenSecretError } from './errors';
@@ -19,7 +19,7 @@ async function replaceFile(path: string, text: string, mode: number): Promise<vo
 /**
  * The token keys in a local file (`${DATA_DIR}/token-secret`): a single secret (as every version wrote it)
  * or the keyring JSON after a rotation. Created on first use from 32 random bytes (64 hex characters, mode
- * 0600). Concurrent first uses agree: the file is created exclusively and a process that loses the race
+ * 0600). Concurrent first uses agree: the file appears whole and once, and a process that loses the race
  * reads the winner's secret.
  */
 export function fileTokenKeySource(path: string): TokenKeySource {
@@ -41,9 +41,13 @@ export function fileTokenKeySource(path: string): TokenKeySource {
           );
         }
       }
+      // Written whole under a temporary name, then linked into place: link fails if the file exists, so
+      // one first use wins, and no reader ever sees the file created but not yet written.
+      const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       try {
         await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+        await writeFile(temporary, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+        await link(temporary, path);
       } catch (error) {
         if (errnoOf(error) !== 'EEXIST') {
           throw new TokenSecretError(
@@ -52,6 +56,8 @@ export function fileTokenKeySource(path: string): TokenKeySource {
             { cause: error },
           );
         }
+      } finally {
+        await rm(temporary, { force: true });
       }
       return read();
     },

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
@@ -55,6 +55,15 @@ describe('local files', () => {
       keys: { k0: key, k1: 'new-key-of-enough-length-0123456' },
     });
     expect((await source.read()).kids).toEqual(['k1', 'k0']);
+  });
+
+  it('agrees on one key when many first uses race to create the file (none reads it half written)', async () => {
+    const path = join(tempDir(), 'data', 'token-secret');
+    const keyrings = await Promise.all(Array.from({ length: 50 }, () => fileTokenKeySource(path).read()));
+    const keys = new Set(keyrings.map((k) => k.key('k0')!.toString()));
+    expect(keys.size).toBe(1);
+    expect([...keys][0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(readdirSync(join(path, '..'))).toEqual(['token-secret']);
   });
 
   it('reads a missing revocation file as an empty list, and refuses a broken one with its path', async () => {
