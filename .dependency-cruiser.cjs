@@ -3,7 +3,8 @@
  * why each rule exists. Paths are repository-relative; `timestream-local` resolves to packages/timestream-local.
  */
 const app = '^(producers|consumers|dashboards)/';
-const handlers = '^(producers/ingest/handler|consumers/writer/handler|consumers/rollup/handler)\\.ts$';
+const handlers =
+  '^(producers/ingest/handler|producers/auth/authorizer-handler|consumers/writer/handler|consumers/rollup/handler)\\.ts$';
 const localStack = '^(local|packages/timestream-local)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */

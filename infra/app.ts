@@ -13,6 +13,10 @@ new TelemetryPipelineStack(app, process.env.STACK_NAME || 'IotTelemetryPipeline'
   config: readPipelineConfig(process.env),
   unitsConfigJson: process.env[unitsConfigEnvNames.json] || undefined,
   alarmEmail: process.env.ALARM_EMAIL || undefined,
+  // refused by the stack with the reason (no WAF on an HTTP API); read so that setting it is never ignored
+  ...(process.env.INGEST_WAF_RATE_LIMIT
+    ? { ingestWafRateLimit: Number(process.env.INGEST_WAF_RATE_LIMIT) }
+    : {}),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   description: 'IoT telemetry pipeline: ingest API -> Kinesis -> writer -> Timestream, daily rollups',
 });

@@ -18,6 +18,8 @@ export interface PipelineAlarmsProps {
   readonly rollup: IFunction;
   /** The schedule group of the rollup schedule (its invocations that EventBridge Scheduler dropped). */
   readonly rollupScheduleGroup: IScheduleGroup;
+  /** Rollup runs EventBridge Scheduler gave up on after its retries. */
+  readonly rollupDeadLetterQueue: IQueue;
   /** Readings the writer rejected, with their data. */
   readonly deadLetterQueue: IQueue;
   /** Batch metadata of batches the event source gave up on. */
@@ -39,7 +41,7 @@ export interface PipelineAlarmsProps {
 /**
  * The pipeline's alarms: writer lag (iterator age), writer errors, readings sent to the dead-letter queue
  * (the writer's `ReadingsDeadLettered` metric and the queues' depth), failed rollups and rollup runs that
- * EventBridge Scheduler could not deliver at all.
+ * EventBridge Scheduler could not deliver (dropped, or sent to the rollup dead-letter queue).
  */
 export class PipelineAlarms extends Construct {
   readonly writerIteratorAge: Alarm;
@@ -49,6 +51,7 @@ export class PipelineAlarms extends Construct {
   readonly batchFailureQueueDepth: Alarm;
   readonly rollupErrors: Alarm;
   readonly rollupInvocationsDropped: Alarm;
+  readonly rollupDeadLetterQueueDepth: Alarm;
 
   constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
     super(scope, id);
@@ -133,6 +136,13 @@ export class PipelineAlarms extends Construct {
       props.rollupScheduleGroup.metricDropped({ statistic: 'Sum', period: Duration.hours(1) }),
       1,
       'EventBridge Scheduler gave up invoking the rollup (retries or event age exhausted): no rollup ran.',
+    );
+    this.rollupDeadLetterQueueDepth = alarm(
+      'RollupDeadLetterQueueDepth',
+      props.rollupDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
+      1,
+      'A rollup run could not be delivered after its retries and waits in the rollup dead-letter queue: ' +
+        'run npm run rollup -- --from <day> --to <day> --aws for the days it names, then delete the message.',
     );
   }
 }

@@ -8,7 +8,14 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -30,6 +37,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { StreamMode as ConfigStreamMode, type PipelineConfig, readPipelineConfig } from '#core/config';
 import { parseUnitsConfig, unitsConfigEnvNames } from '#core/units';
@@ -50,6 +58,8 @@ export interface IngestThrottle {
 /** Handler files (relative to the repository root, each exporting `handler`). */
 export interface PipelineEntries {
   readonly ingest: string;
+  /** The ingest API's Lambda REQUEST authorizer. */
+  readonly authorizer: string;
   readonly writer: string;
   readonly rollup: string;
 }
@@ -57,6 +67,7 @@ export interface PipelineEntries {
 /** The pipeline's handler files. */
 const defaultEntries: PipelineEntries = {
   ingest: 'producers/ingest/handler.ts',
+  authorizer: 'producers/auth/authorizer-handler.ts',
   writer: 'consumers/writer/handler.ts',
   rollup: 'consumers/rollup/handler.ts',
 };
@@ -78,6 +89,20 @@ export interface TelemetryPipelineStackProps extends StackProps {
    * @default { rateLimit: 100, burstLimit: 200 }
    */
   readonly ingestThrottle?: IngestThrottle;
+  /**
+   * How long API Gateway caches the authorizer's verdict for one Authorization header (0 disables the
+   * cache; API Gateway allows up to 1 hour). A retired key's tokens pass the authorizer for up to this
+   * long, and are still refused by the ingest function, which checks every request.
+   * @default Duration.minutes(5)
+   */
+  readonly authorizerCacheTtl?: Duration;
+  /**
+   * A WAF rate-based rule (requests per 5 minutes per IP) in front of the ingest API. Refused: AWS WAF
+   * cannot be associated with an API Gateway HTTP API (only REST APIs, ALBs, CloudFront, AppSync, ...);
+   * the controls of this API are its stage throttling and the Lambda authorizer. See README "On AWS".
+   * @default - none
+   */
+  readonly ingestWafRateLimit?: number;
   /**
    * Extra units for the writer's unit conversion, as JSON text (the `UNITS_CONFIG` variable), checked at
    * synth with the same reader the writer uses.
@@ -134,7 +159,12 @@ export class TelemetryPipelineStack extends Stack {
   readonly ingestFunction: PipelineFunction;
   readonly writerFunction: PipelineFunction;
   readonly rollupFunction: PipelineFunction;
+  readonly authorizerFunction: PipelineFunction;
   readonly deadLetterQueue: Queue;
+  /** Rollup runs that EventBridge Scheduler could not deliver after its retries. */
+  readonly rollupDeadLetterQueue: Queue;
+  /** The device revocation list (SSM String parameter, JSON), read by the ingest function. */
+  readonly revokedDevices: StringParameter;
   readonly batchFailureQueue: Queue;
   readonly tokenSecret: Secret;
   readonly api: HttpApi;
@@ -208,11 +238,27 @@ export class TelemetryPipelineStack extends Stack {
         'coordinated re-issue to the devices, so it is an operator procedure, not an automatic rotation.',
     });
 
-    // Ingest: HTTP API -> ingest Lambda -> Kinesis.
+    // Revoked devices: an SSM parameter, not a secret. The list is not secret, standard parameters cost
+    // nothing to store or read (the ingest re-reads it every 30 s per container), and operators edit it
+    // with npm run token -- --revoke ... --aws. The stack only sets the initial empty list: CloudFormation
+    // rewrites it only if this template value changes.
+    this.revokedDevices = new StringParameter(this, 'RevokedDevices', {
+      description:
+        'Device revocation list of the ingest: {"revoked":[{"deviceId","issuedBefore"?,"kid"?,"reason"?}]}',
+      stringValue: '{"revoked":[]}',
+      tier: ParameterTier.STANDARD,
+    });
+    this.revokedDevices.applyRemovalPolicy(dataRemovalPolicy);
+
+    // Ingest: HTTP API -> authorizer -> ingest Lambda -> Kinesis.
     this.ingestFunction = new PipelineFunction(this, 'IngestFunction', {
       entry: entries.ingest,
       serviceName: 'ingest',
-      environment: { ...environment, TOKEN_SECRET_ARN: this.tokenSecret.secretArn },
+      environment: {
+        ...environment,
+        TOKEN_SECRET_ARN: this.tokenSecret.secretArn,
+        REVOKED_DEVICES_PARAMETER: this.revokedDevices.parameterName,
+      },
       memorySize: props.memorySize?.ingest ?? 256,
       timeout: Duration.seconds(29),
       logRetention,
@@ -220,11 +266,38 @@ export class TelemetryPipelineStack extends Stack {
     });
     this.stream.grantWrite(this.ingestFunction);
     this.tokenSecret.grantRead(this.ingestFunction);
+    this.revokedDevices.grantRead(this.ingestFunction);
 
+    // The authorizer refuses requests without a well-formed token signed with a current key before they
+    // reach (and are billed to) the ingest function or share its concurrency. It checks the HMAC, not only
+    // the form: a forged token of the right shape costs one small invocation and is cached as refused.
+    this.authorizerFunction = new PipelineFunction(this, 'AuthorizerFunction', {
+      entry: entries.authorizer,
+      serviceName: 'authorizer',
+      environment: { TOKEN_SECRET_ARN: this.tokenSecret.secretArn },
+      memorySize: 128,
+      timeout: Duration.seconds(5),
+      logRetention,
+      tracing,
+    });
+    this.tokenSecret.grantRead(this.authorizerFunction);
+    const authorizer = new HttpLambdaAuthorizer('IngestAuthorizer', this.authorizerFunction, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: props.authorizerCacheTtl ?? Duration.minutes(5),
+    });
+    const ingestIntegration = new HttpLambdaIntegration('IngestIntegration', this.ingestFunction);
     this.api = new HttpApi(this, 'IngestApi', {
       description: 'Device readings ingest',
       createDefaultStage: false,
-      defaultIntegration: new HttpLambdaIntegration('IngestIntegration', this.ingestFunction),
+      defaultIntegration: ingestIntegration,
+      defaultAuthorizer: authorizer,
+    });
+    this.api.addRoutes({
+      path: '/health',
+      methods: [HttpMethod.GET],
+      integration: ingestIntegration,
+      authorizer: new HttpNoneAuthorizer(),
     });
     const accessLogs = new LogGroup(this, 'IngestApiAccessLogs', {
       retention: logRetention,
@@ -243,9 +316,8 @@ export class TelemetryPipelineStack extends Stack {
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
-        'Devices authenticate with per-device tokens (HMAC of the device id under the token secret) that ' +
-        'the ingest function verifies before anything else; an API Gateway authorizer would add a second ' +
-        'invocation per request for the same check.',
+        'Every route but GET /health has the Lambda authorizer (device tokens); the health check publishes ' +
+        'nothing and answers a constant, so load balancers and monitors can call it without a token.',
     });
 
     // Writer: Kinesis event source -> raw table; rejected readings -> dead-letter queue.
@@ -292,14 +364,31 @@ export class TelemetryPipelineStack extends Stack {
     const rollupScheduleGroup = new ScheduleGroup(this, 'RollupScheduleGroup', {
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // A rollup run EventBridge Scheduler cannot deliver after its retries lands here (and raises an alarm)
+    // instead of being dropped. SQS-managed encryption: the scheduler's role needs no grant on a KMS key.
+    this.rollupDeadLetterQueue = new Queue(this, 'RollupDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: dataRemovalPolicy,
+    });
+    Validations.of(this.rollupDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter destination of the rollup schedule: operators read it (an alarm ' +
+        'watches its depth) and re-run the rollup for the missed days; a queue behind it would have no consumer.',
+    });
     new Schedule(this, 'RollupSchedule', {
       scheduleGroup: rollupScheduleGroup,
       description: `Daily rollup of ${config.rawTable} into ${config.aggregateTable}`,
       schedule: ScheduleExpression.expression(config.rollupSchedule, TimeZone.of(config.rollupTimezone)),
       target: new LambdaInvoke(this.rollupFunction, {
         input: ScheduleTargetInput.fromObject({ time: ContextAttribute.scheduledTime }),
-        retryAttempts: 2,
-        maxEventAge: Duration.hours(1),
+        // the rollup is idempotent (a re-run overwrites its days): retry a throttled or failed invocation
+        // with the scheduler's backoff for up to 2 hours, then dead-letter it
+        retryAttempts: 4,
+        maxEventAge: Duration.hours(2),
+        deadLetterQueue: this.rollupDeadLetterQueue,
       }),
     });
 
@@ -312,6 +401,7 @@ export class TelemetryPipelineStack extends Stack {
       writer: this.writerFunction,
       rollup: this.rollupFunction,
       rollupScheduleGroup,
+      rollupDeadLetterQueue: this.rollupDeadLetterQueue,
       deadLetterQueue: this.deadLetterQueue,
       batchFailureQueue: this.batchFailureQueue,
       actions: [new SnsAction(alarmTopic)],
@@ -319,7 +409,7 @@ export class TelemetryPipelineStack extends Stack {
     });
 
     acknowledgeFunctionFindings(
-      [this.ingestFunction, this.writerFunction, this.rollupFunction],
+      [this.ingestFunction, this.writerFunction, this.rollupFunction, this.authorizerFunction],
       [
         ...['raw', 'aggregate'].map(
           (prefix) => `Resource::<${this.getLogicalId(bucketResource(this.storage))}.Arn>/${prefix}/*`,
@@ -345,7 +435,17 @@ export class TelemetryPipelineStack extends Stack {
     output('AggregateTable', config.aggregateTable, 'Timestream table of daily aggregates');
     output('DeadLetterQueueUrl', this.deadLetterQueue.queueUrl, 'Rejected readings, with their data');
     output('BatchFailureQueueUrl', this.batchFailureQueue.queueUrl, 'Batches the event source gave up on');
-    output('TokenSecretArn', this.tokenSecret.secretArn, 'Secret holding the HMAC key of the device tokens');
+    output('TokenSecretArn', this.tokenSecret.secretArn, 'Secret holding the HMAC keys of the device tokens');
+    output(
+      'RevokedDevicesParameter',
+      this.revokedDevices.parameterName,
+      'SSM parameter holding the device revocation list',
+    );
+    output(
+      'RollupDeadLetterQueueUrl',
+      this.rollupDeadLetterQueue.queueUrl,
+      'Rollup runs the scheduler gave up on',
+    );
     output('AlarmTopicArn', alarmTopic.topicArn, 'Subscribe to receive the pipeline alarms');
   }
 }
@@ -360,6 +460,19 @@ function validateProps(id: string, props: TelemetryPipelineStackProps, throttle:
       `is below a tenth of rateLimit (${throttle.rateLimit}): devices sending together would be refused; raise it`,
     );
   }
+  if (props.ingestWafRateLimit !== undefined) {
+    throw new InvalidStackPropError(
+      `${id}.ingestWafRateLimit`,
+      props.ingestWafRateLimit,
+      'AWS WAF cannot be associated with an API Gateway HTTP API (only with REST API stages, ALBs, ' +
+        'CloudFront distributions, AppSync and a few others), so no rate-based rule can be put on this API ' +
+        'without a CloudFront distribution in front of it, which this stack does not build. The controls are ' +
+        "the stage's throttling (ingestThrottle) and the Lambda authorizer: unset INGEST_WAF_RATE_LIMIT.",
+    );
+  }
+  const cacheTtl = props.authorizerCacheTtl?.toSeconds();
+  if (cacheTtl !== undefined)
+    requireIntegerIn(`${id}.authorizerCacheTtl (s)`, cacheTtl, 0, 3600, 'API Gateway caches up to 1 hour');
   if (props.unitsConfigJson !== undefined) {
     // Same reader as the writer: a bad units file fails the synth, not the deployed writer.
     parseUnitsConfig(props.unitsConfigJson);

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import {
@@ -20,12 +21,16 @@ const kinesis = createKinesisServiceClient(endpoints);
 type LambdaHandler = ReturnType<typeof handle>;
 let ready: Promise<LambdaHandler> | undefined;
 
-/** Builds the app once per container: the token secret is fetched from Secrets Manager (TOKEN_SECRET_ARN) once. */
+/**
+ * Builds the app once per container. The token keys (Secrets Manager, TOKEN_SECRET_ARN) are read here; the
+ * app's verifier re-reads them and the revocation list (SSM, REVOKED_DEVICES_PARAMETER) every 30 s.
+ */
 async function build(): Promise<LambdaHandler> {
   const secret = await resolveTokenSecret({
     env: process.env,
     aws: true,
     secretsManager: () => createSecretsManagerClient(endpoints),
+    ssm: () => new SSMClient(endpoints.region ? { region: endpoints.region } : {}),
   });
   return handle(createIngestAppFromConfig({ config, kinesis, secret, units, logger }));
 }

@@ -1,6 +1,7 @@
 import type { PipelineConfig } from '#core/config';
 import type { UnitRegistry } from '#core/units';
-import { createHmacTokenVerifier } from '../auth/device-token';
+import type { TokenKeys } from '../auth/device-token';
+import { createDeviceTokenVerifier } from '../auth/stored-token-verifier';
 import { CoalescingPutRecordsClient } from './coalescing-put-records-client';
 import { createIngestApp, type IngestLogger } from './ingest-app';
 import { KinesisReadingPublisher, type PutRecordsClient } from './kinesis-reading-publisher';
@@ -10,8 +11,12 @@ export interface IngestWiring {
   readonly config: PipelineConfig;
   /** A Kinesis client (`createKinesisServiceClient(...)`, or the local Kinesis client). */
   readonly kinesis: PutRecordsClient;
-  /** The token secret (`resolveTokenSecret`). */
-  readonly secret: Uint8Array;
+  /**
+   * The token keys (`resolveTokenSecret`): read from their store, the ingest keeps re-reading them and the
+   * revocation list next to them (rotations and revocations take effect without a restart); a bare secret or
+   * keyring is used as it is.
+   */
+  readonly secret: TokenKeys;
   readonly units: UnitRegistry;
   readonly logger: IngestLogger;
   /** Overrides the configuration's `ingestPublishTimeoutMs` (tests). */
@@ -36,7 +41,12 @@ export function createIngestAppFromConfig(wiring: IngestWiring) {
       client: new CoalescingPutRecordsClient(wiring.kinesis),
       streamName: config.streamName,
     }),
-    tokens: createHmacTokenVerifier(wiring.secret),
+    tokens: createDeviceTokenVerifier(wiring.secret, {
+      onStale: (error) =>
+        wiring.logger.warn('device auth stores unreadable: verifying with the last good read', {
+          error: { name: (error as Error).name, message: (error as Error).message },
+        }),
+    }),
     units: wiring.units,
     dimensions: config.dimensions,
     limits: {

@@ -111,7 +111,7 @@ export function createIngestApp(deps: IngestAppDeps): Hono<IngestEnv> {
     if (!match) {
       throw unauthorized('the Authorization header is not "Bearer <device token>"', true);
     }
-    const verdict = deps.tokens.verify(match[1]!);
+    const verdict = await deps.tokens.verify(match[1]!);
     if (!verdict.ok) throw unauthorized(verdict.message, true);
     c.set('deviceId', verdict.deviceId);
     await next();

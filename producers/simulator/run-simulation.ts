@@ -1,4 +1,4 @@
-import { signDeviceToken } from '../auth/device-token';
+import { signDeviceToken, type TokenKeys } from '../auth/device-token';
 import { createFleet, type FleetOptions, type FleetRequest } from './fleet';
 import { type LatencySummary, summarizeLatencies } from './latency-stats';
 import { TokenBucket } from './token-bucket';
@@ -7,8 +7,8 @@ import { TokenBucket } from './token-bucket';
 export interface SimulationOptions extends Omit<FleetOptions, 'startMs'> {
   /** Base URL of the ingest; requests go to `<endpoint>/readings`. */
   readonly endpoint: string;
-  /** The token secret (the same as the ingest's): each device signs with its own token. */
-  readonly secret: Uint8Array;
+  /** The token keys (the same as the ingest's): each device signs with its own token. */
+  readonly secret: TokenKeys;
   /** Requests in flight at most. @default 32 */
   readonly concurrency?: number;
   /** @default now */

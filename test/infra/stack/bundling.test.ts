@@ -34,7 +34,7 @@ function bundles(): Record<string, string> {
 describe('NodejsFunction bundling', () => {
   it('bundles each handler into an ESM file with a source map', () => {
     const dirs = bundles();
-    expect(Object.keys(dirs).sort()).toEqual(['ingest', 'rollup', 'writer']);
+    expect(Object.keys(dirs).sort()).toEqual(['authorizer', 'ingest', 'rollup', 'writer']);
     for (const [service, dir] of Object.entries(dirs)) {
       expect(existsSync(join(dir, 'index.mjs')), service).toBe(true);
       expect(existsSync(join(dir, 'index.mjs.map')), service).toBe(true);

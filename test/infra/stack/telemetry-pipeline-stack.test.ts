@@ -127,7 +127,8 @@ describe('writer', () => {
   });
 
   it('has two KMS-encrypted, SSL-only queues: batch metadata and rejected readings', () => {
-    template.resourceCountIs('AWS::SQS::Queue', 2);
+    // the third is the rollup schedule's dead-letter queue (device-auth-and-schedule.test.ts)
+    template.resourceCountIs('AWS::SQS::Queue', 3);
     const key = arnOf(logicalId('AWS::KMS::Key'));
     for (const id of ['BatchFailureQueue', 'ReadingsDeadLetterQueue']) {
       const queue = idOf('AWS::SQS::Queue', id);
@@ -298,9 +299,9 @@ describe('rollup', () => {
 });
 
 describe('functions', () => {
-  it('are three, each with its own log group with retention', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 3);
-    for (const service of ['ingest', 'writer', 'rollup']) {
+  it('are four, each with its own log group with retention', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 4);
+    for (const service of ['ingest', 'authorizer', 'writer', 'rollup']) {
       const fn = template.toJSON().Resources[functionId(service)];
       const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
       expect(template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(30);
@@ -326,7 +327,7 @@ describe('alarms', () => {
       Namespace: 'AWS/Scheduler',
       Dimensions: [{ Name: 'ScheduleGroup', Value: scheduleGroupName() }],
     });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     const topic = { Ref: logicalId('AWS::SNS::Topic') };
     const alarm = (props: Record<string, unknown>) =>
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topic], ...props });
@@ -383,8 +384,11 @@ describe('outputs', () => {
         'AggregateTable',
         'DeadLetterQueueUrl',
         'TokenSecretArn',
+        'RevokedDevicesParameter',
+        'RollupDeadLetterQueueUrl',
       ]),
     );
+    expect(outputs.RevokedDevicesParameter!.Value).toEqual({ Ref: logicalId('AWS::SSM::Parameter') });
     expect(outputs.TimestreamDatabase!.Value).toBe(defaults.database);
     expect(outputs.RawTable!.Value).toBe(defaults.rawTable);
     expect(outputs.AggregateTable!.Value).toBe(defaults.aggregateTable);
