@@ -61,7 +61,7 @@ export interface LocalTimestreamOptions {
   readonly queryPageWaitMs?: number;
   /** DuckDB's memory limit in MiB; default a quarter of the machine's memory */
   readonly memoryLimitMb?: number;
-  /** DuckDB's worker threads; default one fewer than the cores (at least 1) */
+  /** DuckDB's worker threads; default the number of cores (DuckDB's own default) */
   readonly threads?: number;
 }
 

@@ -7,7 +7,7 @@
  * OS-crash durability; TIMESTREAM_APPLY_DELAY_MS (default 500; 0: at once) waits that long before applying
  * journaled writes to DuckDB when no query waits for them; TIMESTREAM_INDEX_DAYS (default 8) UTC days per
  * table keep their upsert keys in memory. TIMESTREAM_QUERY_TIMEOUT_MS (default 60000) stops a longer query;
- * TIMESTREAM_DUCKDB_MEMORY_MB (default a quarter of RAM) and TIMESTREAM_DUCKDB_THREADS (default cores - 1)
+ * TIMESTREAM_DUCKDB_MEMORY_MB (default a quarter of RAM) and TIMESTREAM_DUCKDB_THREADS (default the cores)
  * bound DuckDB.
  */
 import { join, resolve } from 'node:path';

@@ -32,7 +32,7 @@ export interface TimestreamTuning {
  * default 500; 0: at once), TIMESTREAM_INDEX_DAYS (UTC days per table whose upsert keys stay in memory,
  * default 8), TIMESTREAM_QUERY_TIMEOUT_MS (a query still running this long is stopped, default 60000 as
  * Timestream), TIMESTREAM_DUCKDB_MEMORY_MB (DuckDB's memory limit, default a quarter of the machine's memory)
- * and TIMESTREAM_DUCKDB_THREADS (DuckDB's threads, default one fewer than the cores).
+ * and TIMESTREAM_DUCKDB_THREADS (DuckDB's threads, default the number of cores).
  *
  * @throws LocalTimestreamSettingError naming the variable when a value is not a whole number in range
  */
