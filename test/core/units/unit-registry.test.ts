@@ -173,14 +173,7 @@ describe('createUnitRegistry with UNITS_CONFIG', () => {
         radiance: { canonicalUnit: 'W', units: { mW: { library: 'mW' } } },
       },
     };
-    let error: unknown;
-    try {
-      createUnitRegistry(parseUnitsConfig(JSON.stringify(bad)));
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    const problems = (error as ConfigError).problems;
+    const problems = registryProblems(bad);
     expect(problems).toHaveLength(4);
     expect(problems[0]).toContain('canonicalUnit "degF" differs from the existing "degC"');
     expect(problems[1]).toContain('measures.radon: a new measure needs "canonicalUnit"');
@@ -201,14 +194,7 @@ describe('createUnitRegistry with UNITS_CONFIG', () => {
         Radon: { canonicalUnit: 'Bq/m3' },
       },
     };
-    let error: unknown;
-    try {
-      createUnitRegistry(parseUnitsConfig(JSON.stringify(bad)));
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    const problems = (error as ConfigError).problems;
+    const problems = registryProblems(bad);
     expect(problems).toEqual([
       expect.stringContaining('measures.CO2: differs from the measure "co2" only in letter case'),
       expect.stringContaining('measures.Time: "Time" is reserved by Timestream'),
@@ -254,3 +240,15 @@ describe('readUnitsConfig', () => {
     ).toThrow(/UNITS_CONFIG_FILE="\/nope.json": cannot read the file \(ENOENT\)/);
   });
 });
+
+/** The problems of the ConfigError that building a registry from `config` throws (fails if none is thrown). */
+function registryProblems(config: unknown): readonly string[] {
+  let error: unknown;
+  try {
+    createUnitRegistry(parseUnitsConfig(JSON.stringify(config)));
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  return (error as ConfigError).problems;
+}
