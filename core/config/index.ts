@@ -3,6 +3,7 @@ export {
   configEnvNames,
   defaults,
   type PipelineConfig,
+  QueryBilling,
   RecordLayout,
   readPipelineConfig,
   StreamMode,

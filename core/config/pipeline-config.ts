@@ -15,6 +15,13 @@ export type RecordLayout = (typeof RecordLayout)[keyof typeof RecordLayout];
 export const StreamMode = { onDemand: 'ON_DEMAND', provisioned: 'PROVISIONED' } as const;
 export type StreamMode = (typeof StreamMode)[keyof typeof StreamMode];
 
+/**
+ * How Timestream bills this account's queries: `tcu` (query compute in TCU-hours, the default for accounts
+ * onboarded since 2024-04-29) or `bytes` (bytes scanned, 10 MB minimum per query; older accounts).
+ */
+export const QueryBilling = { tcu: 'tcu', bytes: 'bytes' } as const;
+export type QueryBilling = (typeof QueryBilling)[keyof typeof QueryBilling];
+
 /** Defaults, also the documented values in README's configuration reference. */
 export const defaults = {
   streamName: 'readings',
@@ -48,6 +55,11 @@ export const defaults = {
   ingestMaxReadings: 500,
   // the ingest function has 29 s (API Gateway's limit): a publish that cannot finish is answered 503 in time
   ingestPublishTimeoutMs: 5_000,
+  // what the dashboard says a query costs: new accounts are billed for query compute, not bytes scanned
+  timestreamQueryBilling: QueryBilling.tcu,
+  // USD per TCU-hour, on-demand, us-east-1: aws.amazon.com/timestream/pricing (LiveAnalytics), 2026-12-06;
+  // other regions differ: set TIMESTREAM_TCU_HOUR_USD to your region's price
+  timestreamTcuHourUsd: 0.5,
   // where a room sensor is: the seed article's prefecture, then site (campus, address), building, floor,
   // room and zone (a part of a room or an outdoor area); deviceId is always a dimension besides these
   dimensions: Object.freeze(['prefecture', 'site', 'building', 'floor', 'room', 'zone'] as const),
@@ -191,6 +203,19 @@ const settings = {
       .min(100, 'must be at least 100')
       .max(25_000, "must be at most 25000 (the ingest function's 29 s timeout leaves room to answer 503)"),
   },
+  timestreamQueryBilling: {
+    env: 'TIMESTREAM_QUERY_BILLING',
+    schema: z.enum(['tcu', 'bytes'], {
+      error: 'must be tcu (query compute, accounts onboarded since 2024-04-29) or bytes (bytes scanned)',
+    }),
+  },
+  timestreamTcuHourUsd: {
+    env: 'TIMESTREAM_TCU_HOUR_USD',
+    schema: z.coerce
+      .number('must be a price in USD, e.g. 0.5')
+      .positive('must be a price in USD above 0, e.g. 0.5')
+      .max(100, 'must be at most 100 (USD per TCU-hour)'),
+  },
   dimensions: { env: 'DIMENSIONS', schema: dimensionList },
 } satisfies Record<keyof typeof defaults, { env: string; schema: z.ZodType }>;
 
@@ -208,7 +233,9 @@ export type PipelineConfig = {
     ? RecordLayout
     : K extends 'streamMode'
       ? StreamMode
-      : Widen<(typeof defaults)[K]>;
+      : K extends 'timestreamQueryBilling'
+        ? QueryBilling
+        : Widen<(typeof defaults)[K]>;
 };
 
 /** The environment variable that sets each configuration key (for docs and error messages). */
