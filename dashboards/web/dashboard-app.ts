@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { defaults } from '#core/config';
 import { renderDashboardPage } from './dashboard-page';
 import {
   DashboardWebError,
@@ -10,6 +11,7 @@ import {
 } from './errors';
 import { parsePanelRequest } from './panel-request';
 import type { PanelService } from './panel-service';
+import type { QueryBillingSettings } from './query-cost';
 import { defaultTimeRange, timeRanges } from './time-ranges';
 
 /** What the app serves: the panels, and the page's script and styles (built at server start). */
@@ -18,6 +20,10 @@ export interface DashboardAppDeps {
   readonly title: string;
   readonly clientScript: string;
   readonly uplotCss: string;
+  /** The zone the page shows times in (the rollup's). @default 'UTC' */
+  readonly timeZone?: string;
+  /** How the account's queries are billed, for the page's cost notes. @default TCU billing at the default price */
+  readonly queryBilling?: QueryBillingSettings;
   /** @default Date.now */
   readonly now?: () => number;
 }
@@ -50,6 +56,11 @@ export function createDashboardApp(deps: DashboardAppDeps): Hono {
     title: deps.title,
     ranges: Object.keys(timeRanges),
     defaultRange: defaultTimeRange,
+    timeZone: deps.timeZone ?? 'UTC',
+    queryBilling: deps.queryBilling ?? {
+      model: defaults.timestreamQueryBilling,
+      tcuHourUsd: defaults.timestreamTcuHourUsd,
+    },
   });
 
   app.onError((error, c) => {

@@ -1,8 +1,13 @@
+import type { QueryBillingSettings } from './query-cost';
+
 /** The page's fixed settings, rendered into its HTML. */
 export interface DashboardPageOptions {
   readonly title: string;
   readonly ranges: readonly string[];
   readonly defaultRange: string;
+  /** The zone the axes and times are shown in: the rollup's, whose days the daily panels hold. */
+  readonly timeZone: string;
+  readonly queryBilling: QueryBillingSettings;
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -34,7 +39,7 @@ export function renderDashboardPage(options: DashboardPageOptions): string {
 <link rel="stylesheet" href="/assets/uplot.css">
 <style>${styles}</style>
 </head>
-<body>
+<body data-time-zone="${escapeHtml(options.timeZone)}" data-query-billing="${escapeHtml(options.queryBilling.model)}" data-tcu-hour-usd="${options.queryBilling.tcuHourUsd}">
 <header class="bar">
   <h1>${escapeHtml(options.title)}</h1>
   <div class="pickers">
@@ -79,6 +84,8 @@ main { padding: 12px 20px 24px; }
 .panel .error { display: block; text-align: left; color: var(--error); }
 .panel .error pre { white-space: pre-wrap; font-size: 11px; color: var(--muted); max-height: 140px; overflow: auto; }
 .panel[data-state="loading"] .body { opacity: .55; }
+.panel .body > .message.overlay { position: absolute; inset: 0 0 40px 56px; min-height: 0; pointer-events: none; }
+.panel .body > .message.overlay span { background: rgba(255, 255, 255, .88); padding: 6px 10px; border-radius: 4px; }
 .table-wrap { max-height: 260px; overflow: auto; }
 table { width: 100%; border-collapse: collapse; font-size: 11.5px; font-variant-numeric: tabular-nums; }
 th, td { padding: 4px 4px; text-align: right; border-bottom: 1px solid #eef0f3; white-space: nowrap; }

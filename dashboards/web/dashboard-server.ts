@@ -4,6 +4,7 @@ import type { RecordLayout } from '#core/config';
 import { buildClientAssets } from './client-assets';
 import { createDashboardApp } from './dashboard-app';
 import { createPanelService } from './panel-service';
+import type { QueryBillingSettings } from './query-cost';
 
 /** Options of {@link startDashboardServer}. */
 export interface DashboardServerOptions {
@@ -22,9 +23,14 @@ export interface DashboardServerOptions {
   readonly aggregateTable: string;
   /** The raw table's record layout: shows the raw-readings panel written for it. */
   readonly layout: RecordLayout;
-  /** Quoted in the empty state of aggregate panels (e.g. `cron(15 0 * * ? *)`, `UTC`). */
+  /** Quoted in the empty state of aggregate panels (e.g. `cron(15 0 * * ? *)`). */
   readonly rollupSchedule?: string;
+  /** The rollup's zone: daily axes span its days, and the page shows times in it. @default 'UTC' */
   readonly rollupTimezone?: string;
+  /** How the account's queries are billed (TIMESTREAM_QUERY_BILLING, TIMESTREAM_TCU_HOUR_USD). */
+  readonly queryBilling?: QueryBillingSettings;
+  /** The clock panel ranges end at. @default Date.now */
+  readonly now?: () => number;
 }
 
 /** A running dashboard server. */
@@ -55,12 +61,16 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     layout: options.layout,
     ...(options.rollupSchedule ? { rollupSchedule: options.rollupSchedule } : {}),
     ...(options.rollupTimezone ? { rollupTimezone: options.rollupTimezone } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const app = createDashboardApp({
     panels,
     title: 'IoT room conditions',
     clientScript: assets.script,
     uplotCss: assets.uplotCss,
+    ...(options.rollupTimezone ? { timeZone: options.rollupTimezone } : {}),
+    ...(options.queryBilling ? { queryBilling: options.queryBilling } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const served = await serveApp({
     fetch: app.fetch,

@@ -26,5 +26,11 @@ export {
   type PanelServiceOptions,
   type VariableOptions,
 } from './panel-service';
+export {
+  describeBytesScanned,
+  describeRefreshCost,
+  minimumTcuChargeUsd,
+  type QueryBillingSettings,
+} from './query-cost';
 export { type QueryResult, type ResultColumn, runQuery } from './run-query';
-export { panelIntervalMs, type TimeRangeKey } from './time-ranges';
+export { dailyAxisRange, panelIntervalMs, type TimeRangeKey, zoneDayStartMs } from './time-ranges';

@@ -17,7 +17,7 @@ import { PanelQueryError, UnknownPanelError } from './errors';
 import { builtInMeasureUnits, type MeasureUnits } from './measure-units';
 import { type PanelLayout, readPanelLayouts } from './panel-layout';
 import { type QueryResult, runQuery } from './run-query';
-import { panelIntervalMs, parseDurationMs } from './time-ranges';
+import { dailyAxisRange, panelIntervalMs, parseDurationMs } from './time-ranges';
 
 /** Where the panels' data comes from, and how the tables are laid out. */
 export interface PanelServiceOptions {
@@ -31,8 +31,12 @@ export interface PanelServiceOptions {
   readonly dashboard?: unknown;
   /** Canonical unit per measure, for the axes. @default the built-in measures' units */
   readonly units?: MeasureUnits;
-  /** The rollup's schedule and zone, quoted in the empty state of aggregate panels. */
+  /** The rollup's schedule, quoted in the empty state of aggregate panels. */
   readonly rollupSchedule?: string;
+  /**
+   * The zone whose calendar days the rollup aggregates: daily panels' axes span whole days of it.
+   * @default 'UTC'
+   */
   readonly rollupTimezone?: string;
   /** @default Date.now */
   readonly now?: () => number;
@@ -77,11 +81,19 @@ export interface PanelResponse {
   readonly data: PanelData | null;
   /** Why nothing is drawn (no data, nothing selected); absent when there is data. */
   readonly empty?: string;
-  /** QueryStatus.CumulativeBytesScanned: what Timestream billed for this panel. */
+  /**
+   * QueryStatus.CumulativeBytesScanned: the bytes the query scanned. Billed only on accounts with bytes-scanned
+   * query pricing; accounts onboarded since 2024-04-29 pay for query compute (TCUs) instead.
+   */
   readonly bytesScanned: number;
   readonly elapsedMs: number;
   /** The range the query ran over (the panel's own override applied). */
   readonly range: { readonly from: number; readonly to: number };
+  /**
+   * What a time-series panel's x axis spans, whatever the data (epoch ms): the range for raw panels; for
+   * daily panels, the whole days of the rollup's zone whose stamps lie in the range (see `dailyAxisRange`).
+   */
+  readonly xRange: { readonly from: number; readonly to: number };
   readonly intervalMs: number;
   /** The SQL as sent. */
   readonly sql: string | null;
@@ -125,8 +137,10 @@ export function createPanelService(options: PanelServiceOptions): PanelService {
   const units = options.units ?? builtInMeasureUnits();
   const now = options.now ?? Date.now;
   const layouts = readPanelLayouts(dashboard);
+  const timeZone = options.rollupTimezone ?? 'UTC';
+  // the table is named in the target's Table field or, as the plugin's docs write it, in the SQL itself
   const sourceOf = (q: DashboardPanelQuery): PanelSource =>
-    q.table !== undefined && usesVariable(q.table, 'raw_table') ? PanelSource.raw : PanelSource.aggregate;
+    usesVariable(`${q.table ?? ''} ${q.rawQuery}`, 'raw_table') ? PanelSource.raw : PanelSource.aggregate;
   const queries = listDashboardPanels(dashboard).filter((q) => {
     if (sourceOf(q) !== PanelSource.raw) return true;
     const multiPanel = q.measure === multiMeasureName;
@@ -172,8 +186,8 @@ export function createPanelService(options: PanelServiceOptions): PanelService {
     const forWhat = what.length > 0 ? ` for ${what.join(', ')}` : '';
     if (sourceOf(q) === PanelSource.raw) return `No readings in the last ${span}${forWhat}.`;
     const schedule = options.rollupSchedule
-      ? `on ${options.rollupSchedule} (${options.rollupTimezone ?? 'UTC'})`
-      : 'daily at 00:15 UTC';
+      ? `on ${options.rollupSchedule} (${timeZone})`
+      : `daily at 00:15 ${timeZone}`;
     const short =
       range.to - range.from < 2 * 86_400_000
         ? ' Each daily point sits at the start of its day, so a range this short may hold none: pick 7 days or more.'
@@ -227,6 +241,7 @@ export function createPanelService(options: PanelServiceOptions): PanelService {
         parseDurationMs(q.minInterval),
       );
       const panel = info(q, selection);
+      const xRange = panel.source === PanelSource.aggregate ? dailyAxisRange(range, timeZone) : range;
       const missing = (['device', 'measure'] as const).filter(
         (name) => usesVariable(`${q.rawQuery} ${q.measure ?? ''}`, name) && !selection[name],
       );
@@ -238,6 +253,7 @@ export function createPanelService(options: PanelServiceOptions): PanelService {
           bytesScanned: 0,
           elapsedMs: 0,
           range,
+          xRange,
           intervalMs,
           sql: null,
         };
@@ -266,6 +282,7 @@ export function createPanelService(options: PanelServiceOptions): PanelService {
         bytesScanned: result.bytesScanned,
         elapsedMs: result.elapsedMs,
         range,
+        xRange,
         intervalMs,
         sql,
       };

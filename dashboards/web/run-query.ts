@@ -14,8 +14,8 @@ export interface QueryResult {
   /** Rows as arrays in column order (TIMESTAMP as epoch ms, numbers as numbers, NULL as null). */
   readonly rows: readonly (readonly ScalarCell[])[];
   /**
-   * QueryStatus.CumulativeBytesScanned of the last page: the bytes Timestream read for the whole query,
-   * the figure it bills on.
+   * QueryStatus.CumulativeBytesScanned of the last page: the bytes Timestream read for the whole query (what
+   * it bills on for accounts with bytes-scanned pricing; TCU-billed accounts pay for query compute instead).
    */
   readonly bytesScanned: number;
   /** Query API calls made (1 + the NextToken pages followed). */

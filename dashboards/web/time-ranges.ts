@@ -32,3 +32,60 @@ export function panelIntervalMs(rangeMs: number, maxDataPoints: number, minInter
   const raw = Math.max(rangeMs / Math.max(1, maxDataPoints), minIntervalMs);
   return niceIntervals.find((n) => n >= raw) ?? Math.ceil(raw / 86_400_000) * 86_400_000;
 }
+
+const dayMs = 86_400_000;
+const wallClockFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's UTC offset in ms at an instant (e.g. +9 h for Asia/Tokyo). */
+function zoneOffsetMs(timeZone: string, instantMs: number): number {
+  let f = wallClockFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    wallClockFormatters.set(timeZone, f);
+  }
+  const second = Math.floor(instantMs / 1000) * 1000;
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(second)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  return Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour, p.minute, p.second) - second;
+}
+
+/**
+ * Epoch ms at which the calendar day of `timeZone` that contains `instantMs` begins: where the rollup
+ * stamps that day's aggregates (00:00 in the zone; 15:00 UTC the day before for Asia/Tokyo).
+ */
+export function zoneDayStartMs(timeZone: string, instantMs: number): number {
+  const offset = zoneOffsetMs(timeZone, instantMs);
+  const wallMidnight = Math.floor((instantMs + offset) / dayMs) * dayMs;
+  // the offset at midnight differs from the offset now on a daylight-saving change-over day
+  return wallMidnight - zoneOffsetMs(timeZone, wallMidnight - offset);
+}
+
+/**
+ * The x axis of a daily panel: one slot per calendar day of `timeZone` whose midnight stamp lies within the
+ * range (the days its query can return), each slot a day wide and centred on its stamp, so that bars and
+ * points sit over their day's tick and none is cut at an edge. A range without a midnight shows its own day.
+ *
+ * @example
+ * // last 7 days at 2026-12-06T06:00Z, UTC: slots Nov 30 .. Dec 6, each from noon to noon
+ * dailyAxisRange({ from: Date.parse('2026-11-29T06:00Z'), to: Date.parse('2026-12-06T06:00Z') }, 'UTC');
+ * // { from: Date.parse('2026-11-29T12:00Z'), to: Date.parse('2026-12-06T12:00Z') }
+ */
+export function dailyAxisRange(
+  range: { readonly from: number; readonly to: number },
+  timeZone: string,
+): { from: number; to: number } {
+  const fromDay = zoneDayStartMs(timeZone, range.from);
+  const firstStamp = fromDay === range.from ? fromDay : zoneDayStartMs(timeZone, fromDay + dayMs + 3_600_000);
+  const lastStamp = zoneDayStartMs(timeZone, range.to);
+  const [first, last] = firstStamp <= lastStamp ? [firstStamp, lastStamp] : [fromDay, fromDay];
+  return { from: first - dayMs / 2, to: last + dayMs / 2 };
+}

@@ -225,6 +225,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       layout: config.recordLayout,
       rollupSchedule: config.rollupSchedule,
       rollupTimezone: config.rollupTimezone,
+      queryBilling: { model: config.timestreamQueryBilling, tcuHourUsd: config.timestreamTcuHourUsd },
     });
     closers.push(() => dashboard.close());
 

@@ -6,6 +6,12 @@
 import uPlot from 'uplot';
 import type { ChartSeries, PanelData, TableData, TimeSeriesData } from '../chart-data';
 import type { PanelInfo, PanelResponse, VariableOptions } from '../panel-service';
+import {
+  describeBytesScanned,
+  describeRefreshCost,
+  formatBytes,
+  type QueryBillingSettings,
+} from '../query-cost';
 
 interface ErrorBody {
   readonly error: { readonly name: string; readonly message: string; readonly sql?: string };
@@ -96,25 +102,44 @@ async function loadVariables(): Promise<void> {
   fillSelect(measureSelect, find('measure'), measureSelect.value || params.get('measure'));
 }
 
-const formatBytes = (n: number) =>
-  n < 1024
-    ? `${n} B`
-    : n < 1024 ** 2
-      ? `${(n / 1024).toFixed(1)} KB`
-      : n < 1024 ** 3
-        ? `${(n / 1024 ** 2).toFixed(1)} MB`
-        : `${(n / 1024 ** 3).toFixed(2)} GB`;
+const timeZone = document.body.dataset.timeZone || 'UTC';
+const billing: QueryBillingSettings = {
+  model: document.body.dataset.queryBilling === 'bytes' ? 'bytes' : 'tcu',
+  tcuHourUsd: Number(document.body.dataset.tcuHourUsd) || 0,
+};
 
 const dayIncrements = [1, 2, 7, 14, 30, 60].map((d) => d * 86_400);
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const pad = (n: number) => String(n).padStart(2, '0');
+const zoneClock = new Intl.DateTimeFormat('en-US', {
+  timeZone,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
 
-/** An x tick in UTC: `Nov 24` on day ticks and at midnight, `14:00` within a day. */
+/** The dashboard zone's wall clock at an instant (epoch ms), as strings: year, month, day, hour, ... */
+function wallClock(ms: number): Record<string, string> {
+  const parts: Record<string, string> = {};
+  for (const p of zoneClock.formatToParts(ms)) if (p.type !== 'literal') parts[p.type] = p.value;
+  return parts;
+}
+
+/** `2026-12-06`, or with `time` `2026-12-06 14:30`, in the dashboard's zone. */
+function formatInstant(ms: number, time: boolean): string {
+  const p = wallClock(ms);
+  return `${p.year}-${p.month}-${p.day}${time ? ` ${p.hour}:${p.minute}` : ''}`;
+}
+
+/** An x tick in the dashboard's zone: `Nov 24` on day ticks and at midnight, `14:00` within a day. */
 function formatTick(seconds: number, incr: number): string {
-  const d = new Date(seconds * 1000);
-  const day = `${months[d.getUTCMonth()]} ${d.getUTCDate()}`;
+  const p = wallClock(seconds * 1000);
+  const day = `${months[Number(p.month) - 1]} ${Number(p.day)}`;
   if (incr >= 86_400) return day;
-  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  const time = `${p.hour}:${p.minute}`;
   return time === '00:00' ? `${day}\n${time}` : time;
 }
 
@@ -160,24 +185,42 @@ function layout(panels: readonly PanelInfo[]) {
 }
 
 /** At rest the legend shows the latest values (under the cursor, the values there). */
-const showLatest = (u: uPlot) => u.setLegend({ idx: u.data[0].length - 1 });
+const showLatest = (u: uPlot) => {
+  if (u.data[0].length > 0) u.setLegend({ idx: u.data[0].length - 1 });
+};
 
-function drawTimeSeries(id: number, body: HTMLElement, data: TimeSeriesData, info: PanelInfo) {
+/** What a chart's x axis drew last: its range and tick labels, as data attributes tests and tools can read. */
+function recordAxis(article: HTMLElement, u: uPlot, ticks: { splits: number[]; labels: string[] }) {
+  article.dataset.xMin = String(u.scales.x!.min);
+  article.dataset.xMax = String(u.scales.x!.max);
+  article.dataset.xSplits = JSON.stringify(ticks.splits);
+  article.dataset.xTicks = JSON.stringify(ticks.labels);
+}
+
+/**
+ * Draws a time series over the panel's x range (`response.xRange`), whatever the data: with no point the
+ * axes are drawn empty, one point sits inside the range, and daily panels tick on the zone's midnights.
+ */
+function drawTimeSeries(
+  id: number,
+  article: HTMLElement,
+  body: HTMLElement,
+  data: TimeSeriesData,
+  response: PanelResponse,
+) {
+  const info = response.panel;
   const units = [...new Set(data.series.map((s) => s.unit))];
   const bars = info.drawStyle === 'bars';
+  const daily = info.source === 'aggregate';
+  const empty = data.points === 0;
   const width = Math.max(200, body.clientWidth);
-  const step = data.x.length > 1 ? (data.x[data.x.length - 1]! - data.x[0]!) / (data.x.length - 1) : 86_400;
-  const daily = step >= 86_400;
+  const xFrom = response.xRange.from / 1000;
+  const xTo = response.xRange.to / 1000;
+  const ticks = { splits: [] as number[], labels: [] as string[] };
   const series: uPlot.Series[] = [
     {
-      label: 'UTC',
-      value: (_u: uPlot, v: number | null) =>
-        v == null
-          ? '-'
-          : new Date(v * 1000)
-              .toISOString()
-              .slice(0, daily ? 10 : 16)
-              .replace('T', ' '),
+      label: timeZone,
+      value: (_u: uPlot, v: number | null) => (v == null ? '-' : formatInstant(v * 1000, !daily)),
     },
     ...data.series.map((s: ChartSeries, i) => ({
       label: s.unit && s.unit !== s.label ? `${s.label} (${s.unit})` : s.label,
@@ -192,16 +235,20 @@ function drawTimeSeries(id: number, body: HTMLElement, data: TimeSeriesData, inf
         v == null ? '-' : `${formatValue(v)}${s.unit ? ` ${s.unit}` : ''}`,
     })),
   ];
+  const yUnits = units.length > 0 ? units : [''];
   const axes: uPlot.Axis[] = [
     {
       stroke: '#4b5563',
       grid: { stroke: '#eef0f3' },
       ticks: { stroke: '#e5e7eb' },
       ...(daily ? { incrs: dayIncrements, space: 48 } : { space: 60 }),
-      values: (_u: uPlot, splits: number[], _axis: number, _space: number, incr: number) =>
-        splits.map((t) => formatTick(t, incr)),
+      values: (_u: uPlot, splits: number[], _axis: number, _space: number, incr: number) => {
+        ticks.splits = splits;
+        ticks.labels = splits.map((t) => formatTick(t, incr));
+        return ticks.labels;
+      },
     },
-    ...units.map((unit, i) => ({
+    ...yUnits.map((unit, i) => ({
       scale: unit || 'value',
       label: unit,
       labelSize: 18,
@@ -213,16 +260,23 @@ function drawTimeSeries(id: number, body: HTMLElement, data: TimeSeriesData, inf
       grid: { show: i === 0, stroke: '#eef0f3' },
       ticks: { stroke: '#e5e7eb' },
       size: 56,
+      // no data: no made-up values on the y axis
+      ...(empty ? { values: (_u: uPlot, splits: number[]) => splits.map(() => '') } : {}),
     })),
   ];
   const scales: uPlot.Scales = {
-    x:
-      bars || data.x.length === 1
-        ? { time: true, range: (_u, min, max) => [min - step / 2, max + step / 2] }
-        : { time: true },
+    // the panel's range, not the data's: zooming (drag) still works, double-click returns here
+    x: { time: true, range: (): uPlot.Range.MinMax => [xFrom, xTo] },
   };
-  for (const unit of units)
-    scales[unit || 'value'] = bars ? { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } : {};
+  for (const unit of yUnits)
+    scales[unit || 'value'] = {
+      range: (_u, min, max): uPlot.Range.MinMax =>
+        min == null || max == null
+          ? [0, 1]
+          : bars
+            ? [0, Math.max(1, max) * 1.1]
+            : uPlot.rangeNum(min, max, 0.1, true),
+    };
   const chart = new uPlot(
     {
       width,
@@ -230,8 +284,12 @@ function drawTimeSeries(id: number, body: HTMLElement, data: TimeSeriesData, inf
       series,
       axes,
       scales,
-      legend: { show: true },
-      hooks: { ready: [(u) => requestAnimationFrame(() => showLatest(u))] },
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), timeZone),
+      legend: { show: !empty },
+      hooks: {
+        ready: [(u) => requestAnimationFrame(() => showLatest(u))],
+        draw: [(u) => recordAxis(article, u, ticks)],
+      },
       cursor: { drag: { x: true, y: false } },
     },
     [data.x as number[], ...data.series.map((s) => s.values as (number | null)[])],
@@ -261,7 +319,7 @@ function drawTable(body: HTMLElement, data: TableData) {
         v === null
           ? '-'
           : c?.type === 'TIMESTAMP'
-            ? new Date(Number(v)).toISOString().slice(0, 10)
+            ? formatInstant(Number(v), false)
             : typeof v === 'number'
               ? c?.type === 'DOUBLE'
                 ? v.toFixed(Math.abs(v) >= 1000 ? 0 : 2)
@@ -276,6 +334,8 @@ function drawTable(body: HTMLElement, data: TableData) {
   body.append(wrap);
 }
 
+const noSeries: TimeSeriesData = { kind: 'timeseries', x: [], series: [], points: 0 };
+
 function render(article: HTMLElement, response: PanelResponse) {
   const body = article.querySelector<HTMLElement>('.body')!;
   const id = response.panel.id;
@@ -283,12 +343,12 @@ function render(article: HTMLElement, response: PanelResponse) {
   charts.delete(id);
   body.replaceChildren();
   article.querySelector('h3')!.textContent = response.panel.title;
-  article.querySelector('.meta')!.textContent =
+  const meta = article.querySelector<HTMLElement>('.meta')!;
+  meta.textContent =
     response.sql === null
       ? ''
       : `${formatBytes(response.bytesScanned)} scanned · ${Math.round(response.elapsedMs)} ms`;
-  (article.querySelector('.meta') as HTMLElement).title =
-    'QueryStatus.CumulativeBytesScanned: what Timestream bills for this query';
+  meta.title = response.sql === null ? '' : describeBytesScanned(response.bytesScanned, billing);
   const data: PanelData | null = response.data;
   article.dataset.points = String(data?.points ?? 0);
   article.dataset.series = String(
@@ -297,14 +357,15 @@ function render(article: HTMLElement, response: PanelResponse) {
   article.dataset.device = deviceSelect.value;
   article.dataset.measure = measureSelect.value;
   article.dataset.bytesScanned = String(response.bytesScanned);
-  if (!data || data.points === 0) {
-    body.append(messageNode(response.empty ?? 'No data.'));
-    article.dataset.state = 'empty';
-    return;
-  }
-  if (data.kind === 'table') drawTable(body, data);
-  else drawTimeSeries(id, body, data, response.panel);
-  article.dataset.state = 'ready';
+  article.dataset.queried = String(response.sql !== null);
+  const points = data?.points ?? 0;
+  if (response.panel.type === 'timeseries' && data?.kind !== 'table') {
+    // a time series always draws its axes over the panel's range; without data, the reason on top
+    drawTimeSeries(id, article, body, data ?? noSeries, response);
+    if (points === 0) body.append(messageNode(response.empty ?? 'No data.', 'message overlay'));
+  } else if (data && points > 0) drawTable(body, data as TableData);
+  else body.append(messageNode(response.empty ?? 'No data.'));
+  article.dataset.state = points === 0 ? 'empty' : 'ready';
 }
 
 function renderError(article: HTMLElement, error: Error & { sql?: string }) {
@@ -348,8 +409,18 @@ async function refreshAll(reloadLayout: boolean) {
   if (current !== generation) return;
   main.dataset.state = 'ready';
   main.dataset.generation = String(current);
-  const total = articles.reduce((sum, a) => sum + Number(a.dataset.bytesScanned ?? 0), 0);
-  statusLine.textContent = `${pickerNote}Times in UTC · updated ${new Date().toISOString().slice(11, 19)} · ${formatBytes(total)} scanned`;
+  const queried = articles.filter((a) => a.dataset.queried === 'true');
+  const cost = describeRefreshCost(
+    {
+      queries: queried.length,
+      bytes: queried.reduce((sum, a) => sum + Number(a.dataset.bytesScanned ?? 0), 0),
+      ...(autoRefresh.checked ? { refreshEveryMs } : {}),
+    },
+    billing,
+  );
+  const updated = wallClock(Date.now());
+  statusLine.textContent = `${pickerNote}Times in ${timeZone} · updated ${updated.hour}:${updated.minute}:${updated.second} · ${cost.text}`;
+  statusLine.title = cost.title;
 }
 
 function schedule() {

@@ -51,6 +51,7 @@ describe('panel service before the first rollup', () => {
   it('draws the raw panel over its own 24 h, and says so when a device has no readings', async () => {
     const drawn = await service.runPanel('9', { ...last30d, device: 'room_b', measure: 'humidity' });
     expect(drawn.range.to - drawn.range.from).toBe(86_400_000);
+    expect(drawn.xRange).toEqual(drawn.range);
     expect(drawn.data?.points).toBeGreaterThanOrEqual(46);
     expect(drawn.bytesScanned).toBeGreaterThan(0);
     expect(drawn.empty).toBeUndefined();
@@ -58,6 +59,9 @@ describe('panel service before the first rollup', () => {
     expect(none.empty).toBe('No readings in the last 24 h for device room_z, measure co2.');
     const short = await service.runPanel('5', { ...last30d, from: now - 86_400_000 });
     expect(short.empty).toMatch(/a range this short may hold none: pick 7 days or more\.$/);
+    // a daily panel's axis: the one UTC midnight in the last 24 h, as a day-wide slot centred on it
+    const midnight = Math.floor(now / 86_400_000) * 86_400_000;
+    expect(short.xRange).toEqual({ from: midnight - 43_200_000, to: midnight + 43_200_000 });
   });
 
   it('does not query a device panel when no device is selected', async () => {
