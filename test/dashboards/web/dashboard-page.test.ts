@@ -1,13 +1,9 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardServer, startDashboardServer } from '#dashboards/web';
 import type { TimestreamStack } from '../../consumers/local-stack';
+import { artifacts, launchChromium, waitForGeneration } from './chromium';
 import { startSeededStack } from './seeded-stack';
-
-const chromiumPath = '/usr/bin/chromium';
-const artifacts = 'test-results';
 
 interface PanelState {
   id: string;
@@ -59,23 +55,7 @@ const summaryAverages = (p: Page) =>
     );
   });
 
-const waitForGeneration = (p: Page, after: number) =>
-  p.waitForFunction(
-    (g) => {
-      const main = document.getElementById('panels');
-      return main?.dataset.state === 'ready' && Number(main.dataset.generation) > g;
-    },
-    after,
-    { timeout: 30_000 },
-  );
-
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `No browser at ${chromiumPath}: the dashboard test drives Debian's chromium. Install it with ` +
-        '`apt-get install chromium` (it is listed in .ci/apt-packages, which .ci/run installs).',
-    );
-  }
   stack = await startSeededStack();
   server = await startDashboardServer({
     port: 0,
@@ -85,21 +65,8 @@ beforeAll(async () => {
     aggregateTable: stack.config.aggregateTable,
     layout: stack.config.recordLayout,
   });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  await mkdir(artifacts, { recursive: true });
 });
 
 afterAll(async () => {

@@ -12,20 +12,35 @@ const stepMs = 30 * 60_000;
 /** co2 of device d at step i: device d sits around 450 + 200 d ppm, with a daily swing. */
 const seededCo2 = (d: number, i: number) => Math.round(450 + 200 * d + 80 * Math.sin(i / 7.6));
 
+/** A reading as devices send it. */
+interface SeedReading {
+  readonly deviceId: string;
+  readonly time: number;
+  readonly measures: Readonly<Record<string, number>>;
+}
+
 /**
  * A local Timestream (multi layout) with readings of three devices every 30 minutes over the last four
- * days, written through the writer's BatchWriter, and the real daily rollup run over the past days (unless
- * `rollup: false`: a fresh stack where the rollup has not run yet).
+ * days (and any `extraReadings`), written through the writer's BatchWriter, and the real daily rollup run
+ * over the four days before `nowMs`'s day in `timeZone` (unless `rollup: false`: a fresh stack where the
+ * rollup has not run yet).
  */
 export async function startSeededStack(
-  options: { readonly nowMs?: number; readonly rollup?: boolean } = {},
+  options: {
+    readonly nowMs?: number;
+    readonly rollup?: boolean;
+    /** The rollup's zone. @default 'UTC' */
+    readonly timeZone?: string;
+    readonly extraReadings?: readonly SeedReading[];
+  } = {},
 ): Promise<TimestreamStack & { readings: number }> {
   const nowMs = options.nowMs ?? Date.now();
-  const stack = await startTimestreamStack();
+  const timeZone = options.timeZone ?? 'UTC';
+  const stack = await startTimestreamStack({ ROLLUP_TIMEZONE: timeZone });
   try {
     const writer = localBatchWriter(stack, { layout: 'multi', dedupeCacheSize: 0 });
     const start = nowMs - seededDays * 86_400_000;
-    const readings = [];
+    const readings: SeedReading[] = [...(options.extraReadings ?? [])];
     for (let t = start, i = 0; t < nowMs - 60_000; t += stepMs, i++) {
       for (const [d, deviceId] of seededDevices.entries()) {
         readings.push({
@@ -60,7 +75,7 @@ export async function startSeededStack(
           database: stack.config.database,
           rawTable: stack.config.rawTable,
         },
-        lookbackDays('UTC', nowMs, seededDays),
+        lookbackDays(timeZone, nowMs, seededDays),
         { deadline: Date.now() + 60_000, version: Date.now() },
       );
     return Object.assign(stack, { readings: readings.length });
