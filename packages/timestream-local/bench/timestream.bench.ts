@@ -1,7 +1,7 @@
 /**
  * Local Timestream: WriteRecords throughput (100-record MULTI batches, 4 clients) and a daily aggregate over 10M rows via Query.
  *
- * Usage: npm run bench -- timestream [--records 200000] [--rows 10000000] [--skip-write] [--skip-query]
+ * Usage: npm run bench -- timestream [--records 200000] [--rows 10000000] [--skip-write] [--skip-query] [--skip-influxdb]
  *        [--profile <dir>]   (the server writes a V8 CPU profile there)
  * Each figure is printed with its baseline measured in the same run (straight DuckDB) and the ratio.
  * A write is answered once it is in the journal; right after the writes, a count query (which waits for the
@@ -9,7 +9,7 @@
  * counts that catch-up: records / (time to answer every call + time until all of them are queryable).
  */
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +23,7 @@ import {
 import { DuckDBInstance, DuckDBTimestampNanosecondsValue } from '@duckdb/node-api';
 import { spawnTimestreamProcess } from '../src/child-process';
 import { relationName } from '../src/storage/storage-layout';
+import { influxdPath, startInfluxd } from './influxdb-baseline';
 import { benchMultiRecord } from './timestream-records';
 
 const { values: options } = parseArgs({
@@ -32,6 +33,7 @@ const { values: options } = parseArgs({
     profile: { type: 'string' },
     'skip-write': { type: 'boolean', default: false },
     'skip-query': { type: 'boolean', default: false },
+    'skip-influxdb': { type: 'boolean', default: false },
   },
 });
 /** `--name N`: a positive whole number. */
@@ -41,7 +43,7 @@ function count(name: 'records' | 'rows'): number {
     throw new Error(`--${name} needs a positive whole number, got ${options[name]}`);
   return v;
 }
-const flag = (name: 'skip-write' | 'skip-query') => options[name] === true;
+const flag = (name: 'skip-write' | 'skip-query' | 'skip-influxdb') => options[name] === true;
 const totalRecords = count('records');
 const profileDir = options.profile;
 const storedRows = count('rows');
@@ -345,12 +347,48 @@ async function benchAggregate(dataRoot: string): Promise<void> {
     console.log(
       `  the same pages over plain HTTP + JSON.parse (the service's share, without the SDK's deserialization): ${(httpBest / 1000).toFixed(3)} s best of 5`,
     );
+    await influxdbBaseline(dataRoot, { devices, perDevice, startMs, stepNs }, best);
     console.log(
       `  baseline (same aggregate straight on DuckDB, values left in DuckDB): ${(baseBest / 1000).toFixed(3)} s (${baseRows} rows); ratio HTTP ${(httpBest / baseBest).toFixed(2)} (target <= 2), SDK ${(best / baseBest).toFixed(2)}`,
     );
   } finally {
     query.destroy();
     if (server.child.exitCode === null) await server.stop();
+  }
+}
+
+/** The same rows and aggregate on InfluxDB 1.x, when Debian's `influxd` is installed. */
+async function influxdbBaseline(
+  dataRoot: string,
+  rows: { devices: number; perDevice: number; startMs: number; stepNs: bigint },
+  ourBest: number,
+): Promise<void> {
+  if (flag('skip-influxdb')) return;
+  if (!existsSync(influxdPath)) {
+    console.log(`  (InfluxDB baseline skipped: ${influxdPath} is not installed; apt-get install influxdb)`);
+    return;
+  }
+  const influx = await startInfluxd(join(dataRoot, 'influxdb'));
+  try {
+    const loadSeconds = await influx.load(rows);
+    await influx.aggregate(rows, days); // warm-up
+    const times: number[] = [];
+    let answer = { rows: 0, counted: 0 };
+    for (let k = 0; k < 3; k++) {
+      const t0 = performance.now();
+      answer = await influx.aggregate(rows, days);
+      times.push(performance.now() - t0);
+    }
+    if (answer.counted !== rows.devices * rows.perDevice)
+      throw new Error(
+        `InfluxDB counted ${answer.counted} readings, expected ${rows.devices * rows.perDevice}`,
+      );
+    const best = Math.min(...times);
+    console.log(
+      `  baseline 2 (InfluxDB 1.x, same rows loaded with line protocol in ${loadSeconds.toFixed(1)} s, same aggregate in InfluxQL over HTTP): ${(best / 1000).toFixed(3)} s best of 3 (${answer.rows} rows); ratio SDK/InfluxDB ${(ourBest / best).toFixed(2)}`,
+    );
+  } finally {
+    await influx.stop();
   }
 }
 
