@@ -1,7 +1,7 @@
 /**
  * Local Timestream: WriteRecords throughput (100-record MULTI batches, 4 clients) and a daily aggregate over 10M rows via Query.
  *
- * Usage: npm run bench -- timestream [--records 200000] [--rows 10000000] [--skip-write] [--skip-query]
+ * Usage: npm run bench -- timestream [--records 200000] [--rows 10000000] [--skip-write] [--skip-query] [--skip-influxdb]
  *        [--profile <dir>]   (the server writes a V8 CPU profile there)
  * Each figure is printed with its baseline measured in the same run (straight DuckDB) and the ratio.
  * A write is answered once it is in the journal; right after the writes, a count query (which waits for the
@@ -9,7 +9,7 @@
  * counts that catch-up: records / (time to answer every call + time until all of them are queryable).
  */
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +23,7 @@ import {
 import { DuckDBInstance, DuckDBTimestampNanosecondsValue } from '@duckdb/node-api';
 import { spawnTimestreamProcess } from '../src/child-process';
 import { relationName } from '../src/storage/storage-layout';
+import { influxdPath, startInfluxd } from './influxdb-baseline';
 import { benchMultiRecord } from './timestream-records';
 
 const { values: options } = parseArgs({
@@ -32,6 +33,7 @@ const { values: options } = parseArgs({
     profile: { type: 'string' },
     'skip-write': { type: 'boolean', default: false },
     'skip-query': { type: 'boolean', default: false },
+    'skip-influxdb': { type: 'boolean', default: false },
   },
 });
 /** `--name N`: a positive whole number. */
@@ -41,7 +43,7 @@ function count(name: 'records' | 'rows'): number {
     throw new Error(`--${name} needs a positive whole number, got ${options[name]}`);
   return v;
 }
-const flag = (name: 'skip-write' | 'skip-query') => options[name] === true;
+const flag = (name: 'skip-write' | 'skip-query' | 'skip-influxdb') => options[name] === true;
 const totalRecords = count('records');
 const profileDir = options.profile;
 const storedRows = count('rows');
@@ -274,13 +276,41 @@ async function benchAggregate(dataRoot: string): Promise<void> {
       } while (token);
       return rows;
     };
+    // the same pages over plain HTTP, parsed with JSON.parse: the local service's own share (engine, result
+    // formatting, pages, HTTP), without the SDK client's deserialization of every datum into objects
+    const runQueryHttp = async () => {
+      let rows = 0;
+      let token: string | undefined;
+      do {
+        const response = await fetch(server.endpoint, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-amz-json-1.0',
+            'x-amz-target': 'Timestream_20181101.Query',
+          },
+          body: JSON.stringify({ QueryString: sql, NextToken: token }),
+        });
+        const page = JSON.parse(await response.text()) as { Rows?: unknown[]; NextToken?: string };
+        if (!response.ok)
+          throw new Error(`Query over HTTP answered ${response.status}: ${JSON.stringify(page)}`);
+        rows += page.Rows?.length ?? 0;
+        token = page.NextToken;
+      } while (token);
+      return rows;
+    };
     await runQuery(); // warm-up (DuckDB buffer pool, the engine's first compile)
+    await runQueryHttp();
     const times: number[] = [];
+    const httpTimes: number[] = [];
     let rows = 0;
-    for (let k = 0; k < 3; k++) {
-      const t0 = performance.now();
+    let httpRows = 0;
+    for (let k = 0; k < 5; k++) {
+      let t0 = performance.now();
       rows = await runQuery();
       times.push(performance.now() - t0);
+      t0 = performance.now();
+      httpRows = await runQueryHttp();
+      httpTimes.push(performance.now() - t0);
     }
     await server.stop();
 
@@ -299,7 +329,7 @@ async function benchAggregate(dataRoot: string): Promise<void> {
     await connection.runAndReadAll(direct);
     const baseTimes: number[] = [];
     let baseRows = 0;
-    for (let k = 0; k < 3; k++) {
+    for (let k = 0; k < 5; k++) {
       const t0 = performance.now();
       baseRows = (await connection.runAndReadAll(direct)).currentRowCount;
       baseTimes.push(performance.now() - t0);
@@ -307,16 +337,58 @@ async function benchAggregate(dataRoot: string): Promise<void> {
     connection.closeSync();
     instance.closeSync();
     const best = Math.min(...times);
+    const httpBest = Math.min(...httpTimes);
     const baseBest = Math.min(...baseTimes);
+    if (httpRows !== rows || rows !== baseRows)
+      throw new Error(`row counts differ: SDK ${rows}, HTTP ${httpRows}, DuckDB ${baseRows}`);
     console.log(
-      `Daily aggregate via Query API: ${(best / 1000).toFixed(3)} s best of 3 (${rows} result rows incl. all pages; target <= 1.5 s)`,
+      `Daily aggregate via Query API (SDK client): ${(best / 1000).toFixed(3)} s best of 5 (${rows} result rows incl. all pages; target <= 1.5 s)`,
     );
     console.log(
-      `  baseline (same aggregate straight on DuckDB): ${(baseBest / 1000).toFixed(3)} s (${baseRows} rows); ratio ${(best / baseBest).toFixed(2)}`,
+      `  the same pages over plain HTTP + JSON.parse (the service's share, without the SDK's deserialization): ${(httpBest / 1000).toFixed(3)} s best of 5`,
+    );
+    await influxdbBaseline(dataRoot, { devices, perDevice, startMs, stepNs }, best);
+    console.log(
+      `  baseline (same aggregate straight on DuckDB, values left in DuckDB): ${(baseBest / 1000).toFixed(3)} s (${baseRows} rows); ratio HTTP ${(httpBest / baseBest).toFixed(2)} (target <= 2), SDK ${(best / baseBest).toFixed(2)}`,
     );
   } finally {
     query.destroy();
     if (server.child.exitCode === null) await server.stop();
+  }
+}
+
+/** The same rows and aggregate on InfluxDB 1.x, when Debian's `influxd` is installed. */
+async function influxdbBaseline(
+  dataRoot: string,
+  rows: { devices: number; perDevice: number; startMs: number; stepNs: bigint },
+  ourBest: number,
+): Promise<void> {
+  if (flag('skip-influxdb')) return;
+  if (!existsSync(influxdPath)) {
+    console.log(`  (InfluxDB baseline skipped: ${influxdPath} is not installed; apt-get install influxdb)`);
+    return;
+  }
+  const influx = await startInfluxd(join(dataRoot, 'influxdb'));
+  try {
+    const loadSeconds = await influx.load(rows);
+    await influx.aggregate(rows, days); // warm-up
+    const times: number[] = [];
+    let answer = { rows: 0, counted: 0 };
+    for (let k = 0; k < 3; k++) {
+      const t0 = performance.now();
+      answer = await influx.aggregate(rows, days);
+      times.push(performance.now() - t0);
+    }
+    if (answer.counted !== rows.devices * rows.perDevice)
+      throw new Error(
+        `InfluxDB counted ${answer.counted} readings, expected ${rows.devices * rows.perDevice}`,
+      );
+    const best = Math.min(...times);
+    console.log(
+      `  baseline 2 (InfluxDB 1.x, same rows loaded with line protocol in ${loadSeconds.toFixed(1)} s, same aggregate in InfluxQL over HTTP): ${(best / 1000).toFixed(3)} s best of 3 (${answer.rows} rows); ratio SDK/InfluxDB ${(ourBest / best).toFixed(2)}`,
+    );
+  } finally {
+    await influx.stop();
   }
 }
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { localAccountId, TimestreamLimits } from '../constants';
 import { RejectedRecordsException, ValidationException } from '../errors';
+import { JsonBody } from '../protocol/json-body';
 import type { DatabaseRecord, TableRecord } from '../storage/metadata-store';
 import type { LocalTimestreamStore } from '../storage/store';
 import { drawFault, type FaultRates } from './faults';
-import type { QueryService } from './query-service';
+import { type QueryService, queryResponseBody } from './query-service';
 import { parseWriteRequest } from './write-request';
 
 /** Per-request facts the answers depend on. */
@@ -225,13 +226,17 @@ export function createOperations(deps: {
     },
 
     Query: async (body, ctx) =>
-      queries.query(
-        {
-          QueryString: body.QueryString as string,
-          MaxRows: body.MaxRows as number | undefined,
-          NextToken: body.NextToken as string | undefined,
-        },
-        ctx.signal,
+      new JsonBody(
+        queryResponseBody(
+          await queries.query(
+            {
+              QueryString: body.QueryString as string,
+              MaxRows: body.MaxRows as number | undefined,
+              NextToken: body.NextToken as string | undefined,
+            },
+            ctx.signal,
+          ),
+        ),
       ),
     CancelQuery: async (body) => queries.cancel(body.QueryId),
   };

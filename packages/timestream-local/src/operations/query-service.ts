@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { ColumnInfo, Row } from '@aws-sdk/client-timestream-query';
 import { queryResultTtlMs, TimestreamLimits } from '../constants';
 import { TimestreamServiceError, ValidationException } from '../errors';
+import type { RowsText } from '../sql/rows-text';
 
 /** What the SQL engine answers for one query string (see sql/index.ts). */
 export interface QueryResult {
   readonly columnInfo: ColumnInfo[];
-  readonly rows: Row[];
+  /** the rows as their JSON text */
+  readonly rowsText: RowsText;
   readonly bytesScanned: number;
 }
 
@@ -39,21 +41,26 @@ export interface QueryRequest {
   readonly NextToken?: string;
 }
 
+/** A page of the Query API's answer; its rows stay JSON text until sent (see {@link queryResponseBody}). */
 export interface QueryResponse {
   QueryId: string;
   NextToken?: string;
-  Rows: Row[];
+  /** the page's rows, as the JSON array's items */
+  RowsText: Buffer;
   ColumnInfo: ColumnInfo[];
   QueryStatus: { ProgressPercentage: number; CumulativeBytesScanned: number; CumulativeBytesMetered: number };
 }
 
-/** Size of a row on the wire, estimated without serializing it (scalars are most of it). */
-function rowSize(row: Row): number {
-  let size = 12;
-  for (const d of row.Data ?? []) {
-    size += d.ScalarValue !== undefined ? d.ScalarValue.length + 20 : JSON.stringify(d).length + 2;
-  }
-  return size;
+/** The Query API's JSON body for a page: the rows' text is copied in as it is, never re-serialized. */
+export function queryResponseBody(response: QueryResponse): Buffer {
+  const { RowsText: rows, ...rest } = response;
+  const head = JSON.stringify(rest);
+  return Buffer.concat([Buffer.from(`${head.slice(0, -1)},"Rows":[`), rows, Buffer.from(']}')]);
+}
+
+/** A page's rows as objects (for callers inside the process, and tests). */
+export function queryResponseRows(response: QueryResponse): Row[] {
+  return JSON.parse(`[${response.RowsText.toString('utf8')}]`) as Row[];
 }
 
 interface StoredResult {
@@ -61,8 +68,6 @@ interface StoredResult {
   readonly queryString: string;
   /** set when the query has finished */
   result?: QueryResult;
-  /** JSON size of each row, for ~1 MB pages */
-  rowBytes: number[];
   /** the query's end: resolves when it finished, rejects with its error */
   done: Promise<void>;
   /** stops the running query with a reason (timeout, CancelQuery, client gone) */
@@ -167,7 +172,6 @@ export class QueryService {
     const stored: StoredResult = {
       queryId,
       queryString: QueryString,
-      rowBytes: [],
       done: Promise.resolve(),
       stop,
       expiresAt: this.now() + queryResultTtlMs,
@@ -184,7 +188,6 @@ export class QueryService {
     try {
       await ready;
       const result = await this.run(stored.queryString, stored.stop.signal);
-      stored.rowBytes = result.rows.map(rowSize);
       stored.result = result;
     } finally {
       clearTimeout(timer);
@@ -259,7 +262,7 @@ export class QueryService {
     return {
       QueryId: stored.queryId,
       NextToken: token,
-      Rows: [],
+      RowsText: Buffer.alloc(0),
       ColumnInfo: [],
       QueryStatus: { ProgressPercentage: 0, CumulativeBytesScanned: 0, CumulativeBytesMetered: 0 },
     };
@@ -312,19 +315,19 @@ export class QueryService {
   }
 
   private page(stored: StoredResult, offset: number, maxRows: number | undefined): QueryResponse {
-    const { rows, columnInfo, bytesScanned } = stored.result as QueryResult;
+    const { rowsText: rows, columnInfo, bytesScanned } = stored.result as QueryResult;
     const limit = maxRows ?? Number.POSITIVE_INFINITY;
     let end = offset;
     let bytes = 0;
-    while (end < rows.length && end - offset < limit) {
-      const size = stored.rowBytes[end]!;
+    while (end < rows.count && end - offset < limit) {
+      const size = rows.byteLength(end);
       if (end > offset && bytes + size > TimestreamLimits.pageBytes) break;
       bytes += size;
       end++;
     }
     const response: QueryResponse = {
       QueryId: stored.queryId,
-      Rows: rows.slice(offset, end),
+      RowsText: rows.slice(offset, end),
       ColumnInfo: columnInfo,
       QueryStatus: {
         ProgressPercentage: 100,
@@ -332,7 +335,7 @@ export class QueryService {
         CumulativeBytesMetered: Math.max(bytesScanned, TimestreamLimits.minBytesMetered),
       },
     };
-    if (end < rows.length) {
+    if (end < rows.count) {
       const token = randomUUID();
       this.tokens.set(token, { queryId: stored.queryId, offset: end });
       stored.expiresAt = this.now() + queryResultTtlMs;

@@ -9,12 +9,13 @@ import {
   UnknownOperationException,
 } from '../errors';
 import type { Operation, RequestContext } from '../operations/operations';
+import { JsonBody } from './json-body';
 
 const contentType = 'application/x-amz-json-1.0';
 const maxBodyBytes = 8 * 1024 * 1024;
 
 function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  const payload = JSON.stringify(body);
+  const payload = body instanceof JsonBody ? body.text : JSON.stringify(body);
   const headers: Record<string, string | number> = {
     'content-type': contentType,
     'content-length': Buffer.byteLength(payload),

@@ -5,15 +5,32 @@ import type { QueryCatalog } from '../storage/catalog';
 import { estimateBytesScanned } from './bytes-scanned';
 import { isMetadataStatement, runMetadataStatement } from './metadata';
 import { formatResult } from './result-format';
+import { RowsText } from './rows-text';
 import { positionPrefix, type Token, TokenKind, tokenize } from './tokenizer';
 import { Translator } from './translator';
 
 /** The complete answer to one query (the Query API's pagination is done by the caller). */
 export interface QueryResultSet {
-  columnInfo: ColumnInfo[];
-  rows: Row[];
+  readonly columnInfo: ColumnInfo[];
+  /** the rows as the JSON text the Query API sends */
+  readonly rowsText: RowsText;
+  /** the rows as objects, parsed from `rowsText` when first read */
+  readonly rows: Row[];
   /** Estimate of the bytes Timestream would have scanned (see bytes-scanned.ts). */
-  bytesScanned: number;
+  readonly bytesScanned: number;
+}
+
+function resultSet(columnInfo: ColumnInfo[], rowsText: RowsText, bytesScanned: number): QueryResultSet {
+  let rows: Row[] | undefined;
+  return {
+    columnInfo,
+    rowsText,
+    bytesScanned,
+    get rows() {
+      rows ??= rowsText.toRows();
+      return rows;
+    },
+  };
 }
 
 export interface QueryEngineOptions {
@@ -118,7 +135,8 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
     const first = tokens[0];
     if (first === undefined) throw new ValidationException('line 1:1: empty query: nothing to run');
     if (isMetadataStatement(tokens)) {
-      return { ...runMetadataStatement(tokens, opts.catalog), bytesScanned: 0 };
+      const { columnInfo, rows } = runMetadataStatement(tokens, opts.catalog);
+      return resultSet(columnInfo, RowsText.fromRows(rows), 0);
     }
     const startsQuery =
       (first.kind === TokenKind.Word && (first.value === 'select' || first.value === 'with')) ||
@@ -140,11 +158,11 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
     };
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
-      const reader = await opts.connection.runAndReadAll(translation.sql);
+      const result = await opts.connection.run(translation.sql);
       signal?.throwIfAborted();
-      const { columnInfo, rows } = formatResult(reader.columnNames(), reader.columnTypes(), reader.getRows());
+      const { columnInfo, rows } = formatResult(result.columnNames(), result.columnTypes(), result);
       const bytesScanned = await estimateBytesScanned(opts.connection, translation.tables);
-      return { columnInfo, rows, bytesScanned };
+      return resultSet(columnInfo, rows, bytesScanned);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       throw toServiceError(error, tokens);

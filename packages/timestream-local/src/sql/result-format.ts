@@ -1,5 +1,6 @@
-import type { ColumnInfo, Datum, Row, Type } from '@aws-sdk/client-timestream-query';
+import type { ColumnInfo, Datum, Type } from '@aws-sdk/client-timestream-query';
 import {
+  type DuckDBDataChunk,
   type DuckDBDateValue,
   type DuckDBDecimalValue,
   type DuckDBIntervalValue,
@@ -15,16 +16,24 @@ import {
   type DuckDBType,
   DuckDBTypeId,
   type DuckDBValue,
+  type DuckDBVector,
 } from '@duckdb/node-api';
 import { TIME_SERIES_TIME_FIELD, TIME_SERIES_VALUE_FIELD } from './functions';
+import { type RowsText, RowsTextWriter } from './rows-text';
 
 type Formatter = (value: DuckDBValue) => Datum;
 
-/** A result column: its Timestream type and how its DuckDB values become Timestream datums. */
-export interface ColumnFormat {
+/**
+ * A result column: its Timestream type and how its DuckDB values become Timestream datums, as objects
+ * (`format`, for nested values) and as their JSON text (`json`, what the Query API sends).
+ */
+interface ColumnFormat {
   readonly type: Type;
   readonly format: Formatter;
+  readonly json: (value: DuckDBValue) => string;
 }
+
+const nullJson = '{"NullValue":true}';
 
 const NANOS_PER_DAY = 86_400_000_000_000n;
 const pad = (n: number | bigint, width: number) => n.toString().padStart(width, '0');
@@ -70,16 +79,14 @@ export function formatTimestampNs(nanos: bigint): string {
  * "NaN", "Infinity". The digits are the shortest that round-trip (as JavaScript's).
  */
 export function formatDouble(x: number): string {
+  const abs = Math.abs(x);
+  // the common case: plain notation, where JavaScript and Java agree on the digits (JavaScript only
+  // switches to exponents below 1e-6, so this range never has one)
+  if (abs >= 1e-3 && abs < 1e7) return Number.isInteger(x) ? `${x}.0` : `${x}`;
   if (Number.isNaN(x)) return 'NaN';
   if (x === Number.POSITIVE_INFINITY) return 'Infinity';
   if (x === Number.NEGATIVE_INFINITY) return '-Infinity';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const abs = Math.abs(x);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const s = abs.toString().includes('e') ? abs.toFixed(20).replace(/0+$/, '') : abs.toString();
-    const plain = s.includes('.') ? s.replace(/\.$/, '.0') : `${s}.0`;
-    return x < 0 ? `-${plain}` : plain;
-  }
   const [mantissa = '', exponent = '0'] = x.toExponential().split('e');
   const m = mantissa.includes('.') ? mantissa : `${mantissa}.0`;
   return `${m}E${Number(exponent)}`;
@@ -97,12 +104,41 @@ function formatInterval(v: DuckDBIntervalValue, yearToMonth: boolean): string {
   return `${sign}${(abs / NANOS_PER_DAY).toString()} ${formatTimeOfDay(abs % NANOS_PER_DAY)}`;
 }
 
+/**
+ * A scalar column. `needsEscaping`: the text may hold characters JSON must escape (strings); the other scalars
+ * (numbers, times, dates, booleans) are written into the JSON text as they are.
+ */
 const scalar = (
   ScalarType: NonNullable<Type['ScalarType']>,
   toText: (v: DuckDBValue) => string,
+  needsEscaping = false,
 ): ColumnFormat => ({
   type: { ScalarType },
   format: (v) => (v === null ? { NullValue: true } : { ScalarValue: toText(v) }),
+  json: needsEscaping
+    ? (v) => (v === null ? nullJson : `{"ScalarValue":${JSON.stringify(toText(v))}}`)
+    : (v) => (v === null ? nullJson : `{"ScalarValue":"${toText(v)}"}`),
+});
+
+/** Results repeat their timestamps (bins, days): each distinct one is formatted once per column. */
+function memoized(format: (nanos: bigint) => string): (nanos: bigint) => string {
+  const seen = new Map<bigint, string>();
+  return (nanos) => {
+    let text = seen.get(nanos);
+    if (text === undefined) {
+      if (seen.size >= 8192) seen.clear();
+      text = format(nanos);
+      seen.set(nanos, text);
+    }
+    return text;
+  };
+}
+
+/** A column of nested values (arrays, rows, time series): JSON text of the datum objects. */
+const nested = (type: Type, format: Formatter): ColumnFormat => ({
+  type,
+  format,
+  json: (v) => JSON.stringify(format(v)),
 });
 
 /**
@@ -131,18 +167,22 @@ function columnFormat(type: DuckDBType): ColumnFormat {
     case DuckDBTypeId.DECIMAL:
       return scalar('DOUBLE', (v) => formatDouble((v as DuckDBDecimalValue).toDouble()));
     case DuckDBTypeId.TIMESTAMP:
-    case DuckDBTypeId.TIMESTAMP_TZ:
-      return scalar('TIMESTAMP', (v) => formatTimestampNs((v as DuckDBTimestampValue).micros * 1000n));
-    case DuckDBTypeId.TIMESTAMP_NS:
-      return scalar('TIMESTAMP', (v) => formatTimestampNs((v as DuckDBTimestampNanosecondsValue).nanos));
-    case DuckDBTypeId.TIMESTAMP_MS:
-      return scalar('TIMESTAMP', (v) =>
-        formatTimestampNs((v as DuckDBTimestampMillisecondsValue).millis * 1_000_000n),
-      );
-    case DuckDBTypeId.TIMESTAMP_S:
-      return scalar('TIMESTAMP', (v) =>
-        formatTimestampNs((v as DuckDBTimestampSecondsValue).seconds * 1_000_000_000n),
-      );
+    case DuckDBTypeId.TIMESTAMP_TZ: {
+      const text = memoized(formatTimestampNs);
+      return scalar('TIMESTAMP', (v) => text((v as DuckDBTimestampValue).micros * 1000n));
+    }
+    case DuckDBTypeId.TIMESTAMP_NS: {
+      const text = memoized(formatTimestampNs);
+      return scalar('TIMESTAMP', (v) => text((v as DuckDBTimestampNanosecondsValue).nanos));
+    }
+    case DuckDBTypeId.TIMESTAMP_MS: {
+      const text = memoized(formatTimestampNs);
+      return scalar('TIMESTAMP', (v) => text((v as DuckDBTimestampMillisecondsValue).millis * 1_000_000n));
+    }
+    case DuckDBTypeId.TIMESTAMP_S: {
+      const text = memoized(formatTimestampNs);
+      return scalar('TIMESTAMP', (v) => text((v as DuckDBTimestampSecondsValue).seconds * 1_000_000_000n));
+    }
     case DuckDBTypeId.DATE:
       return scalar('DATE', (v) => formatDate((v as DuckDBDateValue).days));
     case DuckDBTypeId.TIME:
@@ -159,7 +199,7 @@ function columnFormat(type: DuckDBType): ColumnFormat {
     case DuckDBTypeId.STRUCT:
       return structFormat(type as DuckDBStructType);
     default:
-      return scalar('VARCHAR', (v) => String(v));
+      return scalar('VARCHAR', (v) => String(v), true);
   }
 }
 
@@ -174,29 +214,24 @@ function listFormat(type: DuckDBListType): ColumnFormat {
     ) {
       const time = columnFormat(s.entryTypes[0] as DuckDBType);
       const value = columnFormat(s.entryTypes[1] as DuckDBType);
-      return {
-        type: { TimeSeriesMeasureValueColumnInfo: { Type: value.type } },
-        format: (v) => {
-          if (v === null) return { NullValue: true };
-          return {
-            TimeSeriesValue: (v as DuckDBListValue).items.map((item) => {
-              const entries = (item as DuckDBStructValue).entries;
-              return {
-                Time: time.format(entries[TIME_SERIES_TIME_FIELD] ?? null).ScalarValue,
-                Value: value.format(entries[TIME_SERIES_VALUE_FIELD] ?? null),
-              };
-            }),
-          };
-        },
-      };
+      return nested({ TimeSeriesMeasureValueColumnInfo: { Type: value.type } }, (v) => {
+        if (v === null) return { NullValue: true };
+        return {
+          TimeSeriesValue: (v as DuckDBListValue).items.map((item) => {
+            const entries = (item as DuckDBStructValue).entries;
+            return {
+              Time: time.format(entries[TIME_SERIES_TIME_FIELD] ?? null).ScalarValue,
+              Value: value.format(entries[TIME_SERIES_VALUE_FIELD] ?? null),
+            };
+          }),
+        };
+      });
     }
   }
   const inner = columnFormat(element);
-  return {
-    type: { ArrayColumnInfo: { Type: inner.type } },
-    format: (v) =>
-      v === null ? { NullValue: true } : { ArrayValue: (v as DuckDBListValue).items.map(inner.format) },
-  };
+  return nested({ ArrayColumnInfo: { Type: inner.type } }, (v) =>
+    v === null ? { NullValue: true } : { ArrayValue: (v as DuckDBListValue).items.map(inner.format) },
+  );
 }
 
 function structFormat(type: DuckDBStructType): ColumnFormat {
@@ -204,37 +239,75 @@ function structFormat(type: DuckDBStructType): ColumnFormat {
     name,
     ...columnFormat(type.entryTypes[i] as DuckDBType),
   }));
-  return {
-    type: { RowColumnInfo: fields.map((f) => ({ Name: f.name, Type: f.type })) },
-    format: (v) => {
-      if (v === null) return { NullValue: true };
-      const entries = (v as DuckDBStructValue).entries;
-      return { RowValue: { Data: fields.map((f) => f.format(entries[f.name] ?? null)) } };
-    },
-  };
+  return nested({ RowColumnInfo: fields.map((f) => ({ Name: f.name, Type: f.type })) }, (v) => {
+    if (v === null) return { NullValue: true };
+    const entries = (v as DuckDBStructValue).entries;
+    return { RowValue: { Data: fields.map((f) => f.format(entries[f.name] ?? null)) } };
+  });
 }
 
-/** Turns DuckDB column names, types and rows into Timestream's ColumnInfo and Rows. */
+/** A result in the Query API's shape: column types, and the rows as their JSON text. */
+export interface FormattedResult {
+  readonly columnInfo: ColumnInfo[];
+  readonly rows: RowsText;
+}
+
+/** What {@link formatResult} reads: a DuckDB result's chunks (DuckDBMaterializedResult). */
+export interface ResultChunks {
+  readonly chunkCount: number;
+  getChunk(index: number): DuckDBDataChunk;
+}
+
+/** An interval column holding only months is Timestream's INTERVAL_YEAR_TO_MONTH. */
+function onlyMonths(result: ResultChunks, column: number): boolean {
+  let any = false;
+  for (let k = 0; k < result.chunkCount; k++) {
+    const vector = result.getChunk(k).getColumnVector(column);
+    for (let r = 0; r < vector.itemCount; r++) {
+      const v = vector.getItem(r) as DuckDBIntervalValue | null;
+      if (v === null) continue;
+      if (v.days !== 0 || v.micros !== 0n || v.months === 0) return false;
+      any = true;
+    }
+  }
+  return any;
+}
+
+/**
+ * Turns a DuckDB result into Timestream's ColumnInfo and rows. Rows are written as JSON text straight into
+ * one buffer, chunk by chunk, so that no per-value object outlives its row: a large result is most of a
+ * query's work outside DuckDB, and building datum objects only to serialize them doubled it.
+ */
 export function formatResult(
   names: readonly string[],
   types: readonly DuckDBType[],
-  rows: readonly (readonly DuckDBValue[])[],
-): { columnInfo: ColumnInfo[]; rows: Row[] } {
-  const formats = types.map((t, i) => {
-    const f = columnFormat(t);
-    // an interval column holding only months is Timestream's INTERVAL_YEAR_TO_MONTH
-    if (t.typeId === DuckDBTypeId.INTERVAL) {
-      const values = rows
-        .map((r) => r[i])
-        .filter((v): v is DuckDBIntervalValue => v !== null && v !== undefined) as DuckDBIntervalValue[];
-      if (values.length > 0 && values.every((v) => v.days === 0 && v.micros === 0n && v.months !== 0)) {
-        return scalar('INTERVAL_YEAR_TO_MONTH', (v) => formatInterval(v as DuckDBIntervalValue, true));
+  result: ResultChunks,
+): FormattedResult {
+  const formats = types.map((t, i) =>
+    t.typeId === DuckDBTypeId.INTERVAL && onlyMonths(result, i)
+      ? scalar('INTERVAL_YEAR_TO_MONTH', (v) => formatInterval(v as DuckDBIntervalValue, true))
+      : columnFormat(t),
+  );
+  const json = formats.map((f) => f.json);
+  const columns = json.length;
+  const writer = new RowsTextWriter();
+  for (let k = 0; k < result.chunkCount; k++) {
+    const chunk = result.getChunk(k);
+    const vectors = json.map((_, c) => chunk.getColumnVector(c));
+    const rowCount = chunk.rowCount;
+    const rows = new Array<string>(rowCount);
+    for (let r = 0; r < rowCount; r++) {
+      let row = '{"Data":[';
+      for (let c = 0; c < columns; c++) {
+        if (c > 0) row += ',';
+        row += (json[c] as ColumnFormat['json'])((vectors[c] as DuckDBVector).getItem(r));
       }
+      rows[r] = `${row}]}`;
     }
-    return f;
-  });
+    writer.append(rows);
+  }
   return {
     columnInfo: names.map((Name, i) => ({ Name, Type: (formats[i] as ColumnFormat).type })),
-    rows: rows.map((r) => ({ Data: r.map((v, i) => (formats[i] as ColumnFormat).format(v)) })),
+    rows: writer.finish(),
   };
 }

@@ -1,0 +1,38 @@
+import type { Row } from '@aws-sdk/client-timestream-query';
+import { describe, expect, it } from 'vitest';
+import { RowsText, RowsTextWriter } from '../../src/sql/rows-text';
+
+const row = (...values: string[]): Row => ({ Data: values.map((ScalarValue) => ({ ScalarValue })) });
+
+describe('RowsText (rows kept as the JSON text the Query API sends)', () => {
+  const rows = [
+    row('plain', '1.0'),
+    row('café', '2.0'), // 2-byte UTF-8
+    row('"quoted" \\ back\nslash', '3.0'), // escaped by JSON
+    row('🌡️ sensor', '4.0'), // surrogate pair + variation selector
+    row('last', '5.0'),
+  ];
+
+  it('gives back every run of rows, however the chunks were mixed ASCII and not', () => {
+    const writer = new RowsTextWriter(16); // small: the buffer has to grow
+    writer.append(rows.slice(0, 1).map((r) => JSON.stringify(r)));
+    writer.append(rows.slice(1, 4).map((r) => JSON.stringify(r)));
+    writer.append([]);
+    writer.append(rows.slice(4).map((r) => JSON.stringify(r)));
+    const text = writer.finish();
+    expect(text.count).toBe(5);
+    for (let from = 0; from <= 5; from++) {
+      for (let to = from; to <= 5; to++) {
+        expect(text.toRows(from, to)).toEqual(rows.slice(from, to));
+      }
+    }
+  });
+
+  it("counts each row's bytes on the wire, so pages are cut at the right size", () => {
+    const text = RowsText.fromRows(rows);
+    let total = 0;
+    for (let i = 0; i < text.count; i++) total += text.byteLength(i);
+    expect(total).toBe(Buffer.byteLength(rows.map((r) => JSON.stringify(r)).join(',')));
+    expect(text.byteLength(1)).toBe(Buffer.byteLength(`,${JSON.stringify(rows[1])}`));
+  });
+});
