@@ -155,4 +155,10 @@ describe('data source provisioning', () => {
     expect(provisioning).toContain(`defaultTable: '"${defaults.aggregateTable}"'`);
     expect(provisioning).toMatch(/defaultMeasure: daily/);
   });
+
+  it('takes the region from AWS_REGION, and the README says to set it', () => {
+    expect(provisioning).toMatch(/^\s+defaultRegion: \$\{AWS_REGION\}$/m);
+    const readme = readFileSync(new URL('../../../dashboards/grafana/README.md', import.meta.url), 'utf8');
+    expect(readme).toMatch(/Set\s+`AWS_REGION` in Grafana's environment/);
+  });
 });

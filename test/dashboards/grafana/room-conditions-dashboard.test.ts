@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaults, type RecordLayout } from '#core/config';
+import { defaults, type PipelineConfig, type RecordLayout } from '#core/config';
 import { createUnitRegistry } from '#core/units';
 import {
   buildRoomConditionsDashboard,
@@ -44,11 +44,7 @@ interface Dashboard {
   };
 }
 
-const build = (
-  layout: RecordLayout,
-  overrides: Partial<typeof defaults> = {},
-  units = createUnitRegistry(),
-) =>
+const build = (layout: RecordLayout, overrides: Partial<PipelineConfig> = {}, units = createUnitRegistry()) =>
   buildRoomConditionsDashboard(
     roomConditionsDashboardOptions({ ...defaults, ...overrides, recordLayout: layout }, units),
   ) as unknown as Dashboard;
