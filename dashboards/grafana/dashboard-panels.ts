@@ -119,6 +119,9 @@ export function listDashboardPanels(json: unknown): DashboardPanelQuery[] {
     for (const t of p.targets ?? []) {
       if (t.hide || t.rawQuery === undefined || t.rawQuery.trim() === '') continue;
       const written = namesInSql(t.rawQuery);
+      const database = t.database || written.database;
+      const table = t.table || written.table;
+      const measure = t.measure || written.measure;
       out.push({
         panelId: p.id,
         title: p.title,
@@ -127,9 +130,9 @@ export function listDashboardPanels(json: unknown): DashboardPanelQuery[] {
         collapsed: inRow?.collapsed ?? false,
         refId: t.refId,
         rawQuery: t.rawQuery,
-        ...(t.database || written.database ? { database: (t.database || written.database)! } : {}),
-        ...(t.table || written.table ? { table: (t.table || written.table)! } : {}),
-        ...(t.measure || written.measure ? { measure: (t.measure || written.measure)! } : {}),
+        ...(database ? { database } : {}),
+        ...(table ? { table } : {}),
+        ...(measure ? { measure } : {}),
         ...(p.timeFrom ? { timeFrom: p.timeFrom } : {}),
         ...(p.interval ? { minInterval: p.interval } : {}),
       });
