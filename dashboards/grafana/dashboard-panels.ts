@@ -15,7 +15,12 @@ export interface DashboardPanelQuery {
   readonly refId: string;
   /** The SQL with its macros and variables, as written in the dashboard. */
   readonly rawQuery: string;
-  /** The target's database/table/measure (may hold variables); unset means the data source default. */
+  /**
+   * The database/table/measure the query reads (may hold variables): the target's Database/Table/Measure
+   * fields, or where the target leaves them empty (names written in the SQL, as the shipped dashboards do),
+   * the SQL's first `FROM "db"."table"` and its first `measure_name = '...'` filter. Unset: neither says
+   * (`$__database` and the like then take the data source defaults).
+   */
   readonly database?: string;
   readonly table?: string;
   readonly measure?: string;
@@ -76,6 +81,26 @@ function parseDashboard(json: unknown): Dashboard {
   );
 }
 
+/** A quoted identifier (`"RoomCondition"`, `"${database}"`) or a `$__` macro. */
+const sqlName = String.raw`("(?:[^"]|"")+"|\$__\w+)`;
+const fromPattern = new RegExp(String.raw`\bFROM\s+${sqlName}\s*\.\s*${sqlName}`, 'i');
+const measureNamePattern = /\bmeasure_name\s*=\s*'((?:[^']|'')*)'/i;
+
+/** The database, table and measure a query names in its SQL (its first FROM and measure_name filter). */
+function namesInSql(sql: string): { database?: string; table?: string; measure?: string } {
+  const from = fromPattern.exec(sql);
+  const measure = measureNamePattern.exec(sql);
+  const own = (name: string | undefined) => (name === undefined || name.startsWith('$__') ? undefined : name);
+  const database = own(from?.[1]);
+  const table = own(from?.[2]);
+  const measureName = measure?.[1] === '$__measure' ? undefined : measure?.[1];
+  return {
+    ...(database === undefined ? {} : { database }),
+    ...(table === undefined ? {} : { table }),
+    ...(measureName === undefined ? {} : { measure: measureName }),
+  };
+}
+
 /**
  * Lists every query of every panel of a Grafana dashboard JSON, rows flattened (panels of collapsed rows
  * included and marked), hidden targets and targets without SQL left out. The local web dashboard uses it to
@@ -93,6 +118,10 @@ export function listDashboardPanels(json: unknown): DashboardPanelQuery[] {
   const add = (p: z.infer<typeof panel>, inRow: typeof row) => {
     for (const t of p.targets ?? []) {
       if (t.hide || t.rawQuery === undefined || t.rawQuery.trim() === '') continue;
+      const written = namesInSql(t.rawQuery);
+      const database = t.database || written.database;
+      const table = t.table || written.table;
+      const measure = t.measure || written.measure;
       out.push({
         panelId: p.id,
         title: p.title,
@@ -101,9 +130,9 @@ export function listDashboardPanels(json: unknown): DashboardPanelQuery[] {
         collapsed: inRow?.collapsed ?? false,
         refId: t.refId,
         rawQuery: t.rawQuery,
-        ...(t.database ? { database: t.database } : {}),
-        ...(t.table ? { table: t.table } : {}),
-        ...(t.measure ? { measure: t.measure } : {}),
+        ...(database ? { database } : {}),
+        ...(table ? { table } : {}),
+        ...(measure ? { measure } : {}),
         ...(p.timeFrom ? { timeFrom: p.timeFrom } : {}),
         ...(p.interval ? { minInterval: p.interval } : {}),
       });

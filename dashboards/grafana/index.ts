@@ -1,4 +1,4 @@
-export { dashboardFiles } from './dashboard-files';
+export { dashboardFileFor, dashboardFileName, dashboardFiles, shippedDashboards } from './dashboard-files';
 export {
   type DashboardPanelQuery,
   type DashboardVariable,
@@ -14,4 +14,12 @@ export {
   UnknownMacroError,
   UnknownVariableError,
 } from './errors';
+export { grafanaUnit } from './grafana-units';
 export { expandGrafanaMacros, type GrafanaMacroContext, interpolateDashboardVariables } from './macros';
+export {
+  buildRoomConditionsDashboard,
+  measureUnitOverrides,
+  pickerWindow,
+  type RoomConditionsDashboardOptions,
+  roomConditionsDashboardOptions,
+} from './room-conditions-dashboard';

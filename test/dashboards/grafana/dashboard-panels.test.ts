@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaults } from '#core/config';
 import { multiMeasureName } from '#core/records';
 import {
-  dashboardFiles,
+  dashboardFileFor,
   expandPanelQuery,
   InvalidDashboardError,
   listDashboardPanels,
@@ -12,7 +12,8 @@ import {
   panelTimeRange,
 } from '#dashboards/grafana';
 
-const dashboard: unknown = JSON.parse(readFileSync(dashboardFiles.iotRoomConditions, 'utf8'));
+const dashboard: unknown = JSON.parse(readFileSync(dashboardFileFor('multi'), 'utf8'));
+const singleDashboard: unknown = JSON.parse(readFileSync(dashboardFileFor('single'), 'utf8'));
 const provisioning = readFileSync(
   new URL('../../../dashboards/grafana/provisioning/datasources/timestream.yaml', import.meta.url),
   'utf8',
@@ -21,10 +22,47 @@ const provisioning = readFileSync(
 describe('listDashboardPanels', () => {
   const panels = listDashboardPanels(dashboard);
 
-  it('lists every panel query, rows flattened, collapsed rows marked', () => {
-    expect(panels.map((p) => p.panelId)).toEqual([2, 3, 5, 6, 7, 9, 11]);
-    expect(panels.find((p) => p.panelId === 11)).toMatchObject({ collapsed: true, timeFrom: '24h' });
+  it('lists every panel query, rows flattened, the same panels in both layouts', () => {
+    expect(panels.map((p) => p.panelId)).toEqual([2, 3, 5, 6, 7, 9]);
+    expect(listDashboardPanels(singleDashboard).map((p) => p.panelId)).toEqual([2, 3, 5, 6, 7, 9]);
+    expect(panels.find((p) => p.panelId === 9)).toMatchObject({ collapsed: false, timeFrom: '24h' });
     expect(panels.find((p) => p.panelId === 2)).toMatchObject({ collapsed: false, row: expect.any(String) });
+  });
+
+  it('marks the panels of collapsed rows', () => {
+    const listed = listDashboardPanels({
+      panels: [
+        {
+          id: 1,
+          type: 'row',
+          title: 'Hidden',
+          collapsed: true,
+          panels: [{ id: 2, type: 'table', targets: [{ rawQuery: 'SELECT 1' }] }],
+        },
+      ],
+    });
+    expect(listed).toEqual([expect.objectContaining({ panelId: 2, row: 'Hidden', collapsed: true })]);
+  });
+
+  it("takes the table a query reads from the target's fields, else from its SQL", () => {
+    const listed = listDashboardPanels({
+      panels: [
+        {
+          id: 1,
+          type: 'table',
+          targets: [
+            { refId: 'A', rawQuery: `SELECT * FROM "db"."t" WHERE measure_name = 'm'` },
+            { refId: 'B', table: '"own"', rawQuery: `SELECT * FROM "db"."t"` },
+            { refId: 'C', rawQuery: `SELECT * FROM $__database.$__table WHERE measure_name = '$__measure'` },
+          ],
+        },
+      ],
+    });
+    expect(listed.map((q) => [q.database, q.table, q.measure])).toEqual([
+      ['"db"', '"t"', 'm'],
+      ['"db"', '"own"', undefined],
+      [undefined, undefined, undefined],
+    ]);
   });
 
   it('uses the data source variable on every panel and target', () => {
@@ -38,11 +76,13 @@ describe('listDashboardPanels', () => {
   });
 
   it('reads the aggregate table for the daily panels and the raw table for the last-24-hours panels', () => {
-    for (const p of panels) {
+    for (const p of [...panels, ...listDashboardPanels(singleDashboard)]) {
       if (p.timeFrom === '24h') expect(p.table).toBe('"${raw_table}"');
       else expect(p.table).toBe('"${aggregate_table}"');
+      expect(p.database).toBe('"${database}"');
     }
     expect(panels.find((p) => p.panelId === 9)?.measure).toBe(multiMeasureName);
+    expect(listDashboardPanels(singleDashboard).find((p) => p.panelId === 9)?.measure).toBe('${measure}');
   });
 
   it('rejects JSON that is not a dashboard, saying where', () => {
@@ -114,5 +154,11 @@ describe('data source provisioning', () => {
     expect(provisioning).toContain(`defaultDatabase: '"${defaults.database}"'`);
     expect(provisioning).toContain(`defaultTable: '"${defaults.aggregateTable}"'`);
     expect(provisioning).toMatch(/defaultMeasure: daily/);
+  });
+
+  it('takes the region from AWS_REGION, and the README says to set it', () => {
+    expect(provisioning).toMatch(/^\s+defaultRegion: \$\{AWS_REGION\}$/m);
+    const readme = readFileSync(new URL('../../../dashboards/grafana/README.md', import.meta.url), 'utf8');
+    expect(readme).toMatch(/Set\s+`AWS_REGION` in Grafana's environment/);
   });
 });

@@ -17,11 +17,11 @@ import {
 } from '@aws-sdk/client-timestream-write';
 import { type LocalTimestream, startLocalTimestream } from 'timestream-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaults } from '#core/config';
+import { defaults, type RecordLayout } from '#core/config';
 import { multiMeasureName } from '#core/records';
 import {
   type DashboardPanelQuery,
-  dashboardFiles,
+  dashboardFileFor,
   expandGrafanaMacros,
   expandPanelQuery,
   listDashboardPanels,
@@ -38,6 +38,9 @@ const today = Math.floor(nowMs / dayMs) * dayMs;
 const days = [5, 4, 3, 2, 1].map((n) => today - n * dayMs);
 const devices = ['dev-a', 'dev-b'] as const;
 const measures = ['co2', 'temperature'] as const;
+/** A device that reported only long ago: a year of older aggregates the pickers should not scan. */
+const oldDevice = 'dev-gone';
+const oldDays = Array.from({ length: 60 }, (_, n) => today - (400 + n) * dayMs);
 
 /** Seeded daily aggregate of (device, measure, day index): distinct, predictable numbers. */
 const aggregate = (d: number, m: number, i: number) => {
@@ -53,7 +56,8 @@ const rawTimes = Array.from({ length: 46 }, (_, k) => ({ k, time: nowMs - 23 * 3
 let ts: LocalTimestream;
 let dataDir: string;
 let query: TimestreamQueryClient;
-let panels: DashboardPanelQuery[];
+/** The panels of the shipped dashboard of each record layout. */
+const panels: Record<RecordLayout, DashboardPanelQuery[]> = { multi: [], single: [] };
 let dashboardJson: unknown;
 
 async function writeAll(write: TimestreamWriteClient, table: string, records: _Record[]) {
@@ -71,18 +75,22 @@ async function writeAll(write: TimestreamWriteClient, table: string, records: _R
 interface Result {
   readonly columns: ColumnInfo[];
   readonly rows: Row[];
+  /** What the local Timestream reports scanning (QueryStatus.CumulativeBytesScanned). */
+  readonly bytesScanned: number;
 }
 async function run(sql: string): Promise<Result> {
   const rows: Row[] = [];
   let columns: ColumnInfo[] = [];
+  let bytesScanned = 0;
   let nextToken: string | undefined;
   do {
     const page = await query.send(new QueryCommand({ QueryString: sql, NextToken: nextToken }));
     columns = page.ColumnInfo ?? columns;
     rows.push(...(page.Rows ?? []));
+    bytesScanned = Math.max(bytesScanned, page.QueryStatus?.CumulativeBytesScanned ?? 0);
     nextToken = page.NextToken;
   } while (nextToken);
-  return { columns, rows };
+  return { columns, rows, bytesScanned };
 }
 const column = (r: Result, name: string) => {
   const index = r.columns.findIndex((c) => c.Name === name);
@@ -145,6 +153,19 @@ beforeAll(async () => {
       });
     });
   });
+  for (const day of oldDays) {
+    daily.push({
+      Dimensions: [
+        { Name: 'deviceId', Value: oldDevice },
+        { Name: 'measure', Value: 'co2' },
+      ],
+      MeasureName: 'daily',
+      MeasureValueType: 'MULTI',
+      MeasureValues: [{ Name: 'avg', Value: '450', Type: 'DOUBLE' }],
+      Time: String(day),
+      TimeUnit: 'MILLISECONDS',
+    });
+  }
   await writeAll(write, aggregateTable, daily);
   const multi: _Record[] = [];
   const single: _Record[] = [];
@@ -172,8 +193,9 @@ beforeAll(async () => {
   await writeAll(write, rawTable, multi);
   await writeAll(write, singleTable, single);
   write.destroy();
-  dashboardJson = JSON.parse(await readFile(dashboardFiles.iotRoomConditions, 'utf8'));
-  panels = listDashboardPanels(dashboardJson);
+  dashboardJson = JSON.parse(await readFile(dashboardFileFor('multi'), 'utf8'));
+  panels.multi = listDashboardPanels(dashboardJson);
+  panels.single = listDashboardPanels(JSON.parse(await readFile(dashboardFileFor('single'), 'utf8')));
 });
 
 afterAll(async () => {
@@ -190,34 +212,39 @@ const variables = (rawTableName: string) => ({
   device: 'dev-b',
   measure: 'co2',
 });
-/** Runs one panel as Grafana would (panel 11 reads the single-layout table, as RECORD_LAYOUT=single would). */
-const runPanel = (panelId: number) => {
-  const panel = panels.find((p) => p.panelId === panelId);
-  if (!panel) throw new Error(`panel ${panelId} not in the dashboard`);
+/**
+ * Runs one panel of the dashboard for `layout` as Grafana would (the single layout's dashboard reads the
+ * single-layout table, as RECORD_LAYOUT=single would).
+ */
+const runPanel = (panelId: number, layout: RecordLayout = 'multi') => {
+  const panel = panels[layout].find((p) => p.panelId === panelId);
+  if (!panel) throw new Error(`panel ${panelId} not in the ${layout} dashboard`);
   const sql = expandPanelQuery(panel, {
     ...range,
     intervalMs: 3_600_000,
     nowMs,
-    variables: variables(panelId === 11 ? singleTable : rawTable),
+    variables: variables(layout === 'single' ? singleTable : rawTable),
   });
   return run(sql);
 };
 
 describe('every dashboard panel on the local Timestream', () => {
   it('returns a time column and numeric values for each panel', async () => {
-    expect(panels.length).toBeGreaterThan(0);
-    for (const panel of panels) {
-      const result = await runPanel(panel.panelId);
-      const types = result.columns.map((c) => c.Type?.ScalarType);
-      expect(types, panel.title).toContain('TIMESTAMP');
-      expect(result.rows.length, panel.title).toBeGreaterThan(0);
-      const numeric = result.columns.filter((c) =>
-        ['DOUBLE', 'BIGINT', 'INTEGER'].includes(c.Type?.ScalarType ?? ''),
-      );
-      expect(numeric.length, panel.title).toBeGreaterThan(0);
-      for (const c of numeric) {
-        for (const v of numbers(result, c.Name!))
-          expect(Number.isFinite(v), `${panel.title} ${c.Name}`).toBe(true);
+    for (const layout of ['multi', 'single'] as const) {
+      expect(panels[layout].length).toBeGreaterThan(0);
+      for (const panel of panels[layout]) {
+        const result = await runPanel(panel.panelId, layout);
+        const types = result.columns.map((c) => c.Type?.ScalarType);
+        expect(types, panel.title).toContain('TIMESTAMP');
+        expect(result.rows.length, panel.title).toBeGreaterThan(0);
+        const numeric = result.columns.filter((c) =>
+          ['DOUBLE', 'BIGINT', 'INTEGER'].includes(c.Type?.ScalarType ?? ''),
+        );
+        expect(numeric.length, panel.title).toBeGreaterThan(0);
+        for (const c of numeric) {
+          for (const v of numbers(result, c.Name!))
+            expect(Number.isFinite(v), `${panel.title} ${c.Name}`).toBe(true);
+        }
       }
     }
   });
@@ -247,8 +274,8 @@ describe('every dashboard panel on the local Timestream', () => {
   });
 
   it('last 24 hours of raw readings: same figures in the multi and the single layout', async () => {
-    const multi = await runPanel(9);
-    const single = await runPanel(11);
+    const multi = await runPanel(9, 'multi');
+    const single = await runPanel(9, 'single');
     const total = (r: Result) => numbers(r, 'co2').length;
     expect(total(multi)).toBeGreaterThan(10);
     expect(numbers(single, 'co2')).toEqual(numbers(multi, 'co2'));
@@ -257,18 +284,43 @@ describe('every dashboard panel on the local Timestream', () => {
     expect(mean).toBeLessThan(600);
   });
 
-  it('fills the device and measure variables from the aggregate table', async () => {
-    const values: Record<string, string[]> = {};
-    for (const v of listDashboardVariables(dashboardJson)) {
-      if (v.kind !== 'query') continue;
-      const sql = expandGrafanaMacros(v.rawQuery, {
-        ...range,
-        intervalMs: 3_600_000,
-        variables: variables(rawTable),
-      });
-      const result = await run(sql);
-      values[v.name] = column(result, result.columns[0]!.Name!).map(String);
+  it('fills the device and measure variables from the aggregate table, also for "Last 24 hours" and "Today"', async () => {
+    // days are stamped at their start and the newest is yesterday: these ranges hold no daily row
+    const pickerRanges = {
+      'Last 24 hours': { from: nowMs - dayMs, to: nowMs },
+      Today: { from: today, to: nowMs },
+      'Last 7 days': range,
+    };
+    for (const [name, pickerRange] of Object.entries(pickerRanges)) {
+      const values: Record<string, string[]> = {};
+      for (const v of listDashboardVariables(dashboardJson)) {
+        if (v.kind !== 'query') continue;
+        const sql = expandGrafanaMacros(v.rawQuery, {
+          ...pickerRange,
+          intervalMs: 3_600_000,
+          variables: variables(rawTable),
+        });
+        const result = await run(sql);
+        values[v.name] = column(result, result.columns[0]!.Name!).map(String);
+      }
+      expect(values, name).toEqual({ device: [...devices], measure: [...measures] });
     }
-    expect(values).toEqual({ device: [...devices], measure: [...measures] });
+  });
+
+  it('reads only the recent aggregates for the pickers, not the whole table', async () => {
+    // Prepare: the device picker's query, and the same question asked of the whole aggregate table
+    const device = listDashboardVariables(dashboardJson).find((v) => v.name === 'device');
+    if (device?.kind !== 'query') throw new Error('no device query variable');
+    const picker = await run(
+      expandGrafanaMacros(device.rawQuery, { ...range, intervalMs: 60_000, variables: variables(rawTable) }),
+    );
+    const whole = await run(
+      `SELECT DISTINCT deviceId FROM "${database}"."${aggregateTable}" WHERE measure_name = 'daily' ORDER BY deviceId`,
+    );
+    // Assess: the old device is in the table but not in the picker, and the picker scanned a fraction of it
+    expect(column(whole, 'deviceId')).toContain(oldDevice);
+    expect(column(picker, 'deviceId')).not.toContain(oldDevice);
+    expect(picker.bytesScanned).toBeGreaterThan(0);
+    expect(picker.bytesScanned).toBeLessThan(whole.bytesScanned / 2);
   });
 });
