@@ -4,7 +4,7 @@ import type { RecordLayout } from '#core/config';
 import { multiMeasureName } from '#core/records';
 import {
   type DashboardPanelQuery,
-  dashboardFiles,
+  dashboardFileFor,
   expandGrafanaMacros,
   expandPanelQuery,
   interpolateDashboardVariables,
@@ -133,7 +133,7 @@ export interface PanelService {
  * shaped for uPlot. Panels for the other record layout are left out.
  */
 export function createPanelService(options: PanelServiceOptions): PanelService {
-  const dashboard = options.dashboard ?? JSON.parse(readFileSync(dashboardFiles.iotRoomConditions, 'utf8'));
+  const dashboard = options.dashboard ?? JSON.parse(readFileSync(dashboardFileFor(options.layout), 'utf8'));
   const units = options.units ?? builtInMeasureUnits();
   const now = options.now ?? Date.now;
   const layouts = readPanelLayouts(dashboard);

@@ -75,6 +75,17 @@ describe('panel service before the first rollup', () => {
     await expect(service.runPanel('11', last30d)).rejects.toThrow(UnknownPanelError);
   });
 
+  it('shows the raw panel in the single layout too, from the dashboard written for that layout', () => {
+    const single = createPanelService({
+      queryClient: stack.query,
+      database: stack.config.database,
+      rawTable: stack.config.rawTable,
+      aggregateTable: stack.config.aggregateTable,
+      layout: 'single',
+    });
+    expect(single.panels({}).map((p) => p.id)).toEqual([2, 3, 5, 6, 7, 9]);
+  });
+
   it('turns a Timestream error into PanelQueryError with the service message and the SQL', async () => {
     const broken = createPanelService({
       queryClient: stack.query,
