@@ -141,6 +141,7 @@ program.action((opts: Options) => {
     measures: opts.measures,
     dimensions: opts.dimensions,
     units: unitRegistryFromEnv(process.env),
+    dimensionNames: config.dimensions,
     layout: opts.layout ?? config.recordLayout,
     rawMemoryHours: opts.memoryHours ?? config.rawMemoryRetentionHours,
     rawMagneticDays: opts.magneticDays ?? config.rawMagneticRetentionDays,

@@ -14,8 +14,8 @@ import { measureTraffic, measureWrites, type SampleShape } from './sample-traffi
 
 /** AWS bills a month as 730 hours. */
 export const hoursPerMonth = 730;
-export const secondsPerMonth = hoursPerMonth * 3600;
-export const daysPerMonth = hoursPerMonth / 24;
+const secondsPerMonth = hoursPerMonth * 3600;
+const daysPerMonth = hoursPerMonth / 24;
 const gb = 2 ** 30;
 
 /** A fleet and the pipeline's settings: everything the monthly bill depends on. */
@@ -100,7 +100,7 @@ function tcuHours(prices: RegionPrices, queries: number, seconds: number): numbe
 const tiered = (units: number, first: number, tierUnits: number, after: number) =>
   Math.min(units, tierUnits) * first + Math.max(0, units - tierUnits) * after;
 
-export function validateInputs(inputs: CostInputs): void {
+function validateInputs(inputs: CostInputs): void {
   const problems: string[] = [];
   const positive = (name: string, value: number, max = Number.POSITIVE_INFINITY) => {
     if (!Number.isFinite(value) || value <= 0 || value > max) {
@@ -277,7 +277,7 @@ export function estimateCost(
   const rawWrites = readings * unitsPerReading;
   add(
     `Timestream writes (${inputs.layout})`,
-    `${count(rawWrites)} 1 KiB writes (${fixed(writes.meteredBytes / writes.readings, 1)} B a reading, ${writes.requests} requests for ${writes.readings} readings)`,
+    `${count(rawWrites)} 1 KiB writes (${fixed(writes.meteredBytes / writes.readings, 1)} B a reading, ${writes.requests} request${writes.requests === 1 ? '' : 's'} for ${writes.readings} readings)`,
     (rawWrites / 1e6) * prices.timestream.perMillionWrites,
   );
 

@@ -18,7 +18,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
 }
 
 /** What is not in the estimate (each small or outside the pipeline). */
-export const leftOut = [
+const leftOut = [
   'free tiers, Savings Plans and taxes',
   'data transfer out (the 202 answers to devices, about 100 bytes each)',
   "CloudWatch Logs storage (1 month retention, compressed) and the handlers' own log lines (WARN and above by default)",

@@ -1,4 +1,4 @@
-export { assumedLatency, measured, stackDefaults } from './deployment';
+export { assumedLatency, stackDefaults } from './deployment';
 export { CostInputError } from './errors';
 export {
   type AggregateRecordOf,
@@ -11,4 +11,4 @@ export { formatEstimate, formatLevers } from './format';
 export { costLevers, type Lever } from './levers';
 export { type MeteredRecord, meteredRequestBytes, meteredWriteUnits, storedBytes } from './metering';
 export { defaultRegion, pricesByRegion, type RegionPrices } from './prices';
-export { measureTraffic, measureWrites, sampleRequestBody } from './sample-traffic';
+export { measureWrites } from './sample-traffic';

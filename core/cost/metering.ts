@@ -28,7 +28,7 @@ export interface MeteredRecord {
 }
 
 /** Bytes of one metered write unit. */
-export const writeUnitBytes = 1024;
+const writeUnitBytes = 1024;
 
 const utf8 = new TextEncoder();
 const bytesOf = (text: string): number => utf8.encode(text).length;

@@ -16,6 +16,8 @@ export interface SampleShape {
   readonly devices: number;
   /** The unit registry the ingest validates with (UNITS_CONFIG). @default the built-in measures */
   readonly units?: UnitRegistry;
+  /** The dimension names the ingest accepts (DIMENSIONS). @default the configuration's default */
+  readonly dimensionNames?: readonly string[];
 }
 
 /** Sizes measured by running the pipeline's own code on sample readings. */
@@ -56,7 +58,7 @@ function deviceName(index: number, devices: number): string {
 }
 
 /** The body one device POSTs: `readingsPerPost` canonical readings of consecutive minutes. */
-export function sampleRequestBody(shape: SampleShape, deviceIndex = 0): string {
+function sampleRequestBody(shape: SampleShape, deviceIndex = 0): string {
   const deviceId = deviceName(deviceIndex, shape.devices);
   const readings = [];
   for (let i = 0; i < shape.readingsPerPost; i++) {
@@ -76,7 +78,7 @@ export function sampleRequestBody(shape: SampleShape, deviceIndex = 0): string {
 function parseSample(shape: SampleShape, deviceIndex: number): Reading[] {
   const schema = createFleetSchema({
     units: shape.units ?? createUnitRegistry(),
-    dimensions: Object.keys(shape.dimensions),
+    ...(shape.dimensionNames === undefined ? {} : { dimensions: shape.dimensionNames }),
   });
   const body = sampleRequestBody(shape, deviceIndex);
   const parsed = parseRequestBody(body, {
