@@ -367,15 +367,19 @@ export function estimateCost(
     );
   }
 
-  // CloudWatch Logs: an access log line per API request, Lambda's START/END/REPORT lines per invocation.
+  // CloudWatch Logs: an access log line per API request; Lambda's START/END/REPORT lines per invocation; the
+  // ingest's INFO line per POST and the writer's INFO line and metrics (EMF) line per invocation (the stack
+  // sets no POWERTOOLS_LOG_LEVEL, so Powertools logs INFO).
   const overhead = prices.cloudWatch.logEventOverheadBytes;
   const logBytes =
     posts * (accessLogLineBytes + overhead) +
     (posts + authorizerInvocations + writerInvocations + runs) *
-      (platformLogBytes(inputs.tracing) + 3 * overhead);
+      (platformLogBytes(inputs.tracing) + 3 * overhead) +
+    posts * (handlerLogLineBytes.ingest + overhead) +
+    writerInvocations * (handlerLogLineBytes.writer + handlerLogLineBytes.writerMetrics + 2 * overhead);
   add(
     'CloudWatch Logs ingestion',
-    `${fixed(logBytes / gb)} GB (API access logs, Lambda START/END/REPORT lines)`,
+    `${fixed(logBytes / gb)} GB (API access logs, Lambda START/END/REPORT, handlers' INFO and metrics lines)`,
     (logBytes / gb) * prices.cloudWatch.logsPerGbIngested,
   );
 
@@ -435,6 +439,81 @@ const accessLogLineBytes = new TextEncoder().encode(
     responseLength: '71',
   }),
 ).length;
+
+const jsonBytes = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value)}\n`).length;
+
+/** Powertools Logger's standard keys of a line, with typical values. */
+const powertoolsKeys = (service: string, memory: number) => ({
+  cold_start: false,
+  function_arn: `arn:aws:lambda:us-east-1:123456789012:function:Pipeline-${service}Function3A1B2C3D-AbCdEfGhIjKl`,
+  function_memory_size: String(memory),
+  function_name: `Pipeline-${service}Function3A1B2C3D-AbCdEfGhIjKl`,
+  function_request_id: '3f7e0c5a-9b1d-4e2f-8a6c-1d2e3f4a5b6c',
+  level: 'INFO',
+  sampling_rate: 0,
+  service,
+  timestamp: '2026-12-06T22:30:00.123Z',
+  xray_trace_id: '1-6753a0b8-2f0c5e7d9a1b3c4d5e6f7a8b',
+});
+
+/**
+ * Bytes of the handlers' lines at INFO: the ingest's "readings accepted" (producers/ingest/ingest-app.ts)
+ * and the writer's "batch written" and its metrics (consumers/writer/kinesis-writer-handler.ts), with the
+ * fields those files log and typical values, measured.
+ */
+const handlerLogLineBytes = {
+  ingest: jsonBytes({
+    ...powertoolsKeys('ingest', 256),
+    message: 'readings accepted',
+    requestId: 'Xk3vUhYJoAMEb2A=',
+    deviceId: 'device-000042',
+    readings: 1,
+    records: 1,
+    retries: 0,
+    bodyBytes: 108,
+  }),
+  writer: jsonBytes({
+    ...powertoolsKeys('writer', 1024),
+    message: 'batch written',
+    records: 4,
+    readingsIn: 4,
+    written: 4,
+    duplicates: 0,
+    converted: 0,
+    deadLettered: {},
+    failedRecords: 0,
+    minTimeMs: 1765060200000,
+    maxTimeMs: 1765060203000,
+  }),
+  writerMetrics: jsonBytes({
+    _aws: {
+      Timestamp: 1765060204000,
+      CloudWatchMetrics: [
+        {
+          Namespace: 'IotTelemetry',
+          Dimensions: [['service']],
+          Metrics: [
+            'KinesisRecords',
+            'ReadingsIn',
+            'ReadingsWritten',
+            'DuplicatesDropped',
+            'ReadingsConverted',
+            'ReadingsDeadLettered',
+            'RecordsFailed',
+          ].map((Name) => ({ Name, Unit: 'Count' })),
+        },
+      ],
+    },
+    service: 'writer',
+    KinesisRecords: 4,
+    ReadingsIn: 4,
+    ReadingsWritten: 4,
+    DuplicatesDropped: 0,
+    ReadingsConverted: 0,
+    ReadingsDeadLettered: 0,
+    RecordsFailed: 0,
+  }),
+};
 
 /** Bytes of Lambda's text-format START, END and REPORT lines of one invocation (with the X-Ray segment). */
 function platformLogBytes(tracing: boolean): number {

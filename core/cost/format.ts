@@ -21,7 +21,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
 const leftOut = [
   'free tiers, Savings Plans and taxes',
   'data transfer out (the 202 answers to devices, about 100 bytes each)',
-  "CloudWatch Logs storage (1 month retention, compressed) and the handlers' own log lines (WARN and above by default)",
+  'CloudWatch Logs storage (1 month retention, compressed); warnings and errors the handlers log',
   'Powertools custom metrics and CloudWatch metric queries',
   'KMS requests (Kinesis uses the AWS managed key), SQS, SNS, S3, SSM (standard parameter, free), EventBridge Scheduler (one run a day)',
   'replays, redrives and retries; Grafana itself; Grafana variable queries',

@@ -129,7 +129,7 @@ const usEast1: RegionPrices = {
     cloudWatch: {
       url: 'https://aws.amazon.com/cloudwatch/pricing/',
       retrieved,
-      note: 'standard log ingestion; the 26-byte per-event overhead is CloudWatch Logs metering as documented for PutLogEvents batch size',
+      note: "standard log ingestion; 26 bytes are added to each event as PutLogEvents counts an event's size (an upper bound of what ingestion meters)",
     },
     secretsManager: { url: 'https://aws.amazon.com/secrets-manager/pricing/', retrieved },
     kms: { url: 'https://aws.amazon.com/kms/pricing/', retrieved },

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { StreamMode } from '#core/config';
 import {
   type CostEstimate,
-  type CostInputs,
   CostInputError,
+  type CostInputs,
   costLevers,
   estimateCost,
   pricesByRegion,
@@ -63,7 +63,8 @@ const base: CostInputs = {
 
 function line(estimate: CostEstimate, component: string): number {
   const found = estimate.lines.find((l) => l.component === component);
-  if (found === undefined) throw new Error(`no line "${component}" in ${estimate.lines.map((l) => l.component)}`);
+  if (found === undefined)
+    throw new Error(`no line "${component}" in ${estimate.lines.map((l) => l.component)}`);
   return found.monthlyUsd;
 }
 
@@ -117,16 +118,18 @@ describe('estimateCost, hand-computed', () => {
     // = 3.041667 TCU-h x 0.518 = 1.575583
     expect(line(e, 'Timestream queries: dashboards')).toBe(0);
     expect(line(e, 'Timestream queries: rollup')).toBeCloseTo(1.575583, 5);
-    // logs: access line 224 B + 26, platform lines 71 + 52 + 141 = 264 B + 3 x 26 a invocation:
-    // 43.8M x 250 + (43.8M + 8.76M + 10.512M + 30.4) x 342 = 32,520,634,400 B... / 2^30 x 0.5 = 15.143600
-    expect(line(e, 'CloudWatch Logs ingestion')).toBeCloseTo(15.1436, 3);
+    // logs: access line 224 B + 26; platform lines 71 + 52 + 141 = 264 B + 3 x 26 an invocation; the ingest's
+    // INFO line 569 B + 26 a POST; the writer's INFO line 611 B and metrics line 582 B + 2 x 26 an invocation:
+    // 43.8M x 250 + (43.8M + 8.76M + 10.512M + 30.4) x 342 + 43.8M x 595 + 10.512M x 1,245
+    // = 71,669,074,402 B / 2^30 x 0.5 = 33.373513
+    expect(line(e, 'CloudWatch Logs ingestion')).toBeCloseTo(33.373513, 3);
     // fixed: 2 warm containers (ingest 16.7/s x 20 ms, authorizer 3.3/s x 3 ms: under 1 each)
     // x 87,600 reads = 175,200 x 0.05 / 10,000 = 0.876; + secret 0.40 + key 1.00 + 8 alarms 0.80 = 3.076
     expect(line(e, 'Secrets Manager, KMS key, alarms')).toBeCloseTo(3.076, 6);
     expect(e.lines.some((l) => l.component === 'X-Ray traces')).toBe(false);
     // total = 43.8 + 1.7958 + 11.826016 + 32.711366 + 6.447378 + 5.475 + 1.553764 + 3 + 0.0039941 + 0
-    // + 1.575583 + 15.1436 + 3.076 = 126.4085
-    expect(e.totalUsd).toBeCloseTo(126.4085, 2);
+    // + 1.575583 + 33.373513 + 3.076 = 144.638413
+    expect(e.totalUsd).toBeCloseTo(144.6384, 2);
   });
 
   it('100 devices every 30 s, 10 readings per POST, provisioned, no cache, tracing, dashboards', () => {
@@ -180,8 +183,8 @@ describe('estimateCost, hand-computed', () => {
     // = 2,628,000 + 30.4 rollup runs = 2,628,030.4 x 5 / M = 13.140152
     expect(line(e, 'X-Ray traces')).toBeCloseTo(13.140152, 5);
     // logs with the X-Ray segment in REPORT: platform 356 B; 876,000 x 250 + (3 x 876,000 + 30.4) x 434
-    // = 1,359,593,201 B / 2^30 x 0.5 = 0.633097
-    expect(line(e, 'CloudWatch Logs ingestion')).toBeCloseTo(0.633097, 5);
+    // + 876,000 x 595 + 876,000 x 1,245 = 2,971,405,201 B / 2^30 x 0.5 = 1.383668
+    expect(line(e, 'CloudWatch Logs ingestion')).toBeCloseTo(1.383668, 5);
   });
 
   it('warns when provisioned shards cannot take the load', () => {

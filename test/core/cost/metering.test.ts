@@ -60,14 +60,25 @@ describe('Timestream write metering', () => {
 });
 
 describe('the writer requests of sample readings', () => {
-  const shape = { measures: ['co2', 'temperature', 'humidity'], dimensions: {}, readingsPerPost: 1, devices: 100 };
+  const shape = {
+    measures: ['co2', 'temperature', 'humidity'],
+    dimensions: {},
+    readingsPerPost: 1,
+    devices: 100,
+  };
 
   it('meters a multi-layout invocation of 10 devices as one request', () => {
     // toWriteChunks puts the 10 readings (10 devices) into one request; common: MeasureName 'reading' (7 B);
     // each record: time 8 + deviceId+device-0N 8+9 + co2 3+8 + temperature 11+8 + humidity 8+8 = 71
     // 7 + 10 x 71 = 717 bytes -> 1 unit
     const writes = measureWrites(shape, 'multi', 10);
-    expect(writes).toMatchObject({ readings: 10, requests: 1, records: 10, meteredBytes: 717, writeUnits: 1 });
+    expect(writes).toMatchObject({
+      readings: 10,
+      requests: 1,
+      records: 10,
+      meteredBytes: 717,
+      writeUnits: 1,
+    });
     // stored: 10 x (71 + 7)
     expect(writes.storedBytes).toBe(780);
   });
@@ -77,6 +88,12 @@ describe('the writer requests of sample readings', () => {
     // equal (hoisted, but still 8 bytes a record). Each: 8 + 17 + name + 8:
     // co2 36, temperature 44, humidity 41 -> 10 x (36 + 44 + 41) = 1210 bytes -> 2 units
     const writes = measureWrites(shape, 'single', 10);
-    expect(writes).toMatchObject({ readings: 10, requests: 1, records: 30, meteredBytes: 1210, writeUnits: 2 });
+    expect(writes).toMatchObject({
+      readings: 10,
+      requests: 1,
+      records: 30,
+      meteredBytes: 1210,
+      writeUnits: 2,
+    });
   });
 });
