@@ -237,7 +237,7 @@ export function estimateCost(
     const putUnits = records * Math.ceil(recordBytes / k.putUnitBytes);
     add(
       'Kinesis provisioned',
-      `${shards} shards x ${hoursPerMonth} h, ${count(putUnits)} PUT payload units` +
+      `${plural(shards, 'shard')} x ${hoursPerMonth} h, ${count(putUnits)} PUT payload units` +
         (extendedHours > 0 ? `, retention ${extendedHours + 24} h` : ''),
       shards * hoursPerMonth * k.perShardHour +
         (putUnits / 1e6) * k.perMillionPutUnits +
@@ -268,7 +268,7 @@ export function estimateCost(
   const writer = lambdaCost(prices, writerInvocations, writerSeconds, stackDefaults.memoryMb.writer);
   add(
     'Writer Lambda',
-    `${count(writerInvocations)} invocations (${shards} shards), ${fixed(readingsPerInvocation, 1)} readings and ${ms(writerSeconds)} each`,
+    `${count(writerInvocations)} invocations (${plural(shards, 'shard')}), ${fixed(readingsPerInvocation, 1)} readings and ${ms(writerSeconds)} each`,
     writer.usd,
   );
 
@@ -527,6 +527,10 @@ function platformLogBytes(tracing: boolean): number {
         : '\n'),
   ];
   return lines.reduce((sum, l) => sum + new TextEncoder().encode(l).length, 0);
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function count(n: number): string {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { aggregateRecordOf } from '#consumers/cost/aggregate-sample';
@@ -91,6 +92,32 @@ describe('npm run cost', () => {
     const { code, stderr } = await costFails(...args);
     expect(code).toBe(1);
     expect(stderr).toContain(message);
+  });
+});
+
+/** The first code block after `marker` in README.md. */
+function readmeBlockAfter(marker: string): string {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const at = readme.indexOf(marker);
+  expect(at, `README.md has "${marker}"`).toBeGreaterThan(-1);
+  const start = readme.indexOf('```\n', at) + 4;
+  return readme.slice(start, readme.indexOf('\n```', start));
+}
+
+describe('README "What it costs"', () => {
+  it('shows what npm run cost prints for 1,000 devices at a reading a minute', async () => {
+    const { stdout } = await cost('--devices', '1000', '--interval', '60s', '--levers');
+    expect(readmeBlockAfter('(`npm run cost -- --devices 1000 --interval 60s --levers`)')).toBe(
+      stdout.trimEnd(),
+    );
+  });
+
+  it('shows the bill and the levers npm run cost prints for 100,000 devices', async () => {
+    const { stdout } = await cost('--devices', '100000', '--interval', '60s', '--levers');
+    const block = readmeBlockAfter('(`npm run cost -- --devices 100000 --interval 60s --levers`');
+    const [bill, levers] = block.split('\n\nWhat changes the bill');
+    expect(stdout).toContain(`${bill}\n\nMeasured with`);
+    expect(stdout.trimEnd().endsWith(`What changes the bill${levers}`)).toBe(true);
   });
 });
 
