@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultRegion, pricesByRegion } from '../cost/prices';
 import { dimensionNameProblem } from '../reading/field-rules';
 import { builtInMeasures } from '../units/measure-definitions';
 import { ConfigError } from './errors';
@@ -57,9 +58,10 @@ export const defaults = {
   ingestPublishTimeoutMs: 5_000,
   // what the dashboard says a query costs: new accounts are billed for query compute, not bytes scanned
   timestreamQueryBilling: QueryBilling.tcu,
-  // USD per TCU-hour, on-demand, us-east-1: aws.amazon.com/timestream/pricing (LiveAnalytics), 2026-12-06;
+  // USD per TCU-hour, on-demand, from the dated price file (core/cost/prices.ts) that `npm run cost` uses;
   // other regions differ: set TIMESTREAM_TCU_HOUR_USD to your region's price
-  timestreamTcuHourUsd: 0.5,
+  timestreamTcuHourUsd: (pricesByRegion[defaultRegion] as { timestream: { perTcuHour: number } }).timestream
+    .perTcuHour,
   // where a room sensor is: the seed article's prefecture, then site (campus, address), building, floor,
   // room and zone (a part of a room or an outdoor area); deviceId is always a dimension besides these
   dimensions: Object.freeze(['prefecture', 'site', 'building', 'floor', 'room', 'zone'] as const),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTimestreamQueryClient } from '#adapters/service-clients';
 import { ConfigError, readPipelineConfig } from '#core/config';
+import { pricesByRegion } from '#core/cost/prices';
 import {
   createDashboardApp,
   createPanelService,
@@ -53,7 +54,11 @@ describe('what the dashboard says queries cost', () => {
 describe('TIMESTREAM_QUERY_BILLING and TIMESTREAM_TCU_HOUR_USD', () => {
   it('default to TCU billing, as for accounts onboarded since 2024-04-29', () => {
     const config = readPipelineConfig({});
-    expect([config.timestreamQueryBilling, config.timestreamTcuHourUsd]).toEqual(['tcu', 0.5]);
+    // the default price is the one of the dated price file that `npm run cost` uses
+    expect([config.timestreamQueryBilling, config.timestreamTcuHourUsd]).toEqual([
+      'tcu',
+      pricesByRegion['us-east-1']?.timestream.perTcuHour,
+    ]);
     const set = readPipelineConfig({ TIMESTREAM_QUERY_BILLING: 'bytes', TIMESTREAM_TCU_HOUR_USD: '0.63' });
     expect([set.timestreamQueryBilling, set.timestreamTcuHourUsd]).toEqual(['bytes', 0.63]);
   });
