@@ -1,4 +1,5 @@
 import type { QueryCatalog, TableView } from '../storage/catalog';
+import { DATE_RESULT_FUNCTIONS, dateArithmeticSql, isDateExpression } from './datetime-functions';
 import { KNOWN_UNSUPPORTED_FUNCTIONS, RENAMED_FUNCTIONS } from './functions';
 import { resolveTable } from './resolve-table';
 import { type FunctionCall, SPECIAL_FUNCTIONS } from './special-functions';
@@ -293,7 +294,9 @@ export class Translator {
         case 'time':
           if (next?.kind === TokenKind.String) {
             const type = t.value === 'timestamp' ? 'TIMESTAMP_NS' : t.value.toUpperCase();
-            out.push(`CAST('${next.value.replaceAll("'", "''")}' AS ${type})`);
+            const literal = `CAST('${next.value.replaceAll("'", "''")}' AS ${type})`;
+            if (type === 'DATE') return this.dateOperand(literal, k + 2, out);
+            out.push(literal);
             return k + 2;
           }
           break;
@@ -305,8 +308,17 @@ export class Translator {
           }
           break;
         case 'current_date':
-          out.push(`CAST(${this.nowSql} AS DATE)`);
-          return k + 1;
+          return this.dateOperand(`CAST(${this.nowSql} AS DATE)`, k + 1, out);
+        case 'current_time':
+        case 'localtime':
+          if (!this.c.isSymbol(k + 1, '(')) {
+            out.push(`CAST(${this.nowSql} AS TIME)`);
+            return k + 1;
+          }
+          break;
+        case 'position':
+          if (this.c.isSymbol(k + 1, '(')) return this.position(k, out);
+          break;
         case 'unnest':
         case 'lateral':
           fail(t, `'${t.text}' is not supported`);
@@ -561,6 +573,14 @@ export class Translator {
         value,
       );
     }
+    if (this.c.isWord(k + 3, 'to') && unit.value === 'year' && this.c.isWord(k + 4, 'month')) {
+      const m = /^\s*(-?)(\d+)-(\d+)\s*$/.exec(value.value);
+      if (m === null)
+        fail(value, `invalid INTERVAL YEAR TO MONTH value '${value.value}': write 'years-months'`);
+      const [, sign, years, months] = m as RegExpExecArray;
+      out.push(`(${sign}(INTERVAL '${years}' YEAR + INTERVAL '${months}' MONTH))`);
+      return k + 5;
+    }
     if (this.c.isWord(k + 3, 'to'))
       fail(
         this.tokens[k + 3],
@@ -601,7 +621,9 @@ export class Translator {
     }
     if (j !== close) fail(this.tokens[j], `mismatched input '${(this.tokens[j] as Token).text}' in CAST`);
     const fn = (this.tokens[k] as Token).value === 'try_cast' ? 'TRY_CAST' : 'CAST';
-    out.push(`${fn}(${this.range(open + 1, as)} AS ${typeSql})`);
+    const sql = `${fn}(${this.range(open + 1, as)} AS ${typeSql})`;
+    if (typeSql === 'DATE') return this.dateOperand(sql, close + 1, out);
+    out.push(sql);
     return close + 1;
   }
 
@@ -612,7 +634,12 @@ export class Translator {
     if (field === undefined || field.kind !== TokenKind.Word || !this.c.isWord(open + 2, 'from')) {
       return fail(field, 'EXTRACT needs (field FROM expression)', this.tokens[k]);
     }
-    const expr = this.range(open + 3, close);
+    const source = this.tokens[open + 3];
+    // the guide's extract(YEAR FROM '2019-10-12 23:10:34.000000000'): a string literal is a timestamp
+    const expr =
+      source?.kind === TokenKind.String && open + 4 === close
+        ? `CAST('${source.value.replaceAll("'", "''")}' AS TIMESTAMP_NS)`
+        : this.range(open + 3, close);
     if (field.value === 'millisecond') {
       out.push(`(millisecond(${expr}) % 1000)`);
       return close + 1;
@@ -620,6 +647,45 @@ export class Translator {
     const mapped = EXTRACT_FIELDS[field.value];
     if (mapped === undefined) fail(field, `Invalid EXTRACT field: ${field.text}`);
     out.push(`extract(${mapped} FROM ${expr})`);
+    return close + 1;
+  }
+
+  /**
+   * A DATE expression (its SQL) followed by `+`/`-` and an interval literal: the sum stays a DATE, as in
+   * Timestream (DuckDB's DATE + INTERVAL is a TIMESTAMP). Whole days, weeks, months and years only.
+   */
+  private dateOperand(dateSql: string, next: number, out: string[]): number {
+    let sql = dateSql;
+    let j = next;
+    for (;;) {
+      const op = this.tokens[j];
+      if (!this.c.isSymbol(j, '+') && !this.c.isSymbol(j, '-')) break;
+      const operand = this.tokens[j + 1];
+      let width = 0;
+      if (operand?.kind === TokenKind.Duration) width = 1;
+      else if (
+        this.c.isWord(j + 1, 'interval') &&
+        this.tokens[j + 2]?.kind === TokenKind.String &&
+        this.tokens[j + 3]?.kind === TokenKind.Word &&
+        INTERVAL_UNITS.has((this.tokens[j + 3] as Token).value) &&
+        !this.c.isWord(j + 4, 'to')
+      )
+        width = 3;
+      if (width === 0 || this.c.isSymbol(j + 1 + width, '*') || this.c.isSymbol(j + 1 + width, '/')) break;
+      sql = dateArithmeticSql(sql, (op as Token).value, this.tokens.slice(j + 1, j + 1 + width));
+      j += 1 + width;
+    }
+    out.push(sql);
+    return j;
+  }
+
+  /** `position(substring IN string)`: Trino's strpos(string, substring). */
+  private position(k: number, out: string[]): number {
+    const open = k + 1;
+    const close = this.c.matching[open] as number;
+    const inAt = this.c.findClauseEnd(open + 1, close, new Set(['in']));
+    if (inAt >= close) return fail(this.tokens[k], 'POSITION needs (substring IN string)');
+    out.push(`strpos(${this.range(inAt + 1, close)}, ${this.range(open + 1, inAt)})`);
     return close + 1;
   }
 
@@ -646,6 +712,10 @@ export class Translator {
           const r = argRanges[index];
           return r !== undefined && r[1] - r[0] === 1 ? this.tokens[r[0]] : undefined;
         },
+        tokens: (index) => {
+          const r = argRanges[index];
+          return r === undefined ? [] : this.tokens.slice(r[0], r[1]);
+        },
         arity: (...allowed) => {
           if (!allowed.includes(argRanges.length)) {
             fail(
@@ -656,7 +726,10 @@ export class Translator {
         },
         refuse: (message) => fail(nameToken, message),
       };
-      out.push(special(call));
+      const sql = special(call);
+      if (DATE_RESULT_FUNCTIONS.has(name) || isDateExpression(this.tokens, k, close + 1))
+        return this.dateOperand(sql, close + 1, out);
+      out.push(sql);
       return close + 1;
     }
     const renamed = Object.hasOwn(RENAMED_FUNCTIONS, name) ? RENAMED_FUNCTIONS[name] : undefined;
