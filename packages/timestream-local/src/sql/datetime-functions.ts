@@ -13,7 +13,7 @@ export const sqlString = (text: string): string => `'${text.replaceAll("'", "''"
  * Argument i where Timestream takes a time value: a string literal ('2019-10-12 23:10:34.000000000', as the
  * guide writes them) is read as a timestamp.
  */
-export function timeArg(c: FunctionCall, i: number): string {
+function timeArg(c: FunctionCall, i: number): string {
   const t = c.single(i);
   return t?.kind === TokenKind.String ? `CAST(${sqlString(t.value)} AS TIMESTAMP_NS)` : c.arg(i);
 }
@@ -111,6 +111,11 @@ export function dateArithmeticSql(dateSql: string, op: string, interval: readonl
   return `CAST(${dateSql} ${op} ${intervalSql} AS DATE)`;
 }
 
+/** A timestamp plus (or minus) a whole number of nanoseconds, for durations finer than DuckDB's intervals. */
+export function timestampPlusNanosSql(timestampSql: string, nanos: bigint): string {
+  return `(CASE WHEN typeof(${timestampSql}) NOT LIKE 'TIMESTAMP%' THEN error('a duration finer than a microsecond can only be added to or subtracted from a timestamp') ELSE make_timestamp_ns(epoch_ns(${timestampSql}) + (${nanos.toString()})) END)`;
+}
+
 /** MySQL's date_format/date_parse specifiers (Trino) -> DuckDB strftime/strptime specifiers. */
 const MYSQL_SPECIFIERS: Readonly<Record<string, string>> = {
   a: '%a',
@@ -140,7 +145,7 @@ const MYSQL_SPECIFIERS: Readonly<Record<string, string>> = {
 };
 
 /** Converts a MySQL format (date_format, date_parse) to DuckDB's; unsupported specifiers are refused. */
-export function mysqlFormat(c: FunctionCall, format: string, parsing: boolean): string {
+function mysqlFormat(c: FunctionCall, format: string, parsing: boolean): string {
   let out = '';
   for (let i = 0; i < format.length; i++) {
     const ch = format[i] as string;
@@ -198,11 +203,7 @@ function jodaField(letter: string, count: number): string | undefined {
 }
 
 /** Converts a Joda-Time pattern to DuckDB's format; unsupported letters are refused. */
-export function jodaFormat(
-  c: FunctionCall,
-  pattern: string,
-  parsing: boolean,
-): { format: string; zoned: boolean } {
+function jodaFormat(c: FunctionCall, pattern: string, parsing: boolean): { format: string; zoned: boolean } {
   let out = '';
   let zoned = false;
   for (let i = 0; i < pattern.length; ) {

@@ -41,7 +41,8 @@ function toBase(c: FunctionCall): string {
   c.arity(2);
   const x = bigint(c.arg(0));
   const r = bigint(c.arg(1));
-  return `(CASE ${radixCheck(c, r)} WHEN ${x} < 0 THEN '-' || lower(to_base(-${x}, ${r})) ELSE lower(to_base(${x}, ${r})) END)`;
+  const radix = `CAST(${r} AS INTEGER)`;
+  return `(CASE ${radixCheck(c, r)} WHEN ${x} < 0 THEN '-' || lower(to_base(-${x}, ${radix})) ELSE lower(to_base(${x}, ${radix})) END)`;
 }
 
 /** bit_count(x, bits): the one bits of x as a two's complement number of `bits` bits. */
@@ -86,6 +87,37 @@ function typeOf(c: FunctionCall): string {
   return `(repeat('array(', ${depth}) || (${name}) || repeat(')', ${depth}))`;
 }
 
+/**
+ * ceiling/floor keep the argument's type, as Trino (DuckDB's turn integers into DOUBLE): x minus its fractional
+ * part (mod(x, 1), of x's type), plus or minus one where a fraction was cut.
+ */
+const rounding =
+  (direction: 'ceil' | 'floor'): CallTranslation =>
+  (c) => {
+    c.arity(1);
+    const x = c.arg(0);
+    const step =
+      direction === 'ceil'
+        ? `+ CASE WHEN mod(${x}, 1) > 0 THEN 1 ELSE 0 END`
+        : `- CASE WHEN mod(${x}, 1) < 0 THEN 1 ELSE 0 END`;
+    return `(CASE WHEN isinf(${x}) OR isnan(${x}) THEN ${x} ELSE ${x} - mod(${x}, 1) ${step} END)`;
+  };
+
+/** sign keeps the argument's type and answers NaN for NaN, as Trino (DuckDB's sign(NaN) is 0). */
+function sign(c: FunctionCall): string {
+  c.arity(1);
+  const x = c.arg(0);
+  return `(CASE WHEN isnan(${x}) THEN ${x} WHEN ${x} > 0 THEN 1 WHEN ${x} < 0 THEN -1 WHEN ${x} = 0 THEN 0 END)`;
+}
+
+/** cbrt correctly rounded where DuckDB's is one unit off (cbrt(27) = 3.0000000000000004): one Newton step. */
+function cbrt(c: FunctionCall): string {
+  c.arity(1);
+  const x = `CAST(${c.arg(0)} AS DOUBLE)`;
+  const y = `cbrt(${x})`;
+  return `(CASE WHEN ${y} = 0 OR isinf(${y}) OR isnan(${y}) THEN ${y} ELSE ${y} - (${y} * ${y} * ${y} - ${x}) / (3 * ${y} * ${y}) END)`;
+}
+
 /** The math, bitwise and conditional functions of Timestream's guide beyond plain renames. */
 export const MATH_FUNCTIONS: ReadonlyArray<[string, CallTranslation]> = [
   ['e', constant('exp(1)')],
@@ -93,6 +125,11 @@ export const MATH_FUNCTIONS: ReadonlyArray<[string, CallTranslation]> = [
   ['infinity', constant(`CAST('Infinity' AS DOUBLE)`)],
   ['rand', random],
   ['random', random],
+  ['ceil', rounding('ceil')],
+  ['ceiling', rounding('ceil')],
+  ['floor', rounding('floor')],
+  ['sign', sign],
+  ['cbrt', cbrt],
   ['from_base', fromBase],
   ['to_base', toBase],
   ['acos', unary('acos')],

@@ -1,4 +1,5 @@
 import { ValidationException } from '../errors';
+import { timestampPlusNanosSql } from './datetime-functions';
 import type { FunctionCall } from './function-call';
 import { TIME_SERIES_TIME_FIELD, TIME_SERIES_VALUE_FIELD } from './functions';
 import { SCALAR_FUNCTIONS } from './scalar-functions';
@@ -52,6 +53,9 @@ export const SPECIAL_FUNCTIONS: ReadonlyMap<string, (call: FunctionCall) => stri
     'ago',
     (c) => {
       c.arity(1);
+      const d = c.single(0);
+      if (d?.kind === TokenKind.Duration && (d.nanos as bigint) % 1000n !== 0n)
+        return timestampPlusNanosSql(c.nowSql, -(d.nanos as bigint));
       return `(${c.nowSql} - ${c.arg(0)})`;
     },
   ],

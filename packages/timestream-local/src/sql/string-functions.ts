@@ -26,13 +26,16 @@ function instanceSql(c: FunctionCall, fromEnd: boolean): string {
 /**
  * Java's regular expressions (Timestream's) and DuckDB's RE2 agree on the common syntax; a pattern using what
  * RE2 lacks (look-around, back-references, possessive quantifiers) fails to compile and is refused by DuckDB.
- * Character class intersections (`[a-z&&[^b]]`) compile in RE2 with another meaning: refused here.
+ * Character class intersections (`[a-z&&[^b]]`) compile in RE2 with another meaning: refused here. Named groups
+ * are rewritten to RE2's spelling.
  */
 function patternArg(c: FunctionCall, i: number): string {
   const t = c.single(i);
-  if (t?.kind === TokenKind.String && t.value.includes('&&['))
+  if (t?.kind !== TokenKind.String) return c.arg(i);
+  if (t.value.includes('&&['))
     c.refuse(`Function '${c.name.text}': character class intersections (&&[...]) are not supported`);
-  return c.arg(i);
+  // Java's named groups (?<name>...) are (?P<name>...) in RE2
+  return sqlString(t.value.replace(/(?<!\\)\(\?<([A-Za-z][A-Za-z0-9]*)>/g, '(?P<$1>'));
 }
 
 /** Names of the named groups of a pattern, in group order (undefined entries for unnamed groups). */

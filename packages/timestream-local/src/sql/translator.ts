@@ -1,5 +1,10 @@
 import type { QueryCatalog, TableView } from '../storage/catalog';
-import { DATE_RESULT_FUNCTIONS, dateArithmeticSql, isDateExpression } from './datetime-functions';
+import {
+  DATE_RESULT_FUNCTIONS,
+  dateArithmeticSql,
+  isDateExpression,
+  timestampPlusNanosSql,
+} from './datetime-functions';
 import { KNOWN_UNSUPPORTED_FUNCTIONS, RENAMED_FUNCTIONS } from './functions';
 import { resolveTable } from './resolve-table';
 import { type FunctionCall, SPECIAL_FUNCTIONS } from './special-functions';
@@ -194,6 +199,7 @@ export class Translator {
         out.push(t.text);
         return k + 1;
       case TokenKind.Duration:
+        if ((t.nanos as bigint) % 1000n !== 0n && this.nanosecondArithmetic(k, out)) return k + 1;
         out.push(this.intervalSql(t));
         return k + 1;
       case TokenKind.Symbol:
@@ -556,10 +562,38 @@ export class Translator {
     return sql;
   }
 
+  /**
+   * `t + 50ns` / `t - 50ns`: DuckDB intervals hold microseconds, so a finer duration is added to the timestamp
+   * just emitted as nanoseconds since the epoch (only a timestamp takes such a duration).
+   */
+  private nanosecondArithmetic(k: number, out: string[]): boolean {
+    const op = out[out.length - 1];
+    const left = out[out.length - 2];
+    const before = out[out.length - 3];
+    const operand = this.tokens[k - 2];
+    const operandEnds =
+      operand !== undefined &&
+      (operand.kind === TokenKind.Quoted ||
+        operand.kind === TokenKind.String ||
+        operand.kind === TokenKind.Number ||
+        operand.kind === TokenKind.Duration ||
+        (operand.kind === TokenKind.Symbol && operand.value === ')') ||
+        (operand.kind === TokenKind.Word && !this.c.isKeywordAt(k - 2)));
+    if ((op !== '+' && op !== '-') || left === undefined || !operandEnds) return false;
+    if (before === '*' || before === '/' || this.c.isSymbol(k + 1, '*') || this.c.isSymbol(k + 1, '/'))
+      return false;
+    const nanos = (this.tokens[k] as Token).nanos as bigint;
+    out.splice(out.length - 2, 2, timestampPlusNanosSql(left, op === '+' ? nanos : -nanos));
+    return true;
+  }
+
   private intervalSql(t: Token): string {
     const nanos = t.nanos as bigint;
     if (nanos % 1000n !== 0n)
-      fail(t, `duration '${t.text}' is finer than a microsecond: only bin() accepts such durations`);
+      fail(
+        t,
+        `duration '${t.text}' is finer than a microsecond: only bin(), ago() and timestamp + or - such a duration accept it`,
+      );
     return `to_microseconds(CAST(${(nanos / 1000n).toString()} AS BIGINT))`;
   }
 

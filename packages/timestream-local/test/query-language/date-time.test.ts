@@ -169,3 +169,20 @@ describe('date / time operators', () => {
     expect(await ts.refusal("SELECT date '2022-05-21' + 3h")).toMatch(/cannot be added/);
   });
 });
+
+describe('durations finer than a microsecond', () => {
+  it.each([
+    ["SELECT TIMESTAMP '2022-06-17 10:00:00' + 50ns", '2022-06-17 10:00:00.000000050'],
+    ["SELECT TIMESTAMP '2022-06-17 10:00:00' - 1ns", '2022-06-17 09:59:59.999999999'],
+    ["SELECT TIMESTAMP '2022-06-17 10:00:00' - 1nanosecond", '2022-06-17 09:59:59.999999999'],
+    ['SELECT ago(1ns)', '2022-07-07 17:42:32.938999999'],
+    ["SELECT bin(TIMESTAMP '2022-06-17 10:00:00.000000123', 100ns)", '2022-06-17 10:00:00.000000100'],
+  ])('%s = %s (timestamp)', async (sql, result) => {
+    expect(await ts.value(sql)).toEqual([result, 'timestamp']);
+  });
+
+  it('refuses one where it cannot be held (DuckDB intervals hold microseconds)', async () => {
+    expect(await ts.refusal('SELECT 50ns')).toMatch(/finer than a microsecond/);
+    expect(await ts.refusal('SELECT 1s + 50ns')).toMatch(/only be added to or subtracted from a timestamp/);
+  });
+});

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { type Fixture, startFixture } from '../local-timestream-fixture';
 
 /** The clock of the query-language tests: 2022-07-07 17:42:32.939 UTC (the guide's example results). */
-export const GUIDE_NOW_MS = Date.parse('2022-07-07T17:42:32.939Z');
+const GUIDE_NOW_MS = Date.parse('2022-07-07T17:42:32.939Z');
 
 /** A column type as the guide names it: `varchar`, `array(varchar)`, `timestamp`, ... */
-export function typeName(type: Type | undefined): string {
+function typeName(type: Type | undefined): string {
   if (type?.ScalarType !== undefined) return type.ScalarType.toLowerCase();
   if (type?.ArrayColumnInfo !== undefined) return `array(${typeName(type.ArrayColumnInfo.Type)})`;
   if (type?.TimeSeriesMeasureValueColumnInfo !== undefined)
