@@ -209,7 +209,7 @@ export class Translator {
     }
   }
 
-  private symbol(k: number, _end: number, out: string[]): number {
+  private symbol(k: number, end: number, out: string[]): number {
     const t = this.tokens[k] as Token;
     if (t.value === '(') {
       this.refuseCallOnName(k);
@@ -221,8 +221,63 @@ export class Translator {
     if (t.value === '?') fail(t, 'query parameters are not supported');
     if (t.value === ';') fail(t, "mismatched input ';'");
     if (t.value === '*') this.starUsed = this.starUsed || this.isStarColumn(k);
+    if (t.value === '/' || t.value === '%') return this.divisor(k, end, out);
     out.push(t.value === '!=' ? '<>' : t.value);
     return k + 1;
+  }
+
+  /**
+   * `/` or `%` and its right operand: division by zero is an error in Timestream (DuckDB answers NULL). The
+   * error is a failing cast, which TRY(...) turns into NULL as Timestream's TRY does. Timestream's floating
+   * point division by zero (Infinity, NaN) is refused the same way rather than answered NULL.
+   */
+  private divisor(k: number, end: number, out: string[]): number {
+    const operandEnd = this.operandEnd(k + 1, end);
+    if (operandEnd === k + 1)
+      fail(
+        this.tokens[k + 1] ?? this.tokens[k],
+        `mismatched input after '${(this.tokens[k] as Token).text}'`,
+      );
+    const r = `(${this.range(k + 1, operandEnd)})`;
+    out.push(
+      (this.tokens[k] as Token).value,
+      `(CASE WHEN ${r} = 0 THEN CAST('__ts_error: Division by zero' AS INTEGER) ELSE ${r} END)`,
+    );
+    return operandEnd;
+  }
+
+  /** The end (exclusive) of the primary expression at j, with its unary signs: what `/` or `%` applies to. */
+  private operandEnd(start: number, end: number): number {
+    let j = start;
+    while (j < end && (this.c.isSymbol(j, '-') || this.c.isSymbol(j, '+'))) j++;
+    const t = this.tokens[j];
+    if (t === undefined || j >= end) return start;
+    if (this.c.isSymbol(j, '(')) j = (this.c.matching[j] as number) + 1;
+    else if (this.c.isWord(j, 'case')) {
+      let depth = 0;
+      for (; j < end; j++) {
+        if (this.c.isWord(j, 'case')) depth++;
+        else if (this.c.isWord(j, 'end') && --depth === 0) break;
+      }
+      j++;
+    } else if (
+      ['interval', 'date', 'timestamp', 'time'].includes(t.value) &&
+      this.tokens[j + 1]?.kind === TokenKind.String
+    ) {
+      j += t.value === 'interval' ? 3 : 2;
+    } else if (t.kind === TokenKind.Word || t.kind === TokenKind.Quoted) {
+      if (this.c.isWord(j, 'measure_value') && this.c.isSymbol(j + 1, '::')) j += 3;
+      else {
+        j++;
+        while (this.c.isSymbol(j, '.') && this.c.isName(j + 1)) j += 2;
+        if (this.c.isSymbol(j, '(')) j = (this.c.matching[j] as number) + 1;
+      }
+    } else j++;
+    while (this.c.isSymbol(j, '[')) {
+      while (j < end && !this.c.isSymbol(j, ']')) j++;
+      j++;
+    }
+    return Math.min(j, end);
   }
 
   /**

@@ -31,7 +31,9 @@ describe('conditional expressions', () => {
     expect(await ts.value(sql)).toEqual([result, type]);
   });
 
-  it('without TRY the same error is refused', async () => {
+  it('without TRY the same errors are refused', async () => {
     expect(await ts.refusal("SELECT CAST('test' AS double)")).toMatch(/test/);
+    expect(await ts.refusal('SELECT 8 / 0')).toBe('Division by zero');
+    expect(await ts.refusal('SELECT 8 % (2 - 2)')).toBe('Division by zero');
   });
 });

@@ -70,6 +70,18 @@ describe('mathematical functions', () => {
     expect(Number.isInteger(Number(n)) && Number(n) >= 0 && Number(n) < 10).toBe(true);
   });
 
+  it.each([
+    ['SELECT 7 / 2', '3', 'integer'],
+    ['SELECT -7 / 2', '-3', 'integer'],
+    ['SELECT 7 % 3', '1', 'integer'],
+    ['SELECT 1 + 6 / 2 * 3', '10', 'integer'],
+    ['SELECT 7.0E0 / 2', '3.5', 'double'],
+    ['SELECT 2 * 9 / (1 + 2)', '6', 'integer'],
+    ['SELECT 2 * 9 / abs(-3) - 1', '5', 'integer'],
+  ])('operators: %s = %s (%s)', async (sql, result, type) => {
+    expect(await ts.value(sql)).toEqual([result, type]);
+  });
+
   it('refuses a digit outside the radix instead of answering', async () => {
     expect(await ts.refusal("SELECT from_base('fg', 16)")).toMatch(/not a valid base-16 number/);
   });
