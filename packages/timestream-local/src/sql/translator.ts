@@ -327,10 +327,7 @@ export class Translator {
           return this.selectList(k, end, out);
         case 'from':
           // `a IS [NOT] DISTINCT FROM b` is a comparison, not a FROM clause
-          if (
-            this.c.isWord(k - 1, 'distinct') &&
-            (this.c.isWord(k - 2, 'is') || this.c.isWord(k - 2, 'not'))
-          ) {
+          if (this.c.isDistinctFrom(k)) {
             out.push('FROM');
             return k + 1;
           }
