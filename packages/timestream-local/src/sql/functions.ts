@@ -1,7 +1,8 @@
 /**
  * The functions the local Timestream answers, by Timestream (Trino) name, with the DuckDB function that computes
  * the same result. Functions needing more than a rename (now, ago, bin, if, date_trunc, from_milliseconds, ...)
- * are translated in special-functions.ts. Anything else is refused by name, so a query
+ * are translated in special-functions.ts and, for the scalar functions (date/time, strings, regular expressions,
+ * math, bitwise), in scalar-functions.ts. Anything else is refused by name, so a query
  * never runs against a DuckDB function that merely shares a name but differs in meaning.
  */
 export const RENAMED_FUNCTIONS: Readonly<Record<string, string>> = {
@@ -45,13 +46,8 @@ export const RENAMED_FUNCTIONS: Readonly<Record<string, string>> = {
   nth_value: 'nth_value',
   // maths
   abs: 'abs',
-  ceil: 'ceil',
-  ceiling: 'ceil',
-  floor: 'floor',
   round: 'round',
-  truncate: 'trunc',
   sqrt: 'sqrt',
-  cbrt: 'cbrt',
   exp: 'exp',
   ln: 'ln',
   log2: 'log2',
@@ -59,7 +55,6 @@ export const RENAMED_FUNCTIONS: Readonly<Record<string, string>> = {
   power: 'power',
   pow: 'power',
   mod: 'mod',
-  sign: 'sign',
   pi: 'pi',
   is_nan: 'isnan',
   is_finite: 'isfinite',
@@ -78,40 +73,13 @@ export const RENAMED_FUNCTIONS: Readonly<Record<string, string>> = {
   length: 'length',
   substr: 'substr',
   substring: 'substr',
-  replace: 'replace',
   trim: 'trim',
   ltrim: 'ltrim',
   rtrim: 'rtrim',
-  strpos: 'strpos',
   reverse: 'reverse',
   lpad: 'lpad',
   rpad: 'rpad',
-  split_part: 'split_part',
   starts_with: 'starts_with',
-  regexp_like: 'regexp_matches',
-  regexp_replace: 'regexp_replace',
-  regexp_extract: 'regexp_extract',
-  // date parts (ISO weeks, Monday = 1, as Trino)
-  year: 'year',
-  quarter: 'quarter',
-  month: 'month',
-  week: 'week',
-  week_of_year: 'week',
-  day: 'day',
-  day_of_month: 'day',
-  day_of_week: 'isodow',
-  dow: 'isodow',
-  day_of_year: 'dayofyear',
-  doy: 'dayofyear',
-  year_of_week: 'isoyear',
-  yow: 'isoyear',
-  hour: 'hour',
-  minute: 'minute',
-  second: 'second',
-  // Trino counts whole units elapsed, as DuckDB's date_sub (DuckDB's date_diff counts boundaries crossed)
-  date_diff: 'date_sub',
-  to_nanoseconds: 'epoch_ns',
-  to_milliseconds: 'epoch_ms',
 };
 
 /** Timestream functions known but not answered locally: refused with a message naming them. */

@@ -100,6 +100,9 @@ function toServiceError(error: unknown, tokens: readonly Token[]): TimestreamSer
     const t = tokens.find((x) => x.text.toLowerCase() === near.toLowerCase());
     return new ValidationException(`${t ? positionPrefix(t) : ''}mismatched input '${near}'`);
   }
+  // an error raised by the translated SQL itself (see Translator.divisor): its message is Timestream's
+  m = /Could not convert string '__ts_error: ([^']*)'/.exec(firstLine);
+  if (m?.[1] !== undefined) return new ValidationException(m[1]);
   if (
     /^(Binder|Parser|Conversion|Invalid Input|Out of Range|Catalog|Not implemented) Error/.test(firstLine)
   ) {

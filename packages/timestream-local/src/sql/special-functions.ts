@@ -1,24 +1,11 @@
 import { ValidationException } from '../errors';
+import { timestampPlusNanosSql } from './datetime-functions';
+import type { FunctionCall } from './function-call';
 import { TIME_SERIES_TIME_FIELD, TIME_SERIES_VALUE_FIELD } from './functions';
-import { type Token, TokenKind } from './tokenizer';
+import { SCALAR_FUNCTIONS } from './scalar-functions';
+import { TokenKind } from './tokenizer';
 
-/** One call of a special function, as its translation sees it. */
-export interface FunctionCall {
-  /** the function name as written */
-  readonly name: Token;
-  /** number of arguments */
-  readonly count: number;
-  /** argument i translated to DuckDB SQL, in parentheses (refused when missing) */
-  arg(i: number): string;
-  /** argument i when it is a single token (a literal), else undefined */
-  single(i: number): Token | undefined;
-  /** refuses the call unless it has one of these argument counts */
-  arity(...allowed: number[]): void;
-  /** refuses the call with this message, positioned at the function name */
-  refuse(message: string): never;
-  /** the query's clock reading as a DuckDB TIMESTAMP_NS constant */
-  readonly nowSql: string;
-}
+export type { FunctionCall } from './function-call';
 
 const DATE_TRUNC_NANOS: Readonly<Record<string, bigint>> = {
   second: 1_000_000_000n,
@@ -66,6 +53,9 @@ export const SPECIAL_FUNCTIONS: ReadonlyMap<string, (call: FunctionCall) => stri
     'ago',
     (c) => {
       c.arity(1);
+      const d = c.single(0);
+      if (d?.kind === TokenKind.Duration && (d.nanos as bigint) % 1000n !== 0n)
+        return timestampPlusNanosSql(c.nowSql, -(d.nanos as bigint));
       return `(${c.nowSql} - ${c.arg(0)})`;
     },
   ],
@@ -103,70 +93,6 @@ export const SPECIAL_FUNCTIONS: ReadonlyMap<string, (call: FunctionCall) => stri
     },
   ],
   [
-    'from_milliseconds',
-    (c) => {
-      c.arity(1);
-      return `make_timestamp_ns(CAST(${c.arg(0)} AS BIGINT) * 1000000)`;
-    },
-  ],
-  [
-    'from_nanoseconds',
-    (c) => {
-      c.arity(1);
-      return `make_timestamp_ns(CAST(${c.arg(0)} AS BIGINT))`;
-    },
-  ],
-  [
-    'from_unixtime',
-    (c) => {
-      c.arity(1);
-      return `make_timestamp_ns(CAST(round(CAST(${c.arg(0)} AS DOUBLE) * 1000000000.0) AS BIGINT))`;
-    },
-  ],
-  [
-    'to_unixtime',
-    (c) => {
-      c.arity(1);
-      return `(epoch_ns(${c.arg(0)}) / 1000000000.0)`;
-    },
-  ],
-  [
-    'from_iso8601_timestamp',
-    (c) => {
-      c.arity(1);
-      return `CAST(timezone('UTC', CAST(${c.arg(0)} AS TIMESTAMPTZ)) AS TIMESTAMP_NS)`;
-    },
-  ],
-  [
-    'from_iso8601_date',
-    (c) => {
-      c.arity(1);
-      return `CAST(${c.arg(0)} AS DATE)`;
-    },
-  ],
-  [
-    'to_iso8601',
-    (c) => {
-      c.arity(1);
-      const t = c.arg(0);
-      return `(strftime(${t}, '%Y-%m-%dT%H:%M:%S.') || lpad(CAST(((epoch_ns(${t}) % 1000000000) + 1000000000) % 1000000000 AS VARCHAR), 9, '0') || 'Z')`;
-    },
-  ],
-  [
-    'millisecond',
-    (c) => {
-      c.arity(1);
-      return `(millisecond(${c.arg(0)}) % 1000)`;
-    },
-  ],
-  [
-    'date',
-    (c) => {
-      c.arity(1);
-      return `CAST(${c.arg(0)} AS DATE)`;
-    },
-  ],
-  [
     'concat',
     (c) => {
       if (c.count < 1) c.arity(1);
@@ -183,4 +109,6 @@ export const SPECIAL_FUNCTIONS: ReadonlyMap<string, (call: FunctionCall) => stri
       return `list(struct_pack(${TIME_SERIES_TIME_FIELD} := ${t}, ${TIME_SERIES_VALUE_FIELD} := ${c.arg(1)}) ORDER BY ${t})`;
     },
   ],
+  // date/time, string, regular expression, math, bitwise and conditional functions (scalar-functions.ts)
+  ...SCALAR_FUNCTIONS,
 ]);

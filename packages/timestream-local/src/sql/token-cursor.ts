@@ -108,10 +108,19 @@ export class TokenCursor {
         k = (this.matching[k] as number) + 1;
         continue;
       }
-      if (t.kind === TokenKind.Word && stops.has(t.value)) return k;
+      if (t.kind === TokenKind.Word && stops.has(t.value) && !this.isDistinctFrom(k)) return k;
       k++;
     }
     return end;
+  }
+
+  /** True for the FROM of `a IS [NOT] DISTINCT FROM b` (a comparison, not a FROM clause). */
+  isDistinctFrom(k: number): boolean {
+    return (
+      this.isWord(k, 'from') &&
+      this.isWord(k - 1, 'distinct') &&
+      (this.isWord(k - 2, 'is') || this.isWord(k - 2, 'not'))
+    );
   }
 
   /** The ranges of [start, end) between top-level separators. */

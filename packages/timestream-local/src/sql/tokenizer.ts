@@ -38,6 +38,21 @@ const DurationUnitNanos: Readonly<Record<string, bigint>> = {
   ms: 1_000_000n,
   us: 1_000n,
   ns: 1n,
+  // spelled out, as the guide also writes them (1day, 2hour, 7millisecond)
+  day: 86_400_000_000_000n,
+  days: 86_400_000_000_000n,
+  hour: 3_600_000_000_000n,
+  hours: 3_600_000_000_000n,
+  minute: 60_000_000_000n,
+  minutes: 60_000_000_000n,
+  second: 1_000_000_000n,
+  seconds: 1_000_000_000n,
+  millisecond: 1_000_000n,
+  milliseconds: 1_000_000n,
+  microsecond: 1_000n,
+  microseconds: 1_000n,
+  nanosecond: 1n,
+  nanoseconds: 1n,
 };
 
 const SYMBOLS = [
@@ -168,7 +183,7 @@ export function tokenize(sql: string): Token[] {
         const text = sql.slice(i, k);
         if (!isInteger || perUnit === undefined) {
           throw new ValidationException(
-            `${positionPrefix(start)}invalid literal '${text}': durations are an integer followed by one of d, h, m, s, ms, us, ns`,
+            `${positionPrefix(start)}invalid literal '${text}': durations are an integer followed by one of d, h, m, s, ms, us, ns (or day, hour, minute, second, millisecond, microsecond, nanosecond)`,
           );
         }
         tokens.push({

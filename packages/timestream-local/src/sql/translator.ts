@@ -1,4 +1,10 @@
 import type { QueryCatalog, TableView } from '../storage/catalog';
+import {
+  DATE_RESULT_FUNCTIONS,
+  dateArithmeticSql,
+  isDateExpression,
+  timestampPlusNanosSql,
+} from './datetime-functions';
 import { KNOWN_UNSUPPORTED_FUNCTIONS, RENAMED_FUNCTIONS } from './functions';
 import { resolveTable } from './resolve-table';
 import { type FunctionCall, SPECIAL_FUNCTIONS } from './special-functions';
@@ -193,6 +199,7 @@ export class Translator {
         out.push(t.text);
         return k + 1;
       case TokenKind.Duration:
+        if ((t.nanos as bigint) % 1000n !== 0n && this.nanosecondArithmetic(k, out)) return k + 1;
         out.push(this.intervalSql(t));
         return k + 1;
       case TokenKind.Symbol:
@@ -202,7 +209,7 @@ export class Translator {
     }
   }
 
-  private symbol(k: number, _end: number, out: string[]): number {
+  private symbol(k: number, end: number, out: string[]): number {
     const t = this.tokens[k] as Token;
     if (t.value === '(') {
       this.refuseCallOnName(k);
@@ -214,8 +221,63 @@ export class Translator {
     if (t.value === '?') fail(t, 'query parameters are not supported');
     if (t.value === ';') fail(t, "mismatched input ';'");
     if (t.value === '*') this.starUsed = this.starUsed || this.isStarColumn(k);
+    if (t.value === '/' || t.value === '%') return this.divisor(k, end, out);
     out.push(t.value === '!=' ? '<>' : t.value);
     return k + 1;
+  }
+
+  /**
+   * `/` or `%` and its right operand: division by zero is an error in Timestream (DuckDB answers NULL). The
+   * error is a failing cast, which TRY(...) turns into NULL as Timestream's TRY does. Timestream's floating
+   * point division by zero (Infinity, NaN) is refused the same way rather than answered NULL.
+   */
+  private divisor(k: number, end: number, out: string[]): number {
+    const operandEnd = this.operandEnd(k + 1, end);
+    if (operandEnd === k + 1)
+      fail(
+        this.tokens[k + 1] ?? this.tokens[k],
+        `mismatched input after '${(this.tokens[k] as Token).text}'`,
+      );
+    const r = `(${this.range(k + 1, operandEnd)})`;
+    out.push(
+      (this.tokens[k] as Token).value,
+      `(CASE WHEN ${r} = 0 THEN CAST('__ts_error: Division by zero' AS INTEGER) ELSE ${r} END)`,
+    );
+    return operandEnd;
+  }
+
+  /** The end (exclusive) of the primary expression at j, with its unary signs: what `/` or `%` applies to. */
+  private operandEnd(start: number, end: number): number {
+    let j = start;
+    while (j < end && (this.c.isSymbol(j, '-') || this.c.isSymbol(j, '+'))) j++;
+    const t = this.tokens[j];
+    if (t === undefined || j >= end) return start;
+    if (this.c.isSymbol(j, '(')) j = (this.c.matching[j] as number) + 1;
+    else if (this.c.isWord(j, 'case')) {
+      let depth = 0;
+      for (; j < end; j++) {
+        if (this.c.isWord(j, 'case')) depth++;
+        else if (this.c.isWord(j, 'end') && --depth === 0) break;
+      }
+      j++;
+    } else if (
+      ['interval', 'date', 'timestamp', 'time'].includes(t.value) &&
+      this.tokens[j + 1]?.kind === TokenKind.String
+    ) {
+      j += t.value === 'interval' ? 3 : 2;
+    } else if (t.kind === TokenKind.Word || t.kind === TokenKind.Quoted) {
+      if (this.c.isWord(j, 'measure_value') && this.c.isSymbol(j + 1, '::')) j += 3;
+      else {
+        j++;
+        while (this.c.isSymbol(j, '.') && this.c.isName(j + 1)) j += 2;
+        if (this.c.isSymbol(j, '(')) j = (this.c.matching[j] as number) + 1;
+      }
+    } else j++;
+    while (this.c.isSymbol(j, '[')) {
+      while (j < end && !this.c.isSymbol(j, ']')) j++;
+      j++;
+    }
+    return Math.min(j, end);
   }
 
   /**
@@ -265,10 +327,7 @@ export class Translator {
           return this.selectList(k, end, out);
         case 'from':
           // `a IS [NOT] DISTINCT FROM b` is a comparison, not a FROM clause
-          if (
-            this.c.isWord(k - 1, 'distinct') &&
-            (this.c.isWord(k - 2, 'is') || this.c.isWord(k - 2, 'not'))
-          ) {
+          if (this.c.isDistinctFrom(k)) {
             out.push('FROM');
             return k + 1;
           }
@@ -293,7 +352,9 @@ export class Translator {
         case 'time':
           if (next?.kind === TokenKind.String) {
             const type = t.value === 'timestamp' ? 'TIMESTAMP_NS' : t.value.toUpperCase();
-            out.push(`CAST('${next.value.replaceAll("'", "''")}' AS ${type})`);
+            const literal = `CAST('${next.value.replaceAll("'", "''")}' AS ${type})`;
+            if (type === 'DATE') return this.dateOperand(literal, k + 2, out);
+            out.push(literal);
             return k + 2;
           }
           break;
@@ -305,8 +366,17 @@ export class Translator {
           }
           break;
         case 'current_date':
-          out.push(`CAST(${this.nowSql} AS DATE)`);
-          return k + 1;
+          return this.dateOperand(`CAST(${this.nowSql} AS DATE)`, k + 1, out);
+        case 'current_time':
+        case 'localtime':
+          if (!this.c.isSymbol(k + 1, '(')) {
+            out.push(`CAST(${this.nowSql} AS TIME)`);
+            return k + 1;
+          }
+          break;
+        case 'position':
+          if (this.c.isSymbol(k + 1, '(')) return this.position(k, out);
+          break;
         case 'unnest':
         case 'lateral':
           fail(t, `'${t.text}' is not supported`);
@@ -544,10 +614,38 @@ export class Translator {
     return sql;
   }
 
+  /**
+   * `t + 50ns` / `t - 50ns`: DuckDB intervals hold microseconds, so a finer duration is added to the timestamp
+   * just emitted as nanoseconds since the epoch (only a timestamp takes such a duration).
+   */
+  private nanosecondArithmetic(k: number, out: string[]): boolean {
+    const op = out[out.length - 1];
+    const left = out[out.length - 2];
+    const before = out[out.length - 3];
+    const operand = this.tokens[k - 2];
+    const operandEnds =
+      operand !== undefined &&
+      (operand.kind === TokenKind.Quoted ||
+        operand.kind === TokenKind.String ||
+        operand.kind === TokenKind.Number ||
+        operand.kind === TokenKind.Duration ||
+        (operand.kind === TokenKind.Symbol && operand.value === ')') ||
+        (operand.kind === TokenKind.Word && !this.c.isKeywordAt(k - 2)));
+    if ((op !== '+' && op !== '-') || left === undefined || !operandEnds) return false;
+    if (before === '*' || before === '/' || this.c.isSymbol(k + 1, '*') || this.c.isSymbol(k + 1, '/'))
+      return false;
+    const nanos = (this.tokens[k] as Token).nanos as bigint;
+    out.splice(out.length - 2, 2, timestampPlusNanosSql(left, op === '+' ? nanos : -nanos));
+    return true;
+  }
+
   private intervalSql(t: Token): string {
     const nanos = t.nanos as bigint;
     if (nanos % 1000n !== 0n)
-      fail(t, `duration '${t.text}' is finer than a microsecond: only bin() accepts such durations`);
+      fail(
+        t,
+        `duration '${t.text}' is finer than a microsecond: only bin(), ago() and timestamp + or - such a duration accept it`,
+      );
     return `to_microseconds(CAST(${(nanos / 1000n).toString()} AS BIGINT))`;
   }
 
@@ -560,6 +658,14 @@ export class Translator {
         `INTERVAL '${value.value}' needs a unit: YEAR, MONTH, DAY, HOUR, MINUTE or SECOND`,
         value,
       );
+    }
+    if (this.c.isWord(k + 3, 'to') && unit.value === 'year' && this.c.isWord(k + 4, 'month')) {
+      const m = /^\s*(-?)(\d+)-(\d+)\s*$/.exec(value.value);
+      if (m === null)
+        fail(value, `invalid INTERVAL YEAR TO MONTH value '${value.value}': write 'years-months'`);
+      const [, sign, years, months] = m as RegExpExecArray;
+      out.push(`(${sign}(INTERVAL '${years}' YEAR + INTERVAL '${months}' MONTH))`);
+      return k + 5;
     }
     if (this.c.isWord(k + 3, 'to'))
       fail(
@@ -601,7 +707,9 @@ export class Translator {
     }
     if (j !== close) fail(this.tokens[j], `mismatched input '${(this.tokens[j] as Token).text}' in CAST`);
     const fn = (this.tokens[k] as Token).value === 'try_cast' ? 'TRY_CAST' : 'CAST';
-    out.push(`${fn}(${this.range(open + 1, as)} AS ${typeSql})`);
+    const sql = `${fn}(${this.range(open + 1, as)} AS ${typeSql})`;
+    if (typeSql === 'DATE') return this.dateOperand(sql, close + 1, out);
+    out.push(sql);
     return close + 1;
   }
 
@@ -612,7 +720,12 @@ export class Translator {
     if (field === undefined || field.kind !== TokenKind.Word || !this.c.isWord(open + 2, 'from')) {
       return fail(field, 'EXTRACT needs (field FROM expression)', this.tokens[k]);
     }
-    const expr = this.range(open + 3, close);
+    const source = this.tokens[open + 3];
+    // the guide's extract(YEAR FROM '2019-10-12 23:10:34.000000000'): a string literal is a timestamp
+    const expr =
+      source?.kind === TokenKind.String && open + 4 === close
+        ? `CAST('${source.value.replaceAll("'", "''")}' AS TIMESTAMP_NS)`
+        : this.range(open + 3, close);
     if (field.value === 'millisecond') {
       out.push(`(millisecond(${expr}) % 1000)`);
       return close + 1;
@@ -620,6 +733,45 @@ export class Translator {
     const mapped = EXTRACT_FIELDS[field.value];
     if (mapped === undefined) fail(field, `Invalid EXTRACT field: ${field.text}`);
     out.push(`extract(${mapped} FROM ${expr})`);
+    return close + 1;
+  }
+
+  /**
+   * A DATE expression (its SQL) followed by `+`/`-` and an interval literal: the sum stays a DATE, as in
+   * Timestream (DuckDB's DATE + INTERVAL is a TIMESTAMP). Whole days, weeks, months and years only.
+   */
+  private dateOperand(dateSql: string, next: number, out: string[]): number {
+    let sql = dateSql;
+    let j = next;
+    for (;;) {
+      const op = this.tokens[j];
+      if (!this.c.isSymbol(j, '+') && !this.c.isSymbol(j, '-')) break;
+      const operand = this.tokens[j + 1];
+      let width = 0;
+      if (operand?.kind === TokenKind.Duration) width = 1;
+      else if (
+        this.c.isWord(j + 1, 'interval') &&
+        this.tokens[j + 2]?.kind === TokenKind.String &&
+        this.tokens[j + 3]?.kind === TokenKind.Word &&
+        INTERVAL_UNITS.has((this.tokens[j + 3] as Token).value) &&
+        !this.c.isWord(j + 4, 'to')
+      )
+        width = 3;
+      if (width === 0 || this.c.isSymbol(j + 1 + width, '*') || this.c.isSymbol(j + 1 + width, '/')) break;
+      sql = dateArithmeticSql(sql, (op as Token).value, this.tokens.slice(j + 1, j + 1 + width));
+      j += 1 + width;
+    }
+    out.push(sql);
+    return j;
+  }
+
+  /** `position(substring IN string)`: Trino's strpos(string, substring). */
+  private position(k: number, out: string[]): number {
+    const open = k + 1;
+    const close = this.c.matching[open] as number;
+    const inAt = this.c.findClauseEnd(open + 1, close, new Set(['in']));
+    if (inAt >= close) return fail(this.tokens[k], 'POSITION needs (substring IN string)');
+    out.push(`strpos(${this.range(inAt + 1, close)}, ${this.range(open + 1, inAt)})`);
     return close + 1;
   }
 
@@ -646,6 +798,10 @@ export class Translator {
           const r = argRanges[index];
           return r !== undefined && r[1] - r[0] === 1 ? this.tokens[r[0]] : undefined;
         },
+        tokens: (index) => {
+          const r = argRanges[index];
+          return r === undefined ? [] : this.tokens.slice(r[0], r[1]);
+        },
         arity: (...allowed) => {
           if (!allowed.includes(argRanges.length)) {
             fail(
@@ -656,7 +812,10 @@ export class Translator {
         },
         refuse: (message) => fail(nameToken, message),
       };
-      out.push(special(call));
+      const sql = special(call);
+      if (DATE_RESULT_FUNCTIONS.has(name) || isDateExpression(this.tokens, k, close + 1))
+        return this.dateOperand(sql, close + 1, out);
+      out.push(sql);
       return close + 1;
     }
     const renamed = Object.hasOwn(RENAMED_FUNCTIONS, name) ? RENAMED_FUNCTIONS[name] : undefined;

@@ -45,7 +45,7 @@ describe('tokenize', () => {
   it('rejects malformed input with line and column', () => {
     expect(() => tokenize('SELECT 1.5h')).toThrow(
       new ValidationException(
-        "line 1:8: invalid literal '1.5h': durations are an integer followed by one of d, h, m, s, ms, us, ns",
+        "line 1:8: invalid literal '1.5h': durations are an integer followed by one of d, h, m, s, ms, us, ns (or day, hour, minute, second, millisecond, microsecond, nanosecond)",
       ),
     );
     expect(() => tokenize('SELECT\n  "open')).toThrow(/^line 2:3: unterminated quoted identifier/);

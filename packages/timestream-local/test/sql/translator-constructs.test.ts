@@ -431,8 +431,8 @@ describe('Timestream SQL on DuckDB', () => {
 
     it('refuses unsupported functions by name, never answering with something else', async () => {
       await rejects(
-        'SELECT levenshtein_distance(device, site) FROM "db"."t"',
-        "line 1:8: Function 'levenshtein_distance' is not supported",
+        'SELECT url_extract_host(device) FROM "db"."t"',
+        "line 1:8: Function 'url_extract_host' is not supported",
       );
       await rejects(
         'SELECT INTERPOLATE_LINEAR(CREATE_TIME_SERIES(time, measure_value::double), SEQUENCE(ago(1h), now(), 1m)) FROM "db"."t"',
@@ -445,7 +445,7 @@ describe('Timestream SQL on DuckDB', () => {
       await rejects('SELECT (1 FROM "db"."t"', /^line 1:8: mismatched input '\('/);
       await rejects('SELECT device FROM "db"."t" WHERE device = = 1', /mismatched input '='/);
       await rejects('SELECT device::varchar FROM "db"."t"', /line 1:14: '::' casts are not supported/);
-      await rejects('SELECT now() - 50ns', /line 1:16: duration '50ns' is finer than a microsecond/);
+      await rejects('SELECT 50ns', /line 1:8: duration '50ns' is finer than a microsecond/);
       await rejects('DELETE FROM "db"."t"', /Statement 'DELETE' is not supported/);
     });
   });
