@@ -1,5 +1,7 @@
 import { ValidationException } from '../errors';
+import { ARRAY_FUNCTIONS, arrayOrString } from './array-functions';
 import { TIME_SERIES_TIME_FIELD, TIME_SERIES_VALUE_FIELD } from './functions';
+import { SERIES_FUNCTIONS } from './series-functions';
 import { type Token, TokenKind } from './tokenizer';
 
 /** One call of a special function, as its translation sees it. */
@@ -12,12 +14,25 @@ export interface FunctionCall {
   arg(i: number): string;
   /** argument i when it is a single token (a literal), else undefined */
   single(i: number): Token | undefined;
+  /** the first token of argument i, the second one */
+  first(i: number): Token | undefined;
+  second(i: number): Token | undefined;
+  /** true when the first token of argument i is followed by this symbol (`ARRAY[`, `f(`) */
+  firstIsFollowedBy(i: number, symbol: string): boolean;
+  /** argument i when it is a lambda (`x -> body`, `(s, x) -> body`): its parameters and translated body */
+  lambda(i: number): Lambda | undefined;
   /** refuses the call unless it has one of these argument counts */
   arity(...allowed: number[]): void;
   /** refuses the call with this message, positioned at the function name */
   refuse(message: string): never;
   /** the query's clock reading as a DuckDB TIMESTAMP_NS constant */
   readonly nowSql: string;
+}
+
+/** A lambda argument: parameter names (as DuckDB identifiers) and its body translated to DuckDB SQL. */
+export interface Lambda {
+  readonly params: readonly string[];
+  readonly body: string;
 }
 
 const DATE_TRUNC_NANOS: Readonly<Record<string, bigint>> = {
@@ -56,10 +71,7 @@ const nullIfAnyNull = (duckdbName: string) => (c: FunctionCall) => {
  * The Timestream functions that need more than a rename (see functions.ts for the renamed ones): name ->
  * translation of a call to DuckDB SQL.
  */
-export const SPECIAL_FUNCTIONS: ReadonlyMap<string, (call: FunctionCall) => string> = new Map<
-  string,
-  (call: FunctionCall) => string
->([
+const BASE_FUNCTIONS = new Map<string, (call: FunctionCall) => string>([
   ['now', now],
   ['current_timestamp', now],
   [
@@ -180,7 +192,22 @@ export const SPECIAL_FUNCTIONS: ReadonlyMap<string, (call: FunctionCall) => stri
     (c) => {
       c.arity(2);
       const t = c.arg(0);
-      return `list(struct_pack(${TIME_SERIES_TIME_FIELD} := ${t}, ${TIME_SERIES_VALUE_FIELD} := ${c.arg(1)}) ORDER BY ${t})`;
+      return `list(struct_pack("${TIME_SERIES_TIME_FIELD}" := ${t}, "${TIME_SERIES_VALUE_FIELD}" := ${c.arg(1)}) ORDER BY ${t})`;
     },
+  ],
+]);
+
+/** The base functions above, the time-series functions (series-functions.ts) and the array and lambda functions (array-functions.ts). */
+export const SPECIAL_FUNCTIONS: ReadonlyMap<string, (call: FunctionCall) => string> = new Map([
+  ...BASE_FUNCTIONS,
+  ...SERIES_FUNCTIONS,
+  ...ARRAY_FUNCTIONS,
+  ['concat', arrayOrString('concat', BASE_FUNCTIONS.get('concat') as (call: FunctionCall) => string)],
+  [
+    'reverse',
+    arrayOrString('reverse', (c) => {
+      c.arity(1);
+      return `reverse(${c.arg(0)})`;
+    }),
   ],
 ]);

@@ -435,8 +435,8 @@ describe('Timestream SQL on DuckDB', () => {
         "line 1:8: Function 'levenshtein_distance' is not supported",
       );
       await rejects(
-        'SELECT INTERPOLATE_LINEAR(CREATE_TIME_SERIES(time, measure_value::double), SEQUENCE(ago(1h), now(), 1m)) FROM "db"."t"',
-        "Function 'INTERPOLATE_LINEAR' is not supported",
+        'SELECT INTERPOLATE_SPLINE_CUBIC(CREATE_TIME_SERIES(time, measure_value::double), SEQUENCE(ago(1h), now(), 1m)) FROM "db"."t"',
+        "Function 'INTERPOLATE_SPLINE_CUBIC' is not supported",
       );
     });
 

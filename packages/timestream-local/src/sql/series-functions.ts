@@ -1,0 +1,214 @@
+import { TIME_SERIES_TIME_FIELD as TIME, TIME_SERIES_VALUE_FIELD as VALUE } from './functions';
+import type { FunctionCall } from './special-functions';
+import { type Token, TokenKind } from './tokenizer';
+
+/**
+ * Timestream's time-series functions (interpolation, derivatives, integral, correlation) and SEQUENCE, as DuckDB
+ * list expressions. A time series is a DuckDB list of STRUCT("time", "value") ordered by time (what
+ * CREATE_TIME_SERIES builds); the functions work on it with list lambdas, so they run wherever an expression
+ * may stand (in a GROUP BY query around CREATE_TIME_SERIES, on a WITH query's column, ...).
+ *
+ * Generated lambda parameters start with `__ts_` so they never hide a column the user's expressions name.
+ */
+
+/** `body` with `name` bound to the value of `expr`, which is evaluated once: DuckDB has no LET. */
+export const bind = (expr: string, name: string, body: string): string =>
+  `list_transform([${expr}], ${name} -> ${body})[1]`;
+
+const point = (time: string, value: string) => `struct_pack("${TIME}" := ${time}, "${VALUE}" := ${value})`;
+const t = (p: string) => `${p}."${TIME}"`;
+const v = (p: string) => `${p}."${VALUE}"`;
+const dbl = (x: string) => `CAST(${x} AS DOUBLE)`;
+const ns = (x: string) => `epoch_ns(${x})`;
+
+/** Functions whose result is an array: an argument starting with one of them is an array (see isArrayArgument). */
+const ARRAY_RESULT_FUNCTIONS = new Set([
+  'sequence',
+  'array_distinct',
+  'array_intersect',
+  'array_union',
+  'array_except',
+  'array_remove',
+  'array_sort',
+  'array_agg',
+  'filter',
+  'transform',
+  'repeat',
+  'shuffle',
+  'slice',
+  'zip',
+  'split',
+  'regexp_extract_all',
+  'regexp_split',
+]);
+
+/** True when argument i is written as an array: `ARRAY[...]` or a call of a function that returns one. */
+export function isArrayArgument(call: FunctionCall, i: number): boolean {
+  const first = call.first(i);
+  if (first === undefined || first.kind !== TokenKind.Word) return false;
+  if (first.value === 'array') return call.firstIsFollowedBy(i, '[');
+  return ARRAY_RESULT_FUNCTIONS.has(first.value) && call.firstIsFollowedBy(i, '(');
+}
+
+/** The length of an interval argument in nanoseconds, as a DuckDB DOUBLE expression. */
+function intervalNanos(call: FunctionCall, i: number): string {
+  const d: Token | undefined = call.single(i);
+  if (d?.kind === TokenKind.Duration) return `${(d.nanos as bigint).toString()}.0`;
+  return `(epoch(${call.arg(i)}) * 1000000000.0)`;
+}
+
+/** Index (1-based) of the last point of series `s` at or before time `at`; 0 when there is none. */
+const lastAtOrBefore = (s: string, at: string) => `len(list_filter(${s}, __ts_p -> ${t('__ts_p')} <= ${at}))`;
+
+type ValueAt = (s: string, at: string, i: string) => string;
+
+const linearAt: ValueAt = (s, at, i) =>
+  `CASE WHEN ${i} = 0 THEN NULL WHEN ${t(`${s}[${i}]`)} = ${at} THEN ${dbl(v(`${s}[${i}]`))} WHEN ${i} = len(${s}) THEN NULL ` +
+  `ELSE ${dbl(v(`${s}[${i}]`))} + (${dbl(v(`${s}[${i} + 1]`))} - ${dbl(v(`${s}[${i}]`))}) * ` +
+  `${dbl(`${ns(at)} - ${ns(t(`${s}[${i}]`))}`)} / ${dbl(`${ns(t(`${s}[${i} + 1]`))} - ${ns(t(`${s}[${i}]`))}`)} END`;
+
+const locfAt: ValueAt = (s, _at, i) => `CASE WHEN ${i} = 0 THEN NULL ELSE ${v(`${s}[${i}]`)} END`;
+
+const fillAt =
+  (fill: string): ValueAt =>
+  (s, at, i) =>
+    `CASE WHEN ${i} > 0 AND ${t(`${s}[${i}]`)} = ${at} THEN ${v(`${s}[${i}]`)} ELSE ${fill} END`;
+
+/**
+ * An interpolation: with an array of timestamps, the series resampled at those timestamps (timestamps where
+ * the method gives no value, such as before the first point, are left out); with one timestamp, the value there.
+ */
+function interpolation(valueAt: (c: FunctionCall) => ValueAt, arity: number) {
+  return (c: FunctionCall): string => {
+    c.arity(arity);
+    const at = valueAt(c);
+    const valueAtTime = (s: string, time: string) =>
+      bind(lastAtOrBefore(s, time), '__ts_i', at(s, time, '__ts_i'));
+    if (isArrayArgument(c, 1)) {
+      const resampled = `list_transform(__ts_q, __ts_t -> ${point('__ts_t', valueAtTime('__ts_s', '__ts_t'))})`;
+      const kept = `list_filter(${resampled}, __ts_r -> ${v('__ts_r')} IS NOT NULL)`;
+      return bind(c.arg(0), '__ts_s', bind(timestampList(c.arg(1)), '__ts_q', kept));
+    }
+    return bind(c.arg(0), '__ts_s', bind(timestampValue(c, 1), '__ts_t', valueAtTime('__ts_s', '__ts_t')));
+  };
+}
+
+const timestampList = (sql: string) => `CAST(${sql} AS TIMESTAMP_NS[])`;
+
+/** A timestamp argument: a string literal ('2023-04-02 19:26:12.941') is read as a timestamp, as Timestream does. */
+function timestampValue(c: FunctionCall, i: number): string {
+  const token = c.single(i);
+  if (token?.kind === TokenKind.String) return `CAST(${c.arg(i)} AS TIMESTAMP_NS)`;
+  return c.arg(i);
+}
+
+/** Per consecutive pair of points i-1, i (i from 2): `f(previous, current)` as a list. */
+const pairs = (s: string, f: (prev: string, cur: string) => string) =>
+  `list_transform(range(2, len(${s}) + 1), __ts_i -> ${f(`${s}[__ts_i - 1]`, `${s}[__ts_i]`)})`;
+
+function derivative(nonNegative: boolean) {
+  return (c: FunctionCall): string => {
+    c.arity(2);
+    const per = intervalNanos(c, 1);
+    const rates = pairs('__ts_s', (a, b) =>
+      point(t(b), `(${dbl(v(b))} - ${dbl(v(a))}) * ${per} / ${dbl(`${ns(t(b))} - ${ns(t(a))}`)}`),
+    );
+    const body = nonNegative ? `list_filter(${rates}, __ts_r -> ${v('__ts_r')} >= 0)` : rates;
+    return bind(c.arg(0), '__ts_s', body);
+  };
+}
+
+function integral(c: FunctionCall): string {
+  c.arity(1, 2);
+  const per = c.count === 2 ? intervalNanos(c, 1) : '1000000000.0';
+  const areas = pairs(
+    '__ts_s',
+    (a, b) => `(${dbl(v(a))} + ${dbl(v(b))}) / 2.0 * ${dbl(`${ns(t(b))} - ${ns(t(a))}`)} / ${per}`,
+  );
+  return bind(
+    c.arg(0),
+    '__ts_s',
+    `CASE WHEN __ts_s IS NULL THEN NULL ELSE coalesce(list_sum(${areas}), 0.0) END`,
+  );
+}
+
+/** Pearson's coefficient of two equally long lists of doubles x, y. */
+function pearson(x: string, y: string): string {
+  const dev = (l: string, mean: string) => `list_transform(${l}, __ts_e -> __ts_e - ${mean})`;
+  return bind(
+    dev(x, `list_avg(${x})`),
+    '__ts_dx',
+    bind(
+      dev(y, `list_avg(${y})`),
+      '__ts_dy',
+      `list_sum(list_transform(range(1, len(__ts_dx) + 1), __ts_i -> __ts_dx[__ts_i] * __ts_dy[__ts_i])) / ` +
+        `sqrt(list_sum(list_transform(__ts_dx, __ts_e -> __ts_e * __ts_e)) * list_sum(list_transform(__ts_dy, __ts_e -> __ts_e * __ts_e)))`,
+    ),
+  );
+}
+
+/** Ranks of the values of a list (ties get the average of their ranks), as Spearman's coefficient uses. */
+const ranks = (l: string) =>
+  `list_transform(${l}, __ts_e -> len(list_filter(${l}, __ts_o -> __ts_o < __ts_e)) + (len(list_filter(${l}, __ts_o -> __ts_o = __ts_e)) + 1) / 2.0)`;
+
+function correlation(name: string, spearman: boolean) {
+  return (c: FunctionCall): string => {
+    c.arity(2);
+    const values = (s: string) => `list_transform(${s}, __ts_p -> ${dbl(v('__ts_p'))})`;
+    const times = (s: string) => `list_transform(${s}, __ts_p -> ${t('__ts_p')})`;
+    const x = spearman ? ranks(values('__ts_a')) : values('__ts_a');
+    const y = spearman ? ranks(values('__ts_b')) : values('__ts_b');
+    const check = `CASE WHEN ${times('__ts_a')} <> ${times('__ts_b')} THEN error('${name}: the two time series must have the same timestamps') ELSE ${pearson(x, y)} END`;
+    return bind(c.arg(0), '__ts_a', bind(c.arg(1), '__ts_b', check));
+  };
+}
+
+/** True when argument i is a number literal (possibly negative). */
+function isNumberLiteral(c: FunctionCall, i: number): boolean {
+  const first = c.first(i);
+  return (
+    first?.kind === TokenKind.Number ||
+    (first?.kind === TokenKind.Symbol && first.value === '-' && c.second(i)?.kind === TokenKind.Number)
+  );
+}
+
+/**
+ * SEQUENCE(start, stop[, step]): integers (step 1 or -1 by default) or timestamps (step an interval, 1 day by
+ * default; string literals are read as timestamps). Which one is decided by the arguments as written: integer
+ * literals make an integer sequence, anything else a timestamp sequence (DuckDB refuses the call, naming the
+ * types, when the arguments then turn out to be integers).
+ */
+function sequence(c: FunctionCall): string {
+  c.arity(2, 3);
+  const integers = isNumberLiteral(c, 0) || isNumberLiteral(c, 1) || (c.count === 3 && isNumberLiteral(c, 2));
+  if (integers) {
+    const [a, b] = [c.arg(0), c.arg(1)];
+    const step = c.count === 3 ? c.arg(2) : `CASE WHEN ${a} <= ${b} THEN 1 ELSE -1 END`;
+    return `generate_series(CAST(${a} AS BIGINT), CAST(${b} AS BIGINT), CAST(${step} AS BIGINT))`;
+  }
+  const step = c.count === 3 ? c.arg(2) : `INTERVAL 1 DAY`;
+  return timestampList(`generate_series(${timestampValue(c, 0)}, ${timestampValue(c, 1)}, ${step})`);
+}
+
+/** The time-series functions by Timestream name (see special-functions.ts for how a translation is called). */
+export const SERIES_FUNCTIONS: ReadonlyMap<string, (call: FunctionCall) => string> = new Map<
+  string,
+  (call: FunctionCall) => string
+>([
+  ['interpolate_linear', interpolation(() => linearAt, 2)],
+  ['interpolate_locf', interpolation(() => locfAt, 2)],
+  ['interpolate_fill', interpolation((c) => fillAt(c.arg(2)), 3)],
+  [
+    'interpolate_spline_cubic',
+    (c) =>
+      c.refuse(
+        `Function '${c.name.text}' is not supported by the local Timestream: use INTERPOLATE_LINEAR locally`,
+      ),
+  ],
+  ['derivative_linear', derivative(false)],
+  ['non_negative_derivative_linear', derivative(true)],
+  ['integral_trapezoidal', integral],
+  ['correlate_pearson', correlation('correlate_pearson', false)],
+  ['correlate_spearman', correlation('correlate_spearman', true)],
+  ['sequence', sequence],
+]);
