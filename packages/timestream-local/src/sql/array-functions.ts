@@ -1,5 +1,5 @@
+import type { ArrayCall } from './call-arguments';
 import { bind, isArrayArgument } from './series-functions';
-import type { FunctionCall } from './special-functions';
 
 /**
  * Timestream's array functions, its lambda functions (filter, transform, reduce, any_match, ...) and TRY,
@@ -8,9 +8,9 @@ import type { FunctionCall } from './special-functions';
  * when an element is NULL, contains/arrays_overlap NULL when only a NULL could match.
  */
 
-type Translation = (call: FunctionCall) => string;
+type Translation = (call: ArrayCall) => string;
 
-const args = (c: FunctionCall) => Array.from({ length: c.count }, (_, i) => c.arg(i));
+const args = (c: ArrayCall) => Array.from({ length: c.count }, (_, i) => c.arg(i));
 
 /** First-occurrence order without duplicates (one NULL kept), as Trino's array_distinct. */
 const distinct = (list: string) =>
@@ -19,7 +19,7 @@ const distinct = (list: string) =>
 const hasNull = (list: string) => `list_contains(list_transform(${list}, __ts_e -> __ts_e IS NULL), true)`;
 
 /** A lambda argument, or a refusal naming the function and what it takes. */
-function lambdaArg(c: FunctionCall, i: number, params: number) {
+function lambdaArg(c: ArrayCall, i: number, params: number) {
   const lambda = c.lambda(i);
   if (lambda === undefined || lambda.params.length !== params) {
     return c.refuse(
@@ -33,7 +33,7 @@ function lambdaArg(c: FunctionCall, i: number, params: number) {
 const apply1 = (lambda: { params: readonly string[]; body: string }, value: string) =>
   bind(value, lambda.params[0] as string, lambda.body);
 
-const matchFunction = (quantifier: 'any' | 'all' | 'none') => (c: FunctionCall) => {
+const matchFunction = (quantifier: 'any' | 'all' | 'none') => (c: ArrayCall) => {
   c.arity(2);
   const f = lambdaArg(c, 1, 1);
   const results = `list_transform(${c.arg(0)}, ${f.params[0]} -> ${f.body})`;
@@ -292,7 +292,10 @@ export const ARRAY_FUNCTIONS: ReadonlyMap<string, Translation> = new Map<string,
  * Functions Timestream applies to strings and arrays alike (reverse, concat): the array form when an argument
  * is written as an array (`ARRAY[...]`, an array function's result), else `otherwise` (the string form).
  */
-export function arrayOrString(name: string, otherwise: Translation): Translation {
+export function arrayOrString<C extends ArrayCall>(
+  name: string,
+  otherwise: (call: C) => string,
+): (call: C) => string {
   return (c) => {
     const anyArray = Array.from({ length: c.count }, (_, i) => isArrayArgument(c, i)).some(Boolean);
     if (!anyArray) return otherwise(c);

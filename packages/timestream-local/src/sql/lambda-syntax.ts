@@ -1,4 +1,4 @@
-import type { Lambda } from './special-functions';
+import type { Lambda } from './call-arguments';
 import { quoteIdent } from './table-columns';
 import { fail, type TokenCursor } from './token-cursor';
 import { type Token, TokenKind } from './tokenizer';

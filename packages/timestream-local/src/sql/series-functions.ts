@@ -1,5 +1,5 @@
+import type { ArrayCall } from './call-arguments';
 import { TIME_SERIES_TIME_FIELD as TIME, TIME_SERIES_VALUE_FIELD as VALUE } from './functions';
-import type { FunctionCall } from './special-functions';
 import { type Token, TokenKind } from './tokenizer';
 
 /**
@@ -43,7 +43,7 @@ const ARRAY_RESULT_FUNCTIONS = new Set([
 ]);
 
 /** True when argument i is written as an array: `ARRAY[...]` or a call of a function that returns one. */
-export function isArrayArgument(call: FunctionCall, i: number): boolean {
+export function isArrayArgument(call: ArrayCall, i: number): boolean {
   const first = call.first(i);
   if (first === undefined || first.kind !== TokenKind.Word) return false;
   if (first.value === 'array') return call.firstIsFollowedBy(i, '[');
@@ -51,7 +51,7 @@ export function isArrayArgument(call: FunctionCall, i: number): boolean {
 }
 
 /** The length of an interval argument in nanoseconds, as a DuckDB DOUBLE expression. */
-function intervalNanos(call: FunctionCall, i: number): string {
+function intervalNanos(call: ArrayCall, i: number): string {
   const d: Token | undefined = call.single(i);
   if (d?.kind === TokenKind.Duration) return `${(d.nanos as bigint).toString()}.0`;
   return `(epoch(${call.arg(i)}) * 1000000000.0)`;
@@ -78,8 +78,8 @@ const fillAt =
  * An interpolation: with an array of timestamps, the series resampled at those timestamps (timestamps where
  * the method gives no value, such as before the first point, are left out); with one timestamp, the value there.
  */
-function interpolation(valueAt: (c: FunctionCall) => ValueAt, arity: number) {
-  return (c: FunctionCall): string => {
+function interpolation(valueAt: (c: ArrayCall) => ValueAt, arity: number) {
+  return (c: ArrayCall): string => {
     c.arity(arity);
     const at = valueAt(c);
     const valueAtTime = (s: string, time: string) =>
@@ -96,7 +96,7 @@ function interpolation(valueAt: (c: FunctionCall) => ValueAt, arity: number) {
 const timestampList = (sql: string) => `CAST(${sql} AS TIMESTAMP_NS[])`;
 
 /** A timestamp argument: a string literal ('2023-04-02 19:26:12.941') is read as a timestamp, as Timestream does. */
-function timestampValue(c: FunctionCall, i: number): string {
+function timestampValue(c: ArrayCall, i: number): string {
   const token = c.single(i);
   if (token?.kind === TokenKind.String) return `CAST(${c.arg(i)} AS TIMESTAMP_NS)`;
   return c.arg(i);
@@ -107,7 +107,7 @@ const pairs = (s: string, f: (prev: string, cur: string) => string) =>
   `list_transform(range(2, len(${s}) + 1), __ts_i -> ${f(`${s}[__ts_i - 1]`, `${s}[__ts_i]`)})`;
 
 function derivative(nonNegative: boolean) {
-  return (c: FunctionCall): string => {
+  return (c: ArrayCall): string => {
     c.arity(2);
     const per = intervalNanos(c, 1);
     const rates = pairs('__ts_s', (a, b) =>
@@ -118,7 +118,7 @@ function derivative(nonNegative: boolean) {
   };
 }
 
-function integral(c: FunctionCall): string {
+function integral(c: ArrayCall): string {
   c.arity(1, 2);
   const per = c.count === 2 ? intervalNanos(c, 1) : '1000000000.0';
   const areas = pairs(
@@ -152,7 +152,7 @@ const ranks = (l: string) =>
   `list_transform(${l}, __ts_e -> len(list_filter(${l}, __ts_o -> __ts_o < __ts_e)) + (len(list_filter(${l}, __ts_o -> __ts_o = __ts_e)) + 1) / 2.0)`;
 
 function correlation(name: string, spearman: boolean) {
-  return (c: FunctionCall): string => {
+  return (c: ArrayCall): string => {
     c.arity(2);
     const values = (s: string) => `list_transform(${s}, __ts_p -> ${dbl(v('__ts_p'))})`;
     const times = (s: string) => `list_transform(${s}, __ts_p -> ${t('__ts_p')})`;
@@ -164,7 +164,7 @@ function correlation(name: string, spearman: boolean) {
 }
 
 /** True when argument i is a number literal (possibly negative). */
-function isNumberLiteral(c: FunctionCall, i: number): boolean {
+function isNumberLiteral(c: ArrayCall, i: number): boolean {
   const first = c.first(i);
   return (
     first?.kind === TokenKind.Number ||
@@ -178,7 +178,7 @@ function isNumberLiteral(c: FunctionCall, i: number): boolean {
  * literals make an integer sequence, anything else a timestamp sequence (DuckDB refuses the call, naming the
  * types, when the arguments then turn out to be integers).
  */
-function sequence(c: FunctionCall): string {
+function sequence(c: ArrayCall): string {
   c.arity(2, 3);
   const integers = isNumberLiteral(c, 0) || isNumberLiteral(c, 1) || (c.count === 3 && isNumberLiteral(c, 2));
   if (integers) {
@@ -191,9 +191,9 @@ function sequence(c: FunctionCall): string {
 }
 
 /** The time-series functions by Timestream name (see special-functions.ts for how a translation is called). */
-export const SERIES_FUNCTIONS: ReadonlyMap<string, (call: FunctionCall) => string> = new Map<
+export const SERIES_FUNCTIONS: ReadonlyMap<string, (call: ArrayCall) => string> = new Map<
   string,
-  (call: FunctionCall) => string
+  (call: ArrayCall) => string
 >([
   ['interpolate_linear', interpolation(() => linearAt, 2)],
   ['interpolate_locf', interpolation(() => locfAt, 2)],

@@ -1,11 +1,12 @@
 import { ValidationException } from '../errors';
 import { ARRAY_FUNCTIONS, arrayOrString } from './array-functions';
+import type { ArgumentShapes } from './call-arguments';
 import { TIME_SERIES_TIME_FIELD, TIME_SERIES_VALUE_FIELD } from './functions';
 import { SERIES_FUNCTIONS } from './series-functions';
 import { type Token, TokenKind } from './tokenizer';
 
 /** One call of a special function, as its translation sees it. */
-export interface FunctionCall {
+export interface FunctionCall extends ArgumentShapes {
   /** the function name as written */
   readonly name: Token;
   /** number of arguments */
@@ -14,25 +15,12 @@ export interface FunctionCall {
   arg(i: number): string;
   /** argument i when it is a single token (a literal), else undefined */
   single(i: number): Token | undefined;
-  /** the first token of argument i, the second one */
-  first(i: number): Token | undefined;
-  second(i: number): Token | undefined;
-  /** true when the first token of argument i is followed by this symbol (`ARRAY[`, `f(`) */
-  firstIsFollowedBy(i: number, symbol: string): boolean;
-  /** argument i when it is a lambda (`x -> body`, `(s, x) -> body`): its parameters and translated body */
-  lambda(i: number): Lambda | undefined;
   /** refuses the call unless it has one of these argument counts */
   arity(...allowed: number[]): void;
   /** refuses the call with this message, positioned at the function name */
   refuse(message: string): never;
   /** the query's clock reading as a DuckDB TIMESTAMP_NS constant */
   readonly nowSql: string;
-}
-
-/** A lambda argument: parameter names (as DuckDB identifiers) and its body translated to DuckDB SQL. */
-export interface Lambda {
-  readonly params: readonly string[];
-  readonly body: string;
 }
 
 const DATE_TRUNC_NANOS: Readonly<Record<string, bigint>> = {

@@ -4,7 +4,7 @@ import type { Fixture } from '../local-timestream-fixture';
 /** A datum as a plain value: scalars as their text, NULL as null, arrays as lists, rows as lists, series as [time, value] lists. */
 export type Plain = string | null | Plain[];
 
-export function plain(d: Datum): Plain {
+function plain(d: Datum): Plain {
   if (d.NullValue) return null;
   if (d.ArrayValue !== undefined) return d.ArrayValue.map(plain);
   if (d.RowValue !== undefined) return (d.RowValue.Data ?? []).map(plain);
@@ -14,7 +14,7 @@ export function plain(d: Datum): Plain {
 }
 
 /** A column type as short text: DOUBLE, array(INTEGER), timeseries(DOUBLE), row(field0 INTEGER, ...). */
-export function typeText(t: Type | undefined): string {
+function typeText(t: Type | undefined): string {
   if (t === undefined) return '?';
   if (t.ScalarType !== undefined) return t.ScalarType;
   if (t.ArrayColumnInfo !== undefined) return `array(${typeText(t.ArrayColumnInfo.Type)})`;
