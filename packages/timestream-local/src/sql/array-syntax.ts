@@ -32,14 +32,18 @@ export function subscript(x: SyntaxContext, k: number, out: string[]): number {
 
 /**
  * `VALUES row, ...` at k: rows written without parentheses (`VALUES 1, 2, 3`, as Trino allows) get them,
- * as DuckDB needs.
+ * as DuckDB needs; rows in double parentheses (`VALUES (('a', 1))`) lose one pair.
  */
 export function valuesList(x: SyntaxContext, k: number, end: number, out: string[]): number {
   const stops = new Set(['order', 'limit', 'offset', 'union', 'intersect', 'except', 'fetch']);
   const listEnd = x.c.findClauseEnd(k + 1, end, stops);
-  const rows = x.c.splitTopLevel(k + 1, listEnd, ',').map(([a, b]) => {
-    if (a === b) fail(x.c.at(a) ?? x.c.at(a - 1), 'VALUES needs an expression in every row');
-    const wrapped = x.c.isSymbol(a, '(') && x.c.matching[a] === b - 1;
+  const wraps = (a: number, b: number) => x.c.isSymbol(a, '(') && x.c.matching[a] === b - 1;
+  const rows = x.c.splitTopLevel(k + 1, listEnd, ',').map(([from, to]) => {
+    if (from === to) fail(x.c.at(from) ?? x.c.at(from - 1), 'VALUES needs an expression in every row');
+    let [a, b] = [from, to];
+    // a row constructor in parentheses, `(('a', 1))`, is the row ('a', 1), as in Trino
+    while (wraps(a, b) && wraps(a + 1, b - 1)) [a, b] = [a + 1, b - 1];
+    const wrapped = wraps(a, b);
     return wrapped ? x.range(a, b) : `(${x.range(a, b)})`;
   });
   out.push(`VALUES ${rows.join(', ')}`);

@@ -23,6 +23,29 @@ describe('Aggregate functions page', () => {
     ['SELECT count(t.c) FROM (VALUES true, true, false, true) AS t(c)', 'BIGINT', '4'],
     ['SELECT count_if(t.c) FROM (VALUES true, true, false, true) AS t(c)', 'BIGINT', '3'],
     ['SELECT geometric_mean(t.c) FROM (VALUES 1, 2, 3, 4) AS t(c)', 'DOUBLE', '2.213363839400643'],
+    [
+      "SELECT max_by(t.c1, t.c2) FROM (VALUES (('a', 1)), (('b', 2)), (('c', 3)), (('d', 4))) AS t(c1, c2)",
+      'VARCHAR',
+      'd',
+    ],
+    [
+      "SELECT min_by(t.c1, t.c2) FROM (VALUES (('a', 1)), (('b', 2)), (('c', 3)), (('d', 4))) AS t(c1, c2)",
+      'VARCHAR',
+      'a',
+    ],
+    [
+      "SELECT max_by(t.c1, t.c2, 2) FROM (VALUES (('a', 1)), (('b', 2)), (('c', 3)), (('d', 4))) AS t(c1, c2)",
+      'array(VARCHAR)',
+      ['d', 'c'],
+    ],
+    [
+      "SELECT min_by(t.c1, t.c2, 2) FROM (VALUES (('a', 1)), (('b', 2)), (('c', 3)), (('d', 4))) AS t(c1, c2)",
+      'array(VARCHAR)',
+      ['a', 'b'],
+    ],
+    ['SELECT max(t.c, 2) FROM (VALUES 1, 2, 3, 4) AS t(c)', 'array(INTEGER)', ['4', '3']],
+    ['SELECT min(t.c, 2) FROM (VALUES 1, 2, 3, 4) AS t(c)', 'array(INTEGER)', ['1', '2']],
+    ['SELECT sum(t.c) FROM (VALUES 1, 2, 3, 4) AS t(c)', 'BIGINT', '10'],
   ])('%s', async (sql, type, value) => {
     expect(await single(f, sql)).toEqual({ type, value });
   });
