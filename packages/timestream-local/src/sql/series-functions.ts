@@ -53,8 +53,8 @@ export function isArrayArgument(call: ArrayCall, i: number): boolean {
 /** The length of an interval argument in nanoseconds, as a DuckDB DOUBLE expression. */
 function intervalNanos(call: ArrayCall, i: number): string {
   const d: Token | undefined = call.single(i);
-  if (d?.kind === TokenKind.Duration) return `${(d.nanos as bigint).toString()}.0`;
-  return `(epoch(${call.arg(i)}) * 1000000000.0)`;
+  if (d?.kind === TokenKind.Duration) return `CAST(${(d.nanos as bigint).toString()} AS DOUBLE)`;
+  return `(epoch(${call.arg(i)}) * 1e9)`;
 }
 
 /** Index (1-based) of the last point of series `s` at or before time `at`; 0 when there is none. */
@@ -66,6 +66,66 @@ const linearAt: ValueAt = (s, at, i) =>
   `CASE WHEN ${i} = 0 THEN NULL WHEN ${t(`${s}[${i}]`)} = ${at} THEN ${dbl(v(`${s}[${i}]`))} WHEN ${i} = len(${s}) THEN NULL ` +
   `ELSE ${dbl(v(`${s}[${i}]`))} + (${dbl(v(`${s}[${i} + 1]`))} - ${dbl(v(`${s}[${i}]`))}) * ` +
   `${dbl(`${ns(at)} - ${ns(t(`${s}[${i}]`))}`)} / ${dbl(`${ns(t(`${s}[${i} + 1]`))} - ${ns(t(`${s}[${i}]`))}`)} END`;
+
+/**
+ * INTERPOLATE_SPLINE_CUBIC: a natural cubic spline through the points (second derivative 0 at both ends; the
+ * algorithm of Apache Commons Math's SplineInterpolator, which needs at least 3 points: with fewer there is no
+ * value), NULL (left out) outside the first and last point. Times are seconds since the first point. The
+ * tridiagonal system is solved once per series with two list_reduce sweeps: forward (mu, z), then backward
+ * (the coefficients c); each timestamp then evaluates its segment's cubic.
+ */
+function splineInterpolation(c: ArrayCall): string {
+  c.arity(2);
+  const [x, y, u, j] = ['__ts_x', '__ts_y', '__ts_u', '__ts_j'];
+  const h = (k: string) => `(${x}[${k} + 1] - ${x}[${k}])`;
+  const seconds = (time: string) => `(${ns(time)} - ${ns(t('__ts_s[1]'))}) / 1e9`;
+  const k = '__ts_e.k';
+  const g = `2e0 * (${x}[${k} + 1] - ${x}[${k} - 1]) - ${h(`${k} - 1`)} * __ts_a.mu[-1]`;
+  const z =
+    `(3e0 * (${y}[${k} + 1] * ${h(`${k} - 1`)} - ${y}[${k}] * (${x}[${k} + 1] - ${x}[${k} - 1]) + ${y}[${k} - 1] * ${h(k)}) ` +
+    `/ (${h(`${k} - 1`)} * ${h(k)}) - ${h(`${k} - 1`)} * __ts_a.z[-1]) / __ts_g`;
+  const forward =
+    `list_reduce(list_transform(range(1, len(${x})), __ts_k -> struct_pack(k := __ts_k, mu := [0e0], z := [0e0])), ` +
+    `(__ts_a, __ts_e) -> ${bind(g, '__ts_g', `struct_pack(k := ${k}, mu := list_append(__ts_a.mu, ${h(k)} / __ts_g), z := list_append(__ts_a.z, ${z}))`)})`;
+  const backward = `struct_extract(list_reduce(list_transform(list_reverse(range(1, len(${x}) + 1)), __ts_k -> struct_pack(j := __ts_k, c := [0e0])), (__ts_a, __ts_e) -> struct_pack(j := __ts_e.j, c := list_prepend(__ts_f.z[__ts_e.j] - __ts_f.mu[__ts_e.j] * __ts_a.c[1], __ts_a.c))), 'c')`;
+  const dt = `(${u} - ${x}[${j}])`;
+  const b = `((${y}[${j} + 1] - ${y}[${j}]) / ${h(j)} - ${h(j)} * (__ts_c[${j} + 1] + 2e0 * __ts_c[${j}]) / 3e0)`;
+  const d = `((__ts_c[${j} + 1] - __ts_c[${j}]) / (3e0 * ${h(j)}))`;
+  // Horner's rule, as Commons Math's PolynomialFunction evaluates a segment
+  const cubic = `((${d} * ${dt} + __ts_c[${j}]) * ${dt} + ${b}) * ${dt} + ${y}[${j}]`;
+  const segment = `least(len(list_filter(${x}, __ts_v -> __ts_v <= ${u})), len(${x}) - 1)`;
+  const valueAt = (time: string) =>
+    bind(
+      seconds(time),
+      u,
+      `CASE WHEN len(${x}) < 3 OR ${u} < ${x}[1] OR ${u} > ${x}[-1] THEN NULL ELSE ${bind(segment, j, cubic)} END`,
+    );
+  const result = isArrayArgument(c, 1)
+    ? bind(
+        timestampList(c.arg(1)),
+        '__ts_q',
+        `list_filter(list_transform(__ts_q, __ts_t -> ${point('__ts_t', valueAt('__ts_t'))}), __ts_r -> ${v('__ts_r')} IS NOT NULL)`,
+      )
+    : bind(timestampValue(c, 1), '__ts_t', valueAt('__ts_t'));
+  const coefficients = `CASE WHEN len(${x}) < 3 THEN NULL ELSE ${forward} END`;
+  return bind(
+    c.arg(0),
+    '__ts_s',
+    bind(
+      `list_transform(__ts_s, __ts_p -> ${seconds(t('__ts_p'))})`,
+      x,
+      bind(
+        `list_transform(__ts_s, __ts_p -> ${dbl(v('__ts_p'))})`,
+        y,
+        bind(
+          coefficients,
+          '__ts_f',
+          bind(`CASE WHEN __ts_f IS NULL THEN NULL ELSE ${backward} END`, '__ts_c', result),
+        ),
+      ),
+    ),
+  );
+}
 
 const locfAt: ValueAt = (s, _at, i) => `CASE WHEN ${i} = 0 THEN NULL ELSE ${v(`${s}[${i}]`)} END`;
 
@@ -120,15 +180,15 @@ function derivative(nonNegative: boolean) {
 
 function integral(c: ArrayCall): string {
   c.arity(1, 2);
-  const per = c.count === 2 ? intervalNanos(c, 1) : '1000000000.0';
+  const per = c.count === 2 ? intervalNanos(c, 1) : '1e9';
   const areas = pairs(
     '__ts_s',
-    (a, b) => `(${dbl(v(a))} + ${dbl(v(b))}) / 2.0 * ${dbl(`${ns(t(b))} - ${ns(t(a))}`)} / ${per}`,
+    (a, b) => `(${dbl(v(a))} + ${dbl(v(b))}) / 2e0 * ${dbl(`${ns(t(b))} - ${ns(t(a))}`)} / ${per}`,
   );
   return bind(
     c.arg(0),
     '__ts_s',
-    `CASE WHEN __ts_s IS NULL THEN NULL ELSE coalesce(list_sum(${areas}), 0.0) END`,
+    `CASE WHEN __ts_s IS NULL THEN NULL ELSE coalesce(list_sum(${areas}), 0e0) END`,
   );
 }
 
@@ -149,7 +209,7 @@ function pearson(x: string, y: string): string {
 
 /** Ranks of the values of a list (ties get the average of their ranks), as Spearman's coefficient uses. */
 const ranks = (l: string) =>
-  `list_transform(${l}, __ts_e -> len(list_filter(${l}, __ts_o -> __ts_o < __ts_e)) + (len(list_filter(${l}, __ts_o -> __ts_o = __ts_e)) + 1) / 2.0)`;
+  `list_transform(${l}, __ts_e -> len(list_filter(${l}, __ts_o -> __ts_o < __ts_e)) + (len(list_filter(${l}, __ts_o -> __ts_o = __ts_e)) + 1) / 2e0)`;
 
 function correlation(name: string, spearman: boolean) {
   return (c: ArrayCall): string => {
@@ -198,13 +258,7 @@ export const SERIES_FUNCTIONS: ReadonlyMap<string, (call: ArrayCall) => string> 
   ['interpolate_linear', interpolation(() => linearAt, 2)],
   ['interpolate_locf', interpolation(() => locfAt, 2)],
   ['interpolate_fill', interpolation((c) => fillAt(c.arg(2)), 3)],
-  [
-    'interpolate_spline_cubic',
-    (c) =>
-      c.refuse(
-        `Function '${c.name.text}' is not supported by the local Timestream: use INTERPOLATE_LINEAR locally`,
-      ),
-  ],
+  ['interpolate_spline_cubic', splineInterpolation],
   ['derivative_linear', derivative(false)],
   ['non_negative_derivative_linear', derivative(true)],
   ['integral_trapezoidal', integral],

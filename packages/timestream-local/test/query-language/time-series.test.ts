@@ -126,10 +126,34 @@ describe('Interpolation functions page', () => {
     ]);
   });
 
-  it('refuses INTERPOLATE_SPLINE_CUBIC by name', async () => {
-    await expect(run(f, interpolated('INTERPOLATE_SPLINE_CUBIC'))).rejects.toThrow(
-      /Function 'INTERPOLATE_SPLINE_CUBIC' is not supported by the local Timestream/,
+  it('INTERPOLATE_SPLINE_CUBIC: a natural cubic spline, nothing outside the points', async () => {
+    // through (0 s, 0), (1 s, 1), (2 s, 8), (3 s, 27): second derivatives 0, 4.8, 16.8, 0 at the points, so
+    // 0.2 at 0.5 s, 3.15 at 1.5 s, 16.45 at 2.5 s (worked by hand)
+    const { type, value } = await single(
+      f,
+      `WITH s AS (SELECT CREATE_TIME_SERIES(t, v) AS ts FROM (VALUES
+         (TIMESTAMP '2024-01-01 00:00:00', 0.0), (TIMESTAMP '2024-01-01 00:00:01', 1.0),
+         (TIMESTAMP '2024-01-01 00:00:02', 8.0), (TIMESTAMP '2024-01-01 00:00:03', 27.0)) AS x(t, v))
+       SELECT INTERPOLATE_SPLINE_CUBIC(ts, SEQUENCE(TIMESTAMP '2024-01-01 00:00:00.5', TIMESTAMP '2024-01-01 00:00:04', 1s)) FROM s`,
     );
+    expect(type).toBe('timeseries(DOUBLE)');
+    const points = value as [string, string][];
+    expect(points.map((p) => p[0])).toEqual(
+      ['00.5', '01.5', '02.5'].map((s) => `2024-01-01 00:00:${s}00000000`),
+    );
+    expect(points.map((p) => Number(p[1]))).toEqual([
+      expect.closeTo(0.2, 12),
+      expect.closeTo(3.15, 12),
+      expect.closeTo(16.45, 12),
+    ]);
+    // the single-timestamp form on host-Hovjv's points (0 s 50, 60 s 60, 120 s 80, 240 s 40) at 180 s:
+    // 71.0869565... by the same algorithm worked outside (1635/23)
+    const single180 = await single(
+      f,
+      `SELECT INTERPOLATE_SPLINE_CUBIC(CREATE_TIME_SERIES(time, measure_value::double), TIMESTAMP '${at(3)}') FROM "sampleDB".DevOps WHERE measure_name = 'cpu_utilization'`,
+    );
+    expect(single180.type).toBe('DOUBLE');
+    expect(Number(single180.value)).toBeCloseTo(1635 / 23, 10);
   });
 });
 
