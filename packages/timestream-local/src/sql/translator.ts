@@ -223,6 +223,8 @@ export class Translator {
       return close + 1;
     }
     if (t.value === '[') return subscript(this.syntax, k, out);
+    if (t.value === '->')
+      fail(t, "'->' is only valid in a lambda argument, such as filter(array, x -> x > 0)");
     if (t.value === '::') fail(t, "'::' casts are not supported: write CAST(x AS type)");
     if (t.value === '?') fail(t, 'query parameters are not supported');
     if (t.value === ';') fail(t, "mismatched input ';'");

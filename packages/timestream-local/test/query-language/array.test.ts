@@ -106,6 +106,10 @@ describe('array syntax', () => {
     expect(rows).toEqual([[['5', '7'], ['6', '7'], '75', 'true']]);
   });
 
+  it("refuses '->' outside a lambda argument (DuckDB would read it as JSON extraction)", async () => {
+    await expect(run(f, "SELECT 'a' -> 'b'")).rejects.toThrow(/'->' is only valid in a lambda argument/);
+  });
+
   it('UNNEST of arrays, with an alias, several arrays and WITH ORDINALITY', async () => {
     const { names, rows } = await run(
       f,
