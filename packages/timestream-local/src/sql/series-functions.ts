@@ -60,6 +60,19 @@ function intervalNanos(call: ArrayCall, i: number): string {
 /** Index (1-based) of the last point of series `s` at or before time `at`; 0 when there is none. */
 const lastAtOrBefore = (s: string, at: string) => `len(list_filter(${s}, __ts_p -> ${t('__ts_p')} <= ${at}))`;
 
+/**
+ * The timestamps of list `q` in time order, each with the number of points of series `s` at or before it:
+ * one sort of both together (points before timestamps at equal times), so a query timestamp's position in the
+ * sorted whole, less its rank among the timestamps, counts the points before it. O((n + m) log(n + m)),
+ * where counting per timestamp would be O(n * m).
+ */
+const timestampsWithCounts = (s: string, q: string) =>
+  `list_transform(list_filter(list_transform(list_sort(list_concat(` +
+  `list_transform(${s}, __ts_p -> struct_pack(t := CAST(${t('__ts_p')} AS TIMESTAMP_NS), k := 0)), ` +
+  `list_transform(${q}, __ts_p -> struct_pack(t := __ts_p, k := 1)))), ` +
+  `(__ts_e, __ts_n) -> struct_pack(t := __ts_e.t, k := __ts_e.k, n := __ts_n)), __ts_e -> __ts_e.k = 1), ` +
+  `(__ts_e, __ts_r) -> struct_pack(t := __ts_e.t, i := __ts_e.n - __ts_r))`;
+
 type ValueAt = (s: string, at: string, i: string) => string;
 
 const linearAt: ValueAt = (s, at, i) =>
@@ -93,20 +106,16 @@ function splineInterpolation(c: ArrayCall): string {
   const d = `((__ts_c[${j} + 1] - __ts_c[${j}]) / (3e0 * ${h(j)}))`;
   // Horner's rule, as Commons Math's PolynomialFunction evaluates a segment
   const cubic = `((${d} * ${dt} + __ts_c[${j}]) * ${dt} + ${b}) * ${dt} + ${y}[${j}]`;
-  const segment = `least(len(list_filter(${x}, __ts_v -> __ts_v <= ${u})), len(${x}) - 1)`;
-  const valueAt = (time: string) =>
+  // count: the number of points at or before the time
+  const valueAt = (time: string, count: string) =>
     bind(
       seconds(time),
       u,
-      `CASE WHEN len(${x}) < 3 OR ${u} < ${x}[1] OR ${u} > ${x}[-1] THEN NULL ELSE ${bind(segment, j, cubic)} END`,
+      `CASE WHEN len(${x}) < 3 OR ${u} < ${x}[1] OR ${u} > ${x}[-1] THEN NULL ELSE ${bind(`least(${count}, len(${x}) - 1)`, j, cubic)} END`,
     );
   const result = isArrayArgument(c, 1)
-    ? bind(
-        timestampList(c.arg(1)),
-        '__ts_q',
-        `list_filter(list_transform(__ts_q, __ts_t -> ${point('__ts_t', valueAt('__ts_t'))}), __ts_r -> ${v('__ts_r')} IS NOT NULL)`,
-      )
-    : bind(timestampValue(c, 1), '__ts_t', valueAt('__ts_t'));
+    ? `list_filter(list_transform(${timestampsWithCounts('__ts_s', timestampList(c.arg(1)))}, __ts_w -> ${point('__ts_w.t', valueAt('__ts_w.t', '__ts_w.i'))}), __ts_r -> ${v('__ts_r')} IS NOT NULL)`
+    : bind(timestampValue(c, 1), '__ts_t', valueAt('__ts_t', lastAtOrBefore('__ts_s', '__ts_t')));
   const coefficients = `CASE WHEN len(${x}) < 3 THEN NULL ELSE ${forward} END`;
   return bind(
     c.arg(0),
@@ -145,9 +154,9 @@ function interpolation(valueAt: (c: ArrayCall) => ValueAt, arity: number) {
     const valueAtTime = (s: string, time: string) =>
       bind(lastAtOrBefore(s, time), '__ts_i', at(s, time, '__ts_i'));
     if (isArrayArgument(c, 1)) {
-      const resampled = `list_transform(__ts_q, __ts_t -> ${point('__ts_t', valueAtTime('__ts_s', '__ts_t'))})`;
-      const kept = `list_filter(${resampled}, __ts_r -> ${v('__ts_r')} IS NOT NULL)`;
-      return bind(c.arg(0), '__ts_s', bind(timestampList(c.arg(1)), '__ts_q', kept));
+      const counted = timestampsWithCounts('__ts_s', timestampList(c.arg(1)));
+      const resampled = `list_transform(${counted}, __ts_w -> ${point('__ts_w.t', at('__ts_s', '__ts_w.t', '__ts_w.i'))})`;
+      return bind(c.arg(0), '__ts_s', `list_filter(${resampled}, __ts_r -> ${v('__ts_r')} IS NOT NULL)`);
     }
     return bind(c.arg(0), '__ts_s', bind(timestampValue(c, 1), '__ts_t', valueAtTime('__ts_s', '__ts_t')));
   };
