@@ -1,7 +1,8 @@
+import type { ArgumentShapes } from './call-arguments';
 import type { Token } from './tokenizer';
 
 /** One call of a special function, as its translation sees it. */
-export interface FunctionCall {
+export interface FunctionCall extends ArgumentShapes {
   /** the function name as written */
   readonly name: Token;
   /** number of arguments */

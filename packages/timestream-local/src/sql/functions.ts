@@ -83,16 +83,11 @@ export const RENAMED_FUNCTIONS: Readonly<Record<string, string>> = {
 };
 
 /** Timestream functions known but not answered locally: refused with a message naming them. */
-export const KNOWN_UNSUPPORTED_FUNCTIONS = new Set([
-  'interpolate_linear',
-  'interpolate_spline_cubic',
-  'interpolate_locf',
-  'interpolate_fill',
-  'unnest',
-  'filter',
-  'transform',
-]);
+export const KNOWN_UNSUPPORTED_FUNCTIONS = new Set(['unnest']);
 
-/** The DuckDB struct field names that mark a CREATE_TIME_SERIES result column. */
-export const TIME_SERIES_TIME_FIELD = '__ts_time';
-export const TIME_SERIES_VALUE_FIELD = '__ts_value';
+/**
+ * The DuckDB struct field names of a time series point (a CREATE_TIME_SERIES result is a list of such structs):
+ * Timestream's own names, so that lambdas read `x.time` / `x.value` and UNNEST names its columns time and value.
+ */
+export const TIME_SERIES_TIME_FIELD = 'time';
+export const TIME_SERIES_VALUE_FIELD = 'value';

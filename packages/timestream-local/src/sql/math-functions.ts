@@ -84,7 +84,9 @@ function typeOf(c: FunctionCall): string {
   const base = `regexp_replace(${t}, '(\\[\\])+$', '')`;
   const depth = `((length(${t}) - length(${base})) // 2)`;
   const name = `CASE ${base} WHEN 'BIGINT' THEN 'bigint' WHEN 'INTEGER' THEN 'integer' WHEN 'SMALLINT' THEN 'smallint' WHEN 'TINYINT' THEN 'tinyint' WHEN 'DOUBLE' THEN 'double' WHEN 'FLOAT' THEN 'real' WHEN 'VARCHAR' THEN 'varchar' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'DATE' THEN 'date' WHEN 'TIME' THEN 'time' WHEN 'TIMESTAMP' THEN 'timestamp' WHEN 'TIMESTAMP_NS' THEN 'timestamp' WHEN 'BLOB' THEN 'varbinary' WHEN '"NULL"' THEN 'unknown' WHEN 'INTERVAL' THEN (CASE WHEN regexp_matches(CAST(${x} AS VARCHAR), '^-?\\d+ (year|month)s?( -?\\d+ months?)?$') THEN 'interval year to month' ELSE 'interval day to second' END) ELSE (CASE WHEN starts_with(${base}, 'DECIMAL') THEN 'double' ELSE lower(${base}) END) END`;
-  return `(repeat('array(', ${depth}) || (${name}) || repeat(')', ${depth}))`;
+  // a time series (CREATE_TIME_SERIES, INTERPOLATE_*): an array of (time, value) rows
+  const series = `regexp_matches(${t}, '^STRUCT\\("time" TIMESTAMP_NS, "value" [A-Z]+\\)\\[\\]$')`;
+  return `(CASE WHEN ${series} THEN 'timeseries(' || lower(regexp_extract(${t}, '"value" ([A-Z]+)', 1)) || ')' ELSE repeat('array(', ${depth}) || (${name}) || repeat(')', ${depth}) END)`;
 }
 
 /**

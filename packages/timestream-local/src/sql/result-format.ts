@@ -143,7 +143,7 @@ const nested = (type: Type, format: Formatter): ColumnFormat => ({
 
 /**
  * Maps a DuckDB result column type to Timestream's ColumnInfo type and datum formatter.
- * LIST(STRUCT(__ts_time, __ts_value)) is a CREATE_TIME_SERIES result (TimeSeriesMeasureValueColumnInfo).
+ * LIST(STRUCT("time", "value")) is a time series (CREATE_TIME_SERIES, INTERPOLATE_*, ...: TimeSeriesMeasureValueColumnInfo).
  */
 function columnFormat(type: DuckDBType): ColumnFormat {
   switch (type.typeId) {

@@ -1,8 +1,10 @@
 import { ValidationException } from '../errors';
+import { ARRAY_FUNCTIONS, arrayOrString } from './array-functions';
 import { timestampPlusNanosSql } from './datetime-functions';
 import type { FunctionCall } from './function-call';
 import { TIME_SERIES_TIME_FIELD, TIME_SERIES_VALUE_FIELD } from './functions';
 import { SCALAR_FUNCTIONS } from './scalar-functions';
+import { SERIES_FUNCTIONS } from './series-functions';
 import { TokenKind } from './tokenizer';
 
 export type { FunctionCall } from './function-call';
@@ -43,10 +45,7 @@ const nullIfAnyNull = (duckdbName: string) => (c: FunctionCall) => {
  * The Timestream functions that need more than a rename (see functions.ts for the renamed ones): name ->
  * translation of a call to DuckDB SQL.
  */
-export const SPECIAL_FUNCTIONS: ReadonlyMap<string, (call: FunctionCall) => string> = new Map<
-  string,
-  (call: FunctionCall) => string
->([
+const BASE_FUNCTIONS = new Map<string, (call: FunctionCall) => string>([
   ['now', now],
   ['current_timestamp', now],
   [
@@ -106,9 +105,27 @@ export const SPECIAL_FUNCTIONS: ReadonlyMap<string, (call: FunctionCall) => stri
     (c) => {
       c.arity(2);
       const t = c.arg(0);
-      return `list(struct_pack(${TIME_SERIES_TIME_FIELD} := ${t}, ${TIME_SERIES_VALUE_FIELD} := ${c.arg(1)}) ORDER BY ${t})`;
+      return `list(struct_pack("${TIME_SERIES_TIME_FIELD}" := ${t}, "${TIME_SERIES_VALUE_FIELD}" := ${c.arg(1)}) ORDER BY ${t})`;
     },
   ],
-  // date/time, string, regular expression, math, bitwise and conditional functions (scalar-functions.ts)
+]);
+
+/**
+ * The base functions above, the time-series functions (series-functions.ts), the array and lambda functions
+ * (array-functions.ts) and the date/time, string, regular expression, math, bitwise and conditional
+ * functions (scalar-functions.ts; last, so that its `typeof`, which also names time series, wins).
+ */
+export const SPECIAL_FUNCTIONS: ReadonlyMap<string, (call: FunctionCall) => string> = new Map([
+  ...BASE_FUNCTIONS,
+  ...SERIES_FUNCTIONS,
+  ...ARRAY_FUNCTIONS,
   ...SCALAR_FUNCTIONS,
+  ['concat', arrayOrString('concat', BASE_FUNCTIONS.get('concat') as (call: FunctionCall) => string)],
+  [
+    'reverse',
+    arrayOrString('reverse', (c) => {
+      c.arity(1);
+      return `reverse(${c.arg(0)})`;
+    }),
+  ],
 ]);

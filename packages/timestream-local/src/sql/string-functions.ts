@@ -110,10 +110,6 @@ function javaReplacement(c: FunctionCall, replacement: string, pattern: string |
   return out;
 }
 
-/** True when argument i is a lambda (`x -> ...`). */
-const isLambda = (tokens: readonly Token[]) =>
-  tokens.length > 2 && tokens[1]?.kind === TokenKind.Symbol && tokens[1].value === '->';
-
 function regexpReplace(c: FunctionCall): string {
   c.arity(2, 3);
   const s = c.arg(0);
@@ -121,7 +117,10 @@ function regexpReplace(c: FunctionCall): string {
   if (c.count === 2) return `regexp_replace(${s}, ${p}, '', 'g')`;
   const patternToken = c.single(1);
   const pattern = patternToken?.kind === TokenKind.String ? patternToken.value : undefined;
-  if (isLambda(c.tokens(2))) {
+  const lambda = c.lambda(2);
+  if (lambda !== undefined) {
+    if (lambda.params.length !== 1)
+      c.refuse(`Function '${c.name.text}' takes a lambda of one parameter (the match's groups)`);
     if (pattern === undefined)
       c.refuse(`Function '${c.name.text}' with a lambda takes its pattern as a string literal`);
     // each match's groups as an array (x[1] is group 1), the lambda's results between the unmatched parts
@@ -132,7 +131,7 @@ function regexpReplace(c: FunctionCall): string {
       (_, g) => `regexp_extract_all(${s}, ${p}, ${g + 1})[${K}]`,
     );
     const matches = `list_transform(range(1, ${count} + 1), ${K} -> [${groupLists.join(', ')}]::VARCHAR[])`;
-    const replaced = `list_transform(${matches}, ${c.arg(2)})`;
+    const replaced = `list_transform(${matches}, ${lambda.params[0]} -> ${lambda.body})`;
     const parts = `regexp_split_to_array(${s}, ${p})`;
     return `(CASE WHEN ${s} IS NULL THEN NULL ELSE array_to_string(list_transform(range(1, len(${parts}) + 1), ${K} -> ${parts}[${K}] || coalesce(CAST(${replaced}[${K}] AS VARCHAR), '')), '') END)`;
   }

@@ -34,7 +34,7 @@ export const fail = (token: Token | undefined, message: string, fallback?: Token
  * (where a clause ends, its top-level comma-separated parts, the SELECT or parenthesis group around an index).
  */
 export class TokenCursor {
-  /** For each parenthesis, the index of its partner; -1 for other tokens. */
+  /** For each parenthesis or square bracket, the index of its partner; -1 for other tokens. */
   readonly matching: Int32Array;
 
   constructor(readonly tokens: readonly Token[]) {
@@ -104,7 +104,7 @@ export class TokenCursor {
     let k = start;
     while (k < end) {
       const t = this.tokens[k] as Token;
-      if (t.kind === TokenKind.Symbol && t.value === '(') {
+      if (t.kind === TokenKind.Symbol && (t.value === '(' || t.value === '[')) {
         k = (this.matching[k] as number) + 1;
         continue;
       }
@@ -129,7 +129,7 @@ export class TokenCursor {
     let from = start;
     let k = start;
     while (k < end) {
-      if (this.isSymbol(k, '(')) {
+      if (this.isSymbol(k, '(') || this.isSymbol(k, '[')) {
         k = (this.matching[k] as number) + 1;
         continue;
       }
@@ -180,16 +180,21 @@ export class TokenCursor {
 function matchParentheses(tokens: readonly Token[]): Int32Array {
   const m = new Int32Array(tokens.length).fill(-1);
   const stack: number[] = [];
+  const partner: Readonly<Record<string, string>> = { ')': '(', ']': '[' };
   tokens.forEach((t, k) => {
     if (t.kind !== TokenKind.Symbol) return;
-    if (t.value === '(') stack.push(k);
-    if (t.value === ')') {
+    if (t.value === '(' || t.value === '[') stack.push(k);
+    const opening = partner[t.value];
+    if (opening !== undefined) {
       const open = stack.pop();
-      if (open === undefined) fail(t, "mismatched input ')'");
+      if (open === undefined || tokens[open]?.value !== opening) fail(t, `mismatched input '${t.value}'`);
       m[open as number] = k;
       m[k] = open as number;
     }
   });
-  if (stack.length > 0) fail(tokens[stack[stack.length - 1] as number], "mismatched input '(': missing ')'");
+  if (stack.length > 0) {
+    const open = tokens[stack[stack.length - 1] as number];
+    fail(open, `mismatched input '${open?.value}': missing '${open?.value === '[' ? ']' : ')'}'`);
+  }
   return m;
 }

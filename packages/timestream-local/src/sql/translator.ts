@@ -1,11 +1,20 @@
 import type { QueryCatalog, TableView } from '../storage/catalog';
 import {
+  arrayConstructor,
+  compositeType,
+  type SyntaxContext,
+  subscript,
+  unnestRelation,
+  valuesList,
+} from './array-syntax';
+import {
   DATE_RESULT_FUNCTIONS,
   dateArithmeticSql,
   isDateExpression,
   timestampPlusNanosSql,
 } from './datetime-functions';
 import { KNOWN_UNSUPPORTED_FUNCTIONS, RENAMED_FUNCTIONS } from './functions';
+import { lambdaAt } from './lambda-syntax';
 import { resolveTable } from './resolve-table';
 import { type FunctionCall, SPECIAL_FUNCTIONS } from './special-functions';
 import { quoteIdent, tableSubquery, timestampNsLiteral } from './table-columns';
@@ -92,6 +101,8 @@ export class Translator {
   private readonly nowSql: string;
   private readonly referenced = new Set<string>();
   private starUsed = false;
+  /** what array-syntax.ts needs of this translator */
+  private readonly syntax: SyntaxContext;
 
   constructor(
     tokens: readonly Token[],
@@ -101,6 +112,7 @@ export class Translator {
     this.tokens = tokens;
     this.c = new TokenCursor(tokens);
     this.nowSql = timestampNsLiteral(nowNs);
+    this.syntax = { c: this.c, range: (a, b) => this.range(a, b) };
   }
 
   translate(): Translation {
@@ -217,6 +229,9 @@ export class Translator {
       out.push(`(${this.range(k + 1, close)})`);
       return close + 1;
     }
+    if (t.value === '[') return subscript(this.syntax, k, out);
+    if (t.value === '->')
+      fail(t, "'->' is only valid in a lambda argument, such as filter(array, x -> x > 0)");
     if (t.value === '::') fail(t, "'::' casts are not supported: write CAST(x AS type)");
     if (t.value === '?') fail(t, 'query parameters are not supported');
     if (t.value === ';') fail(t, "mismatched input ';'");
@@ -377,6 +392,11 @@ export class Translator {
         case 'position':
           if (this.c.isSymbol(k + 1, '(')) return this.position(k, out);
           break;
+        case 'array':
+          if (this.c.isSymbol(k + 1, '[')) return arrayConstructor(this.syntax, k, out);
+          break;
+        case 'values':
+          return valuesList(this.syntax, k, end, out);
         case 'unnest':
         case 'lateral':
           fail(t, `'${t.text}' is not supported`);
@@ -533,8 +553,15 @@ export class Translator {
       );
       return alias.next;
     }
-    if (t.kind === TokenKind.Word && (t.value === 'unnest' || t.value === 'lateral'))
-      fail(t, `'${t.text}' is not supported`);
+    if (t.kind === TokenKind.Word && t.value === 'unnest') {
+      const unnest = unnestRelation(this.syntax, k);
+      const alias = this.alias(unnest.next, end);
+      out.push(
+        alias.name === undefined ? unnest.sql : `${unnest.sql} AS ${quoteIdent(alias.name)}${alias.columns}`,
+      );
+      return alias.next;
+    }
+    if (t.kind === TokenKind.Word && t.value === 'lateral') fail(t, `'${t.text}' is not supported`);
     if (t.kind !== TokenKind.Word && t.kind !== TokenKind.Quoted)
       return fail(t, `mismatched input '${t.text}': expected a table name`);
     const parts: Token[] = [t];
@@ -683,6 +710,13 @@ export class Translator {
     const as = this.c.findClauseEnd(open + 1, close, new Set(['as']));
     if (as >= close) fail(this.tokens[k], `${(this.tokens[k] as Token).text.toUpperCase()} needs 'AS type'`);
     const typeToken = this.tokens[as + 1];
+    const composite = compositeType(this.c, as + 1);
+    if (composite !== undefined) {
+      if (composite.next !== close) fail(this.tokens[composite.next], 'mismatched input in CAST type');
+      const fn = (this.tokens[k] as Token).value === 'try_cast' ? 'TRY_CAST' : 'CAST';
+      out.push(`${fn}(${this.range(open + 1, as)} AS ${composite.sql})`);
+      return close + 1;
+    }
     const type = typeToken?.kind === TokenKind.Word ? CAST_TYPES[typeToken.value] : undefined;
     if (type === undefined) return fail(typeToken, `Unknown type: ${typeToken?.text ?? ''}`, this.tokens[as]);
     let typeSql = type;
@@ -801,6 +835,22 @@ export class Translator {
         tokens: (index) => {
           const r = argRanges[index];
           return r === undefined ? [] : this.tokens.slice(r[0], r[1]);
+        },
+        first: (index) => {
+          const r = argRanges[index];
+          return r !== undefined && r[1] > r[0] ? this.tokens[r[0]] : undefined;
+        },
+        second: (index) => {
+          const r = argRanges[index];
+          return r !== undefined && r[1] > r[0] + 1 ? this.tokens[r[0] + 1] : undefined;
+        },
+        firstIsFollowedBy: (index, symbol) => {
+          const r = argRanges[index];
+          return r !== undefined && r[1] > r[0] + 1 && this.c.isSymbol(r[0] + 1, symbol);
+        },
+        lambda: (index) => {
+          const r = argRanges[index];
+          return r === undefined ? undefined : lambdaAt(this.c, r[0], r[1], (a, b) => this.range(a, b));
         },
         arity: (...allowed) => {
           if (!allowed.includes(argRanges.length)) {
