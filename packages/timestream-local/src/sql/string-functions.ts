@@ -1,6 +1,6 @@
 import { type CallTranslation, sqlString } from './datetime-functions';
 import type { FunctionCall } from './function-call';
-import { type Token, TokenKind } from './tokenizer';
+import { TokenKind } from './tokenizer';
 
 /** The lambda parameter names used in generated SQL (never a user's column: those are quoted). */
 const I = '__ts_i';
