@@ -7,7 +7,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
  * HTTP API does not have. The route key, the integration's status and error and the authorizer's error say
  * which of the ingest, the authorizer or API Gateway itself answered.
  */
-export const httpApiAccessLogFields = {
+const httpApiAccessLogFields = {
   requestId: '$context.requestId',
   ip: '$context.identity.sourceIp',
   userAgent: '$context.identity.userAgent',

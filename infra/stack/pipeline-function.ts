@@ -13,7 +13,7 @@ const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const metricsNamespace = 'IotTelemetry';
 
 /** Lambda's limit on a function's environment variables, all keys and values together. */
-export const lambdaEnvironmentLimitBytes = 4096;
+const lambdaEnvironmentLimitBytes = 4096;
 
 /**
  * Bytes counted for a value CloudFormation fills in at deploy time (a queue URL, a secret ARN, a parameter
@@ -26,7 +26,7 @@ const deployTimeValueBytes = 256;
  * The size of a function's environment as Lambda limits it: the keys and values in UTF-8, counted as the
  * JSON text of the map (a few bytes more per variable than the bare sum, so on the safe side).
  */
-export function environmentBytes(environment: Readonly<Record<string, string>>): number {
+function environmentBytes(environment: Readonly<Record<string, string>>): number {
   return Object.entries(environment).reduce(
     (sum, [key, value]) =>
       sum +
