@@ -135,7 +135,7 @@ export class PipelineFunction extends NodejsFunction {
         mainFields: ['module', 'main'],
         minify: true,
         // Stack traces name the functions (keepNames) instead of applying a source map at run time:
-        // --enable-source-maps parsed ~3.4 MB of map per cold start (+20..53 ms CPU per cold start) and the
+        // --enable-source-maps parsed ~3.4 MB of map at every cold start (+20..53 ms of CPU) and the
         // maps quadrupled each zip (BENCHMARKS.md, "Source maps on Lambda").
         keepNames: true,
         sourceMap: false,

@@ -488,6 +488,16 @@ export class TelemetryPipelineStack extends Stack {
       'Rollup runs the scheduler gave up on',
     );
     output('AlarmTopicArn', alarmTopic.topicArn, 'Subscribe to receive the pipeline alarms');
+    output(
+      'RejectedWritesBucket',
+      this.storage.rejectedWritesBucket.bucketName,
+      "Timestream's reports of rejected magnetic-store writes (raw/, aggregate/); kept when the stack is deleted",
+    );
+    output(
+      'PipelineKeyArn',
+      key.keyArn,
+      'KMS key of the queues and the alarm topic; kept when the stack is deleted',
+    );
   }
 }
 

@@ -387,6 +387,8 @@ describe('outputs', () => {
         'TokenSecretArn',
         'RevokedDevicesParameter',
         'RollupDeadLetterQueueUrl',
+        'RejectedWritesBucket',
+        'PipelineKeyArn',
       ]),
     );
     expect(outputs.RevokedDevicesParameter!.Value).toEqual({ Ref: logicalId('AWS::SSM::Parameter') });
