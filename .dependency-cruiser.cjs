@@ -64,8 +64,16 @@ module.exports = {
       comment:
         'infra/ is the CDK app: it reads the shared configuration from core/ and names handler files by path; it imports no app, adapter or local code.',
       severity: 'error',
-      from: { path: '^infra/' },
+      from: { path: '^infra/', pathNot: '^infra/preflight/' },
       to: { path: '^(adapters|producers|consumers|dashboards|local|packages|test|bench)/' },
+    },
+    {
+      name: 'deploy-preflight-calls-aws-through-the-clients',
+      comment:
+        'infra/preflight/ (npm run deploy runs it before cdk deploy) builds its SDK client with adapters/service-clients, like every other caller; it imports no app, local or CDK stack code.',
+      severity: 'error',
+      from: { path: '^infra/preflight/' },
+      to: { path: '^(producers|consumers|dashboards|local|packages|test|bench|infra/stack)/' },
     },
     {
       name: 'local-is-not-infra',

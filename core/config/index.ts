@@ -1,7 +1,9 @@
 export { ConfigError } from './errors';
 export {
+  aggregateMemoryHoursFor,
   configEnvNames,
   defaults,
+  maxIngestBodyBytes,
   type PipelineConfig,
   QueryBilling,
   RecordLayout,

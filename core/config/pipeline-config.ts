@@ -35,7 +35,8 @@ export const defaults = {
   aggregateTable: 'conditions_daily',
   rawMemoryRetentionHours: 24,
   rawMagneticRetentionDays: 3650,
-  aggregateMemoryRetentionHours: 24,
+  // aggregateMemoryHoursFor(rollupLookbackDays): the rollup's rows must land in the memory store
+  aggregateMemoryRetentionHours: 96,
   aggregateMagneticRetentionDays: 3650,
   recordLayout: RecordLayout.multi,
   dedupeCacheSize: 100_000,
@@ -94,6 +95,31 @@ const schedule = z
     /^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/,
     'must be cron(...) or rate(N unit)',
   );
+
+/**
+ * The largest request body the ingest may accept: 4 MiB. On AWS, API Gateway passes the body to the ingest
+ * Lambda inside a synchronous invocation whose whole event must fit 6 MB (6,291,456 bytes); a body that is
+ * not text arrives base64-encoded (4/3 larger: 4 MiB -> 5,592,408 bytes), next to the request's headers and
+ * context. A larger limit would be accepted by the ingest and refused by Lambda before it runs.
+ */
+export const maxIngestBodyBytes = 4 * 1_048_576;
+
+/** The longest `ROLLUP_LOOKBACK_DAYS` whose aggregate memory store fits Timestream's 8766 hours. */
+const maxLookbackDays = 363;
+
+/**
+ * The shortest memory-store retention (hours) of the aggregate table for a rollup lookback. A scheduled run
+ * writes rows stamped at the start of zone days up to `lookbackDays + 1` days before it (the oldest day of
+ * the lookback, seen from the end of today); one more day covers a 25-hour DST day, the schedule's retries
+ * (up to 2 hours) and the run. A row older than the memory store goes to the magnetic store: queryable only
+ * hours later, and its rejections are reported only to S3, so the rollup would count it as written.
+ *
+ * @example
+ * aggregateMemoryHoursFor(2); // 96
+ */
+export function aggregateMemoryHoursFor(lookbackDays: number): number {
+  return (lookbackDays + 2) * 24;
+}
 
 /** The dimension that every record carries, set from the reading's own `deviceId` field. */
 const deviceIdName = 'deviceId';
@@ -194,8 +220,20 @@ const settings = {
   writerTimeoutSeconds: { env: 'WRITER_TIMEOUT_SECONDS', schema: positiveInt(900) },
   rollupSchedule: { env: 'ROLLUP_SCHEDULE', schema: schedule },
   rollupTimezone: { env: 'ROLLUP_TIMEZONE', schema: timeZone },
-  rollupLookbackDays: { env: 'ROLLUP_LOOKBACK_DAYS', schema: positiveInt(366) },
-  ingestMaxBodyBytes: { env: 'INGEST_MAX_BODY_BYTES', schema: positiveInt(6 * 1_048_576) },
+  rollupLookbackDays: {
+    env: 'ROLLUP_LOOKBACK_DAYS',
+    schema: positiveInt().max(
+      maxLookbackDays,
+      `must be at most ${maxLookbackDays} (the aggregate table keeps lookback + 2 days in its memory store, at most 8766 hours)`,
+    ),
+  },
+  ingestMaxBodyBytes: {
+    env: 'INGEST_MAX_BODY_BYTES',
+    schema: positiveInt().max(
+      maxIngestBodyBytes,
+      `must be at most ${maxIngestBodyBytes} (4 MiB): on AWS the body reaches the ingest Lambda base64-encoded (4/3 larger) inside a synchronous invocation limited to 6 MB`,
+    ),
+  },
   ingestMaxReadings: { env: 'INGEST_MAX_READINGS', schema: positiveInt(10_000) },
   ingestPublishTimeoutMs: {
     env: 'INGEST_PUBLISH_TIMEOUT_MS',
@@ -271,6 +309,33 @@ export function readPipelineConfig(
       problems.push(`${name}=${JSON.stringify(raw)}: ${reason}`);
     }
   }
+  if (problems.length === 0) problems.push(...sizeAggregateMemory(env, out));
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(out) as PipelineConfig;
+}
+
+/**
+ * Sizes the aggregate table's memory store from the rollup lookback: unset, it is
+ * {@link aggregateMemoryHoursFor}(lookback); set below that, it is a problem (the rollup's rows would all be
+ * magnetic-store writes).
+ */
+function sizeAggregateMemory(
+  env: Readonly<Record<string, string | undefined>>,
+  out: Record<string, unknown>,
+): string[] {
+  const lookback = out.rollupLookbackDays as number;
+  const needed = aggregateMemoryHoursFor(lookback);
+  const name = settings.aggregateMemoryRetentionHours.env;
+  if (env[name] === undefined || env[name] === '') {
+    out.aggregateMemoryRetentionHours = needed;
+    return [];
+  }
+  const hours = out.aggregateMemoryRetentionHours as number;
+  if (hours >= needed) return [];
+  return [
+    `${name}=${JSON.stringify(env[name])}: must be at least ${needed} with ` +
+      `${settings.rollupLookbackDays.env}=${lookback} (the rollup rewrites days up to ${lookback + 1} days old; ` +
+      'rows older than the memory store go to the magnetic store, queryable only hours later, and their ' +
+      `rejections are reported only to S3): raise it to ${needed}, unset it, or lower ${settings.rollupLookbackDays.env}`,
+  ];
 }

@@ -3,9 +3,12 @@ import {
   Alarm,
   ComparisonOperator,
   type IAlarmAction,
+  type IMetric,
+  MathExpression,
   Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -14,6 +17,12 @@ import { requireIntegerIn } from './errors';
 import { metricsNamespace } from './pipeline-function';
 
 export interface PipelineAlarmsProps {
+  /** The readings stream (its own iterator age: a mapping that stopped reading emits no Lambda metric). */
+  readonly stream: IStream;
+  /** The Timestream database whose tables' magnetic-store rejections are watched. */
+  readonly timestreamDatabase: string;
+  /** Where Timestream puts its reports of rejected magnetic-store writes (named in the alarm text). */
+  readonly rejectedWritesLocation: string;
   readonly writer: IFunction;
   readonly rollup: IFunction;
   /** The schedule group of the rollup schedule (its invocations that EventBridge Scheduler dropped). */
@@ -39,12 +48,22 @@ export interface PipelineAlarmsProps {
 }
 
 /**
- * The pipeline's alarms: writer lag (iterator age), writer errors, readings sent to the dead-letter queue
- * (the writer's `ReadingsDeadLettered` metric and the queues' depth), failed rollups and rollup runs that
- * EventBridge Scheduler could not deliver (dropped, or sent to the rollup dead-letter queue).
+ * The pipeline's alarms: writer lag (the writer's iterator age, and the stream's own, which also fires when
+ * nobody reads the stream), writer errors, readings sent to the dead-letter queue (the writer's
+ * `ReadingsDeadLettered` metric and the queues' depth), records Timestream rejected in the magnetic store and
+ * reports of them it could not upload, failed rollups and rollup runs that EventBridge Scheduler could not
+ * deliver (dropped, or sent to the rollup dead-letter queue).
  */
 export class PipelineAlarms extends Construct {
   readonly writerIteratorAge: Alarm;
+  /** The stream's GetRecords iterator age; missing data (nobody reads the stream) breaches. */
+  readonly streamIteratorAge: Alarm;
+  /** Records Timestream rejected asynchronously in the magnetic store (reported to S3 only). */
+  readonly magneticStoreRejections: Alarm;
+  /** Reports of magnetic-store rejections that Timestream could not upload (permissions, bucket). */
+  readonly rejectionReportsNotUploaded: Alarm;
+  /** The same, for failures on Timestream's side. */
+  readonly rejectionReportsFailed: Alarm;
   readonly writerErrors: Alarm;
   readonly readingsDeadLettered: Alarm;
   readonly deadLetterQueueDepth: Alarm;
@@ -70,17 +89,18 @@ export class PipelineAlarms extends Construct {
     const period = Duration.minutes(5);
     const alarm = (
       alarmId: string,
-      metric: Metric,
+      metric: IMetric,
       threshold: number,
       description: string,
       evaluationPeriods = 1,
+      treatMissingData: TreatMissingData = TreatMissingData.NOT_BREACHING,
     ) => {
       const a = new Alarm(this, alarmId, {
         metric,
         threshold,
         evaluationPeriods,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        treatMissingData,
         alarmDescription: description,
       });
       for (const action of props.actions) a.addAlarmAction(action);
@@ -94,6 +114,56 @@ export class PipelineAlarms extends Construct {
       `The writer lags more than ${maxIteratorAge.toHumanString()} behind the stream: readings are not ` +
         'reaching Timestream in time (throttling, errors or too little parallelism).',
       3,
+    );
+    // Lambda reports IteratorAge only when it invokes the writer, so a mapping that stopped reading (disabled,
+    // deleted, stuck) is silent there. The event source polls every shard about once a second even when it
+    // is idle, so the stream always has this metric while someone reads it: missing data is an alarm.
+    this.streamIteratorAge = alarm(
+      'StreamIteratorAge',
+      props.stream.metricGetRecordsIteratorAgeMilliseconds({
+        statistic: 'Maximum',
+        period: Duration.minutes(1),
+      }),
+      maxAgeMs,
+      `The oldest unread reading in the stream is more than ${maxIteratorAge.toHumanString()} old, or nobody ` +
+        "reads the stream (no GetRecords calls): check the writer's event source mapping " +
+        '(aws lambda list-event-source-mappings) and the writer alarms.',
+      3,
+      TreatMissingData.BREACHING,
+    );
+    // Timestream reports magnetic-store rejections asynchronously (to S3), never to the writer or the rollup,
+    // which count such records as written. Metrics Insights sums them over the database's tables without
+    // naming the Operation dimension the service reports them under.
+    const timestreamSum = (metricName: string) =>
+      new MathExpression({
+        expression:
+          `SELECT SUM(${metricName}) FROM "AWS/Timestream" ` +
+          `WHERE DatabaseName = '${props.timestreamDatabase}'`,
+        period,
+        label: `${metricName} in ${props.timestreamDatabase}`,
+        usingMetrics: {},
+      });
+    this.magneticStoreRejections = alarm(
+      'MagneticStoreRejections',
+      timestreamSum('MagneticStoreRejectedRecordCount'),
+      1,
+      `Timestream rejected records written to the magnetic store of ${props.timestreamDatabase} (a lower or ` +
+        `equal version with other values, or older than the retention): the reports are in ` +
+        `${props.rejectedWritesLocation}; re-run the rollup or replay for the days they name.`,
+    );
+    this.rejectionReportsNotUploaded = alarm(
+      'RejectionReportsNotUploaded',
+      timestreamSum('MagneticStoreRejectedUploadUserFailures'),
+      1,
+      `Timestream could not upload reports of rejected magnetic-store writes to ${props.rejectedWritesLocation} ` +
+        '(permissions or a deleted bucket): rejected records are not reported anywhere until this is fixed.',
+    );
+    this.rejectionReportsFailed = alarm(
+      'RejectionReportsFailed',
+      timestreamSum('MagneticStoreRejectedUploadSystemFailures'),
+      1,
+      'Timestream failed (on its side) to upload reports of rejected magnetic-store writes: some rejected ' +
+        'records are reported nowhere; compare the rollup output with the aggregate table.',
     );
     this.writerErrors = alarm(
       'WriterErrors',

@@ -1,4 +1,5 @@
 import {
+  ArnFormat,
   CfnOutput,
   Duration,
   RemovalPolicy,
@@ -7,7 +8,6 @@ import {
   TimeZone,
   Validations,
 } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
   HttpMethod,
@@ -18,7 +18,7 @@ import {
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { type CfnFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -42,6 +42,7 @@ import type { Construct } from 'constructs';
 import { StreamMode as ConfigStreamMode, type PipelineConfig, readPipelineConfig } from '#core/config';
 import { parseUnitsConfig, unitsConfigEnvNames } from '#core/units';
 import { InvalidStackPropError, requireIntegerIn } from './errors';
+import { httpApiAccessLogFormat } from './http-api-access-log';
 import { PipelineAlarms } from './pipeline-alarms';
 import { pipelineEnvironment } from './pipeline-environment';
 import { PipelineFunction } from './pipeline-function';
@@ -140,9 +141,11 @@ export interface TelemetryPipelineStackProps extends StackProps {
    */
   readonly rollupTimeout?: Duration;
   /**
-   * What happens to the data (stream, Timestream tables, rejected-writes bucket, queues, token secret)
-   * when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
+   * What happens to the data (stream, Timestream database and tables, rejected-writes bucket, queues, key,
+   * token secret, revocation parameter) when the stack is deleted or a resource replaced. The default keeps
+   * them, except when CloudFormation rolls back the stack's first create: a failed first deploy then leaves
+   * nothing behind that would bill, or block the next attempt with "already exists".
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (CloudFormation's RetainExceptOnCreate)
    */
   readonly dataRemovalPolicy?: RemovalPolicy;
 }
@@ -177,12 +180,15 @@ export class TelemetryPipelineStack extends Stack {
     const throttle = props.ingestThrottle ?? { rateLimit: 100, burstLimit: 200 };
     validateProps(id, props, throttle);
     const entries = { ...defaultEntries, ...props.entries };
-    const dataRemovalPolicy = props.dataRemovalPolicy ?? RemovalPolicy.RETAIN;
+    const dataRemovalPolicy = props.dataRemovalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     const tracing = props.tracing ?? true;
     const environment = {
       ...pipelineEnvironment(config),
-      ...(props.unitsConfigJson ? { [unitsConfigEnvNames.json]: props.unitsConfigJson } : {}),
+      // compact: every function gets a copy, and Lambda allows 4 KB of variables in all (PipelineFunction)
+      ...(props.unitsConfigJson
+        ? { [unitsConfigEnvNames.json]: JSON.stringify(JSON.parse(props.unitsConfigJson)) }
+        : {}),
     };
 
     // One customer-managed key (rotated yearly) for the queues and the alarm topic.
@@ -310,7 +316,7 @@ export class TelemetryPipelineStack extends Stack {
       throttle: throttle,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.jsonWithStandardFields(),
+        format: httpApiAccessLogFormat,
       },
     });
     Validations.of(this.api).acknowledge({
@@ -392,12 +398,47 @@ export class TelemetryPipelineStack extends Stack {
       }),
     });
 
-    // Alarms -> SNS topic.
+    // Alarms -> SNS topic. The topic policy that enforceSSL creates replaces SNS's default policy, which
+    // let same-account CloudWatch alarms publish: allow them again, for this account's alarms only.
     const alarmTopic = new Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
-    // CloudWatch publishes alarm notifications to the encrypted topic with this key.
-    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const fromThisAccountsAlarms = {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: {
+        'aws:SourceArn': this.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
+    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
+    alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowThisAccountsCloudWatchAlarmsToPublish',
+        effect: Effect.ALLOW,
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [alarmTopic.topicArn],
+        conditions: fromThisAccountsAlarms,
+      }),
+    );
+    // CloudWatch encrypts the notifications it publishes to the topic with this key (same conditions).
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowThisAccountsCloudWatchAlarmsToUseTheKey',
+        effect: Effect.ALLOW,
+        principals: [cloudWatch],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromThisAccountsAlarms,
+      }),
+    );
     if (props.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
     this.alarms = new PipelineAlarms(this, 'Alarms', {
+      stream: this.stream,
+      timestreamDatabase: config.database,
+      rejectedWritesLocation: `s3://${this.storage.rejectedWritesBucket.bucketName}/{raw,aggregate}/`,
       writer: this.writerFunction,
       rollup: this.rollupFunction,
       rollupScheduleGroup,
@@ -447,6 +488,16 @@ export class TelemetryPipelineStack extends Stack {
       'Rollup runs the scheduler gave up on',
     );
     output('AlarmTopicArn', alarmTopic.topicArn, 'Subscribe to receive the pipeline alarms');
+    output(
+      'RejectedWritesBucket',
+      this.storage.rejectedWritesBucket.bucketName,
+      "Timestream's reports of rejected magnetic-store writes (raw/, aggregate/); kept when the stack is deleted",
+    );
+    output(
+      'PipelineKeyArn',
+      key.keyArn,
+      'KMS key of the queues and the alarm topic; kept when the stack is deleted',
+    );
   }
 }
 

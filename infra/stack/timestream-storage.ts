@@ -18,8 +18,9 @@ export interface TimestreamStorageProps {
     | 'aggregateMagneticRetentionDays'
   >;
   /**
-   * What happens to the database, the tables and the rejected-writes bucket when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
+   * What happens to the database, the tables and the rejected-writes bucket when the stack is deleted (or a
+   * resource replaced); a rolled-back first create removes them whatever the policy says.
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -44,7 +45,7 @@ export class TimestreamStorage extends Construct {
   constructor(scope: Construct, id: string, props: TimestreamStorageProps) {
     super(scope, id);
     const { config } = props;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
     this.rejectedWritesBucket = new Bucket(this, 'RejectedWrites', {
       encryption: BucketEncryption.S3_MANAGED,

@@ -57,7 +57,8 @@ describe('the template follows readPipelineConfig', () => {
     template.hasResourceProperties('AWS::Timestream::Table', {
       TableName: 'daily_v2',
       RetentionProperties: {
-        MemoryStoreRetentionPeriodInHours: '24',
+        // unset: sized from ROLLUP_LOOKBACK_DAYS (2 + 2 days)
+        MemoryStoreRetentionPeriodInHours: '96',
         MagneticStoreRetentionPeriodInDays: '400',
       },
     });
