@@ -3,6 +3,7 @@
  *   [--fahrenheit 0.3] [--endpoint URL] [--seed N] [--concurrency N] [--aws]`
  * Sends a simulated fleet's readings through the ingest endpoint, with a progress bar and a summary.
  */
+import '#adapters/quiet-aws-sdk';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { cliServiceEndpoints, localPorts } from '#adapters/cli-endpoints';
