@@ -2,6 +2,7 @@
  * `npm run replay -- --from <ISO time> [--to <ISO time>] [--resume] [--aws]`
  * Re-reads the stream from a point in time through the writer, then re-runs the rollup for the days touched.
  */
+import '#adapters/quiet-aws-sdk';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';

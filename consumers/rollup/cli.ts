@@ -3,6 +3,7 @@
  * Re-aggregates the given zone days of the raw table into the aggregate table, against the local stack by
  * default or AWS with --aws.
  */
+import '#adapters/quiet-aws-sdk';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { cliServiceEndpoints } from '#adapters/cli-endpoints';

@@ -4,6 +4,8 @@
  * A service thread that dies is restarted on the same endpoint; one that cannot be restarted stops the
  * process with exit code 1 and the reason.
  */
+import '#adapters/quiet-aws-sdk';
+import { nodeSupportNotice } from '#adapters/node-support';
 import { ConfigError } from '#core/config';
 import { type LocalPipeline, type ServiceThread, startLocalPipeline } from './local-pipeline';
 import type { ServiceFailedError } from './service-worker';
@@ -35,6 +37,8 @@ async function main() {
   });
   const started = pipeline;
   const { config, endpoints, settings } = started;
+  const notice = nodeSupportNotice();
+  if (notice) console.error(`note: ${notice}`);
   for (const warning of settings.warnings) console.error(`warning: ${warning}`);
   console.log(
     [

@@ -5,6 +5,7 @@
  * with --aws the Secrets Manager secret TOKEN_SECRET_ARN; revocation list: `${DATA_DIR:-./.data}/revoked-devices.json`
  * (REVOKED_DEVICES_FILE), or with --aws the SSM parameter REVOKED_DEVICES_PARAMETER.
  */
+import '#adapters/quiet-aws-sdk';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { CommanderError } from 'commander';
 import { cliServiceEndpoints } from '#adapters/cli-endpoints';

@@ -2,19 +2,27 @@
  * `npm run simulate -- --devices 1000 --rate 5000 --duration 60s [--batch 50] [--duplicates 0.01] [--late 0.01]
  *   [--fahrenheit 0.3] [--endpoint URL] [--seed N] [--concurrency N] [--aws]`
  * Sends a simulated fleet's readings through the ingest endpoint, with a progress bar and a summary.
+ *
+ * `npm run simulate -- --history 30d [--interval 5m] [--devices N] [--no-rollup] [--wait 2m] ...`
+ * Sends the fleet's past readings at full speed, waits until they are stored, then rolls those days up.
  */
+import '#adapters/quiet-aws-sdk';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { cliServiceEndpoints, localPorts } from '#adapters/cli-endpoints';
-import { createSecretsManagerClient } from '#adapters/service-clients';
+import { createSecretsManagerClient, createTimestreamQueryClient } from '#adapters/service-clients';
 import { readPipelineConfig } from '#core/config';
 import { resolveTokenSecret } from '../auth/token-secret';
+import { HistoryCommandError, runHistoryCommand } from './history-command';
+import { HistoryNotStoredError } from './history-stored';
 import { runSimulation, type SimulationSummary } from './run-simulation';
 import {
   parseDuration,
   parseEndpoint,
   parseFraction,
+  parseHistorySpan,
   parsePositiveNumber,
+  parseReadingInterval,
   parseWholeNumber,
 } from './simulation-flags';
 
@@ -30,7 +38,17 @@ interface Flags {
   seed?: number;
   concurrency: number;
   aws?: boolean;
+  history?: number;
+  interval: number;
+  rollup: boolean;
+  wait: number;
 }
+
+/** Flags of a live run that a history has no use for, and the other way round. */
+const liveOnly = ['rate', 'duration', 'duplicates', 'late'] as const;
+const historyOnly = ['interval', 'rollup', 'wait'] as const;
+/** Requests in flight for a history unless --concurrency says otherwise: each carries up to 500 readings. */
+const historyConcurrency = 8;
 
 const program = new Command('simulate')
   .description('Simulate a fleet of room sensors posting readings to the ingest endpoint')
@@ -53,6 +71,24 @@ const program = new Command('simulate')
   )
   .option('--concurrency <n>', 'requests in flight at most', parseWholeNumber(1, 1024), 32)
   .option('--aws', 'sign tokens with the Secrets Manager secret TOKEN_SECRET_ARN')
+  .option(
+    '--history <span>',
+    'send this much past instead (e.g. 30d, 12h, 2w) at full speed, wait until it is stored, then roll those days up',
+    parseHistorySpan,
+  )
+  .option(
+    '--interval <time>',
+    'with --history: time between two readings of a device',
+    parseReadingInterval,
+    600_000,
+  )
+  .option('--no-rollup', 'with --history: do not run npm run rollup over the days afterwards')
+  .option(
+    '--wait <time>',
+    'with --history: give up when the writer has stored no more of it for this long',
+    parseDuration,
+    120_000,
+  )
   .showHelpAfterError();
 
 program.action(async (flags: Flags) => {
@@ -62,23 +98,68 @@ program.action(async (flags: Flags) => {
       `--batch ${flags.batch} is over INGEST_MAX_READINGS (${config.ingestMaxReadings}): lower it`,
     );
   }
+  const given = (name: string) => program.getOptionValueSource(name) === 'cli';
+  const misplaced = flags.history === undefined ? historyOnly.filter(given) : liveOnly.filter(given);
+  if (misplaced.length > 0) {
+    const flag = (name: string) => (name === 'rollup' ? '--no-rollup' : `--${name}`);
+    program.error(
+      flags.history === undefined
+        ? `${misplaced.map(flag).join(', ')} only apply to --history: add --history <span> or leave them out`
+        : `${misplaced.map(flag).join(', ')} do not apply to --history (a history is sent at full speed, ` +
+            'each reading once): leave them out',
+    );
+  }
   const aws = flags.aws === true || process.env.TARGET === 'aws';
   if (aws && flags.endpoint === undefined) {
     program.error('--aws needs --endpoint: give the ingest API URL (the stack output IngestUrl or similar)');
   }
   const endpoint = flags.endpoint ?? `http://127.0.0.1:${process.env.INGEST_PORT || localPorts.INGEST_PORT}`;
+  const endpoints = cliServiceEndpoints(process.env, { aws });
   const secret = await resolveTokenSecret({
     env: process.env,
     aws,
-    secretsManager: () => createSecretsManagerClient(cliServiceEndpoints(process.env, { aws })),
+    secretsManager: () => createSecretsManagerClient(endpoints),
   });
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 32);
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  if (flags.history !== undefined) {
+    const query = createTimestreamQueryClient(endpoints);
+    try {
+      await runHistoryCommand({
+        spanMs: flags.history,
+        intervalMs: flags.interval,
+        devices: flags.devices,
+        batch: given('batch') ? flags.batch : config.ingestMaxReadings,
+        concurrency: given('concurrency') ? flags.concurrency : historyConcurrency,
+        fahrenheit: flags.fahrenheit,
+        seed,
+        endpoint,
+        secret,
+        aws,
+        rollup: flags.rollup,
+        stallTimeoutMs: flags.wait,
+        config,
+        query,
+        signal: stop.signal,
+      });
+    } catch (error) {
+      if (stop.signal.aborted) {
+        console.error('simulate --history: stopped (SIGINT); what was sent stays, nothing was rolled up');
+        process.exitCode = 130;
+      } else if (error instanceof HistoryCommandError || error instanceof HistoryNotStoredError) {
+        console.error(`simulate --history: ${error.message}`);
+        process.exitCode = 1;
+      } else throw error;
+    } finally {
+      query.destroy();
+    }
+    return;
+  }
   console.log(
     `Simulating ${flags.devices} devices at ${flags.rate} readings/s for ${flags.duration / 1000} s, ` +
       `${flags.batch} per request, seed ${seed}, to ${endpoint}`,
   );
-  const stop = new AbortController();
-  process.once('SIGINT', () => stop.abort());
   const bar = new SingleBar({
     format: '{bar} {value}/{total} requests | accepted {accepted} | rejected {rejected} | {rate}/s',
     hideCursor: true,

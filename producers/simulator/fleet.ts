@@ -50,6 +50,20 @@ export interface Fleet {
   request(index: number): FleetRequest;
 }
 
+/** What names a fleet's devices and draws their rooms: the same in a live run and in a history. */
+export type FleetIdentity = Pick<FleetOptions, 'devices' | 'seed' | 'devicePrefix' | 'fahrenheit'>;
+
+/**
+ * Device `d` of a fleet: its id (`sim-0007`: the prefix and the index, zero-padded to the width of the largest
+ * index, at least 4 digits) and its room, drawn from the seed. A live run and a history of the same seed and
+ * fleet size simulate the same rooms.
+ */
+export function fleetDeviceProfile(fleet: FleetIdentity, d: number): DeviceProfile {
+  const width = Math.max(4, String(fleet.devices - 1).length);
+  const deviceId = `${fleet.devicePrefix ?? 'sim'}-${String(d).padStart(width, '0')}`;
+  return deviceProfile(fleet.seed, d, deviceId, reportsFahrenheit(fleet.seed, d, fleet.fahrenheit ?? 0));
+}
+
 const lateMinMs = 2 * 60_000;
 const lateMaxMs = 6 * 3_600_000;
 
@@ -72,19 +86,11 @@ export function createFleet(options: FleetOptions): Fleet {
   const requestCount = Math.max(1, Math.floor(((options.durationMs / 1000) * rate) / batch));
   const readingIntervalMs = (devices / rate) * 1000;
   const requestIntervalMs = (batch / rate) * 1000;
-  const prefix = options.devicePrefix ?? 'sim';
-  const width = Math.max(4, String(devices - 1).length);
   const profiles = new Map<number, DeviceProfile>();
   const profile = (d: number) => {
     let p = profiles.get(d);
     if (p === undefined) {
-      const deviceId = `${prefix}-${String(d).padStart(width, '0')}`;
-      p = deviceProfile(
-        options.seed,
-        d,
-        deviceId,
-        reportsFahrenheit(options.seed, d, options.fahrenheit ?? 0),
-      );
+      p = fleetDeviceProfile(options, d);
       profiles.set(d, p);
     }
     return p;

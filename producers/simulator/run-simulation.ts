@@ -1,6 +1,7 @@
 import { signDeviceToken, type TokenKeys } from '../auth/device-token';
 import { createFleet, type FleetOptions, type FleetRequest } from './fleet';
 import { type LatencySummary, summarizeLatencies } from './latency-stats';
+import { type PostOutcome, postReadings } from './post-readings';
 import { TokenBucket } from './token-bucket';
 
 /** Options of {@link runSimulation}: the fleet, where to send, and how. */
@@ -24,17 +25,8 @@ export interface SimulationOptions extends Omit<FleetOptions, 'startMs'> {
 }
 
 /** What happened to one request. */
-export interface RequestOutcome {
+export interface RequestOutcome extends PostOutcome {
   readonly request: FleetRequest;
-  /** HTTP status, or 0 when no answer came (connection error or timeout). */
-  readonly status: number;
-  /** Readings the ingest took: all on 202, those it names as published on 503, else 0. */
-  readonly accepted: number;
-  /** Message ids the ingest reported as published. */
-  readonly messageIds: readonly string[];
-  readonly latencyMs: number;
-  /** The error message for status 0, or the answer's `error` for other statuses than 202. */
-  readonly error?: string;
 }
 
 /** Counters so far. */
@@ -102,44 +94,13 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   let next = 0;
   const began = now();
 
-  const send = async (request: FleetRequest): Promise<RequestOutcome> => {
-    const t0 = performance.now();
-    try {
-      const res = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenOf(request.deviceId)}` },
-        body: JSON.stringify(request.readings),
-        signal: AbortSignal.timeout(options.requestTimeoutMs ?? 30_000),
-      });
-      const text = await res.text();
-      const latencyMs = performance.now() - t0;
-      let body: { accepted?: number; published?: number; messageIds?: string[]; error?: string } = {};
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = { error: `not JSON: ${text.slice(0, 200)}` };
-      }
-      const messageIds = Array.isArray(body.messageIds) ? body.messageIds : [];
-      const took = res.status === 202 ? (body.accepted ?? 0) : res.status === 503 ? (body.published ?? 0) : 0;
-      return {
-        request,
-        status: res.status,
-        accepted: took,
-        messageIds,
-        latencyMs,
-        ...(res.status === 202 ? {} : { error: body.error ?? text.slice(0, 200) }),
-      };
-    } catch (error) {
-      return {
-        request,
-        status: 0,
-        accepted: 0,
-        messageIds: [],
-        latencyMs: performance.now() - t0,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      };
-    }
-  };
+  const send = async (request: FleetRequest): Promise<RequestOutcome> => ({
+    request,
+    ...(await postReadings(url, tokenOf(request.deviceId), request.readings, {
+      fetch: doFetch,
+      timeoutMs: options.requestTimeoutMs ?? 30_000,
+    })),
+  });
 
   const lane = async () => {
     for (;;) {

@@ -58,6 +58,35 @@ export function parseDuration(raw: string): number {
   return Math.round(ms);
 }
 
+const spanUnits = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
+/** The longest history: Timestream keeps a table's magnetic store for at most 73,000 days; a simulation needs far less. */
+const maxHistoryDays = 400;
+
+/** A span of history: `30d`, `12h`, `2w`, `1d12h` (hours, days, weeks). Returns milliseconds. */
+export function parseHistorySpan(raw: string): number {
+  const text = raw.trim();
+  if (!/^(\d+(\.\d+)?[hdw])+$/.test(text)) {
+    throw new InvalidArgumentError('expected a span of history such as 30d, 12h, 2w or 1d12h.');
+  }
+  let ms = 0;
+  for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)([hdw])/g)) {
+    ms += Number(n) * spanUnits[unit as keyof typeof spanUnits];
+  }
+  if (ms < 3_600_000 || ms > maxHistoryDays * 86_400_000) {
+    throw new InvalidArgumentError(`expected a span of history from 1h to ${maxHistoryDays}d.`);
+  }
+  return Math.round(ms);
+}
+
+/** Time between two readings of a device: a duration (see {@link parseDuration}) of whole seconds, at least 1s. */
+export function parseReadingInterval(raw: string): number {
+  const ms = parseDuration(raw);
+  if (ms < 1_000 || ms % 1_000 !== 0) {
+    throw new InvalidArgumentError('expected a whole number of seconds, at least 1s, such as 60s or 5m.');
+  }
+  return ms;
+}
+
 /** An http(s) URL. */
 export function parseEndpoint(raw: string): string {
   try {

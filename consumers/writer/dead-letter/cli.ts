@@ -3,6 +3,7 @@
  * [--code CODE] [--aws]` sends them back through the pipeline (into the stream) after a fix, and removes those
  * that were accepted.
  */
+import '#adapters/quiet-aws-sdk';
 import { Command } from 'commander';
 import { cliServiceEndpoints } from '#adapters/cli-endpoints';
 import { createKinesisServiceClient, createSqsClient } from '#adapters/service-clients';
