@@ -5,5 +5,6 @@ export {
   type PipelineConfig,
   RecordLayout,
   readPipelineConfig,
+  Storage,
   StreamMode,
 } from './pipeline-config';

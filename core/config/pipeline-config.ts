@@ -15,6 +15,13 @@ export type RecordLayout = (typeof RecordLayout)[keyof typeof RecordLayout];
 export const StreamMode = { onDemand: 'ON_DEMAND', provisioned: 'PROVISIONED' } as const;
 export type StreamMode = (typeof StreamMode)[keyof typeof StreamMode];
 
+/**
+ * Where readings are stored: Amazon Timestream for LiveAnalytics (the default), or an InfluxDB server through
+ * its v1-compatible write and InfluxQL query APIs (Amazon Timestream for InfluxDB, InfluxDB 1.x/2/3).
+ */
+export const Storage = { timestream: 'timestream', influxdb: 'influxdb' } as const;
+export type Storage = (typeof Storage)[keyof typeof Storage];
+
 /** Defaults, also the documented values in README's configuration reference. */
 export const defaults = {
   streamName: 'readings',
@@ -51,6 +58,12 @@ export const defaults = {
   // where a room sensor is: the seed article's prefecture, then site (campus, address), building, floor,
   // room and zone (a part of a room or an outdoor area); deviceId is always a dimension besides these
   dimensions: Object.freeze(['prefecture', 'site', 'building', 'floor', 'room', 'zone'] as const),
+  storage: Storage.timestream,
+  // InfluxDB (STORAGE=influxdb): unset URL = `npm start` runs influxd itself; unset database = `database`
+  influxdbUrl: undefined as string | undefined,
+  influxdbDatabase: undefined as string | undefined,
+  influxdbToken: undefined as string | undefined,
+  influxdbTokenSecretArn: undefined as string | undefined,
 } as const;
 
 const positiveInt = (max?: number) => {
@@ -79,6 +92,17 @@ const schedule = z
   .regex(
     /^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/,
     'must be cron(...) or rate(N unit)',
+  );
+
+/**
+ * InfluxDB database names (InfluxDB 3's rule, which also suits 1.x and 2's DBRP mappings): 1..64 letters,
+ * digits, '_' or '-', a letter or digit first.
+ */
+const influxdbDatabaseName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
+    "must be 1..64 letters, digits, '_' or '-', starting with a letter or digit",
   );
 
 /** The dimension that every record carries, set from the reading's own `deviceId` field. */
@@ -192,6 +216,25 @@ const settings = {
       .max(25_000, "must be at most 25000 (the ingest function's 29 s timeout leaves room to answer 503)"),
   },
   dimensions: { env: 'DIMENSIONS', schema: dimensionList },
+  storage: { env: 'STORAGE', schema: z.enum(['timestream', 'influxdb']) },
+  influxdbUrl: {
+    env: 'INFLUXDB_URL',
+    schema: z
+      .string()
+      .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http(s) URL such as http://127.0.0.1:8086')
+      .transform((url) => url.replace(/\/+$/, '')),
+  },
+  influxdbDatabase: { env: 'INFLUXDB_DATABASE', schema: influxdbDatabaseName },
+  influxdbToken: { env: 'INFLUXDB_TOKEN', schema: z.string() },
+  influxdbTokenSecretArn: {
+    env: 'INFLUXDB_TOKEN_SECRET_ARN',
+    schema: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+        'must be the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>)',
+      ),
+  },
 } satisfies Record<keyof typeof defaults, { env: string; schema: z.ZodType }>;
 
 type Widen<T> = T extends string
@@ -208,7 +251,9 @@ export type PipelineConfig = {
     ? RecordLayout
     : K extends 'streamMode'
       ? StreamMode
-      : Widen<(typeof defaults)[K]>;
+      : K extends 'storage'
+        ? Storage
+        : Widen<(typeof defaults)[K]>;
 };
 
 /** The environment variable that sets each configuration key (for docs and error messages). */
@@ -242,6 +287,33 @@ export function readPipelineConfig(
       problems.push(`${name}=${JSON.stringify(raw)}: ${reason}`);
     }
   }
+  if (out.storage === Storage.influxdb) problems.push(...influxdbProblems(out, env));
   if (problems.length > 0) throw new ConfigError(problems);
+  out.influxdbDatabase ??= out.database;
   return Object.freeze(out) as PipelineConfig;
+}
+
+/** With STORAGE=influxdb: one token source at most, and a database name InfluxDB takes. */
+function influxdbProblems(
+  out: Record<string, unknown>,
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  const problems: string[] = [];
+  if (out.influxdbToken !== undefined && out.influxdbTokenSecretArn !== undefined) {
+    problems.push(
+      `${settings.influxdbToken.env} and ${settings.influxdbTokenSecretArn.env} are both set: ` +
+        'set one (the token as text locally, the Secrets Manager secret on AWS)',
+    );
+  }
+  const name = env[settings.influxdbDatabase.env];
+  if ((name === undefined || name === '') && typeof out.database === 'string') {
+    if (!influxdbDatabaseName.safeParse(out.database).success) {
+      problems.push(
+        `${settings.database.env}=${JSON.stringify(out.database)}: is also the InfluxDB database name when ` +
+          `${settings.influxdbDatabase.env} is unset, and InfluxDB needs 1..64 letters, digits, '_' or '-': ` +
+          `set ${settings.influxdbDatabase.env}`,
+      );
+    }
+  }
+  return problems;
 }

@@ -11,7 +11,7 @@ import { rollupDepsFromConfig } from '#consumers/rollup/rollup-deps';
 import { createScheduledRollup } from '#consumers/rollup/scheduled-rollup';
 import { batchWriterFromEnv } from '#consumers/writer/batch-writer-from-env';
 import { createWriterHandler } from '#consumers/writer/kinesis-writer-handler';
-import { type PipelineConfig, readPipelineConfig } from '#core/config';
+import { type PipelineConfig, readPipelineConfig, Storage } from '#core/config';
 import { startDashboardServer } from '#dashboards/web';
 import { resolveTokenSecret, signDeviceToken } from '#producers/auth';
 import {
@@ -19,6 +19,7 @@ import {
   eventSourceSettingsFrom,
   startEventSourceRunner,
 } from '../event-source';
+import { type SupervisedInfluxdb, startSupervisedInfluxdb } from '../influxdb';
 import { ensureStream } from '../kinesis';
 import { ensureTimestreamTables } from '../provision/ensure-timestream-tables';
 import { parseScheduleExpression, startScheduler } from '../scheduler/schedule-expression';
@@ -32,7 +33,7 @@ import {
 } from './service-worker';
 
 /** The services that run on threads of their own, and are restarted when their thread dies. */
-export type ServiceThread = 'timestream' | 'kinesis' | 'ingest';
+export type ServiceThread = 'timestream' | 'kinesis' | 'ingest' | 'influxdb';
 
 export interface LocalPipelineOptions {
   /** Environment to read the pipeline and local settings from. @default process.env */
@@ -56,8 +57,12 @@ export interface LocalPipeline {
   readonly endpoints: {
     readonly ingest: string;
     readonly kinesis: string;
-    readonly timestream: string;
-    readonly dashboard: string;
+    /** The local Timestream (STORAGE=timestream). */
+    readonly timestream?: string;
+    /** InfluxDB (STORAGE=influxdb): INFLUXDB_URL, or the influxd that the pipeline started. */
+    readonly influxdb?: string;
+    /** The web dashboard (it reads Timestream: not started with STORAGE=influxdb yet). */
+    readonly dashboard?: string;
   };
   /** A token for `device_1`, for the ready-made curl line. */
   readonly sampleToken: string;
@@ -83,7 +88,8 @@ export interface LocalPipeline {
  */
 export async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
   const env = options.env ?? process.env;
-  const config = readPipelineConfig(env);
+  let config = readPipelineConfig(env);
+  const influx = config.storage === Storage.influxdb;
   const settings = readLocalSettings(env);
   const logLevel =
     options.logLevel ?? (env.POWERTOOLS_LOG_LEVEL as LocalPipelineOptions['logLevel']) ?? 'WARN';
@@ -100,7 +106,19 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
   try {
     // the two emulators run on threads of their own, so that all parts of the pipeline use both cores; they
     // have no authentication, so they listen on loopback whatever is exposed
-    const timestream = await startSupervisedService({
+    // STORAGE=influxdb: influxd instead of the local Timestream (unless INFLUXDB_URL names a server)
+    let influxd: SupervisedInfluxdb | undefined;
+    if (influx && config.influxdbUrl === undefined) {
+      influxd = await startSupervisedInfluxdb({
+        ...supervision,
+        options: { dataDir: join(settings.dataDir, 'influxdb'), env },
+      });
+      closers.push(() => (influxd as SupervisedInfluxdb).close());
+      config = Object.freeze({ ...config, influxdbUrl: influxd.endpoint });
+    }
+    const timestream = influx
+      ? undefined
+      : await startSupervisedService({
       ...supervision,
       name: 'local Timestream',
       moduleUrl: startLocalTimestreamModule,
@@ -117,7 +135,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
         ...timestreamTuningFromEnv(env),
       },
     });
-    closers.push(() => timestream.close());
+    if (timestream) closers.push(() => timestream.close());
     const kinesisServer = await startSupervisedService({
       ...supervision,
       name: 'local Kinesis',
@@ -128,13 +146,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     closers.push(() => kinesisServer.close());
 
     const serviceEndpoints = {
-      timestreamEndpoint: timestream.endpoint,
+      ...(timestream ? { timestreamEndpoint: timestream.endpoint } : {}),
       kinesisEndpoint: kinesisServer.endpoint,
     };
     const handlerEnv = {
       ...env,
       DATA_DIR: settings.dataDir,
-      TIMESTREAM_ENDPOINT: timestream.endpoint,
+      ...(timestream ? { TIMESTREAM_ENDPOINT: timestream.endpoint } : {}),
+      ...(config.influxdbUrl ? { INFLUXDB_URL: config.influxdbUrl } : {}),
       KINESIS_ENDPOINT: kinesisServer.endpoint,
     };
     const kinesis = createKinesisClient(kinesisServer.endpoint);
@@ -142,7 +161,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     const timestreamWrite = createTimestreamWriteClient(serviceEndpoints);
     closers.push(async () => timestreamWrite.destroy());
     await ensureStream(kinesis, config.streamName, config.streamShardCount);
-    await ensureTimestreamTables(timestreamWrite, config);
+    if (!influx) await ensureTimestreamTables(timestreamWrite, config);
 
     // the writer Lambda, as its handler module wires it, but with local clients and a file dead-letter sink
     const writerLogger = new Logger({ serviceName: 'writer', logLevel });
@@ -182,14 +201,19 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       { timeZone: config.rollupTimezone, lookbackDays: config.rollupLookbackDays },
     );
     const runRollup = async (time = new Date()) => {
+      if (influx) {
+        throw new Error('the rollup does not run on InfluxDB yet (STORAGE=influxdb): the raw readings are stored');
+      }
       await rollup({ time: time.toISOString() }, { getRemainingTimeInMillis: () => 15 * 60_000 });
     };
-    const scheduler = startScheduler(
-      parseScheduleExpression(config.rollupSchedule, config.rollupTimezone),
-      (scheduled) => runRollup(new Date(scheduled)),
-      { onError: (error) => rollupLogger.error('scheduled rollup failed', { error }) },
-    );
-    closers.push(() => scheduler.stop());
+    if (!influx) {
+      const scheduler = startScheduler(
+        parseScheduleExpression(config.rollupSchedule, config.rollupTimezone),
+        (scheduled) => runRollup(new Date(scheduled)),
+        { onError: (error) => rollupLogger.error('scheduled rollup failed', { error }) },
+      );
+      closers.push(() => scheduler.stop());
+    }
 
     // the ingest endpoint, with the same app as the ingest Lambda, on a thread of its own
     const secret = await resolveTokenSecret({ env: { ...env, DATA_DIR: settings.dataDir } });
@@ -199,7 +223,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       moduleUrl: new URL('./local-ingest.ts', import.meta.url),
       exportName: 'startLocalIngest',
       options: {
-        env: { ...env },
+        env: { ...env, ...(config.influxdbUrl ? { INFLUXDB_URL: config.influxdbUrl } : {}) },
         dataDir: settings.dataDir,
         kinesisEndpoint: kinesisServer.endpoint,
         port: settings.ingestPort,
@@ -210,10 +234,17 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       },
     });
     closers.push(() => ingest.close());
-    const threads: Record<ServiceThread, SupervisedService> = { timestream, kinesis: kinesisServer, ingest };
+    const threads: Partial<Record<ServiceThread, Pick<SupervisedService, 'terminate'>>> = {
+      ...(timestream ? { timestream } : {}),
+      ...(influxd ? { influxdb: influxd } : {}),
+      kinesis: kinesisServer,
+      ingest,
+    };
 
     // the local web dashboard: the Grafana dashboard's panels through the same Query API
-    const dashboard = await startDashboardServer({
+    const dashboard = influx
+      ? undefined
+      : await startDashboardServer({
       port: settings.dashboardPort,
       host: settings.dashboardHost,
       allowedHosts: settings.allowedHosts,
@@ -226,7 +257,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       rollupSchedule: config.rollupSchedule,
       rollupTimezone: config.rollupTimezone,
     });
-    closers.push(() => dashboard.close());
+    if (dashboard) closers.push(() => dashboard.close());
 
     return {
       config,
@@ -234,14 +265,19 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       endpoints: {
         ingest: ingest.endpoint,
         kinesis: kinesisServer.endpoint,
-        timestream: timestream.endpoint,
-        dashboard: dashboard.url,
+        ...(timestream ? { timestream: timestream.endpoint } : {}),
+        ...(config.influxdbUrl ? { influxdb: config.influxdbUrl } : {}),
+        ...(dashboard ? { dashboard: dashboard.url } : {}),
       },
       sampleToken: signDeviceToken('device_1', secret),
       signToken: (deviceId) => signDeviceToken(deviceId, secret),
       whenCaughtUp: (timeoutMs) => runner.whenCaughtUp(timeoutMs),
       runRollup,
-      terminateService: (service, reason) => threads[service].terminate(reason),
+      terminateService: async (service, reason) => {
+        const thread = threads[service];
+        if (!thread) throw new Error(`the service "${service}" does not run in this pipeline (STORAGE=${config.storage})`);
+        await thread.terminate(reason);
+      },
       close,
     };
   } catch (error) {

@@ -1,0 +1,9 @@
+export {
+  escapeKey,
+  escapeMeasurement,
+  floatText,
+  integerText,
+  quoteString,
+  tagValueProblem,
+} from './escape';
+export { LinePrecision, type RecordLike, type RecordLine, recordLine } from './record-lines';
