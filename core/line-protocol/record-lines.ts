@@ -1,11 +1,4 @@
-import {
-  escapeKey,
-  escapeMeasurement,
-  floatText,
-  integerText,
-  quoteString,
-  tagValueProblem,
-} from './escape';
+import { escapeKey, escapeMeasurement, floatText, integerText, quoteString, tagValueProblem } from './escape';
 
 /** Line protocol time precisions used here: ms unless a record carries nanoseconds. */
 export const LinePrecision = { milliseconds: 'ms', nanoseconds: 'ns' } as const;
@@ -20,7 +13,11 @@ export type RecordLike = {
   readonly MeasureName?: string;
   readonly MeasureValue?: string;
   readonly MeasureValueType?: string;
-  readonly MeasureValues?: readonly { readonly Name?: string; readonly Value?: string; readonly Type?: string }[];
+  readonly MeasureValues?: readonly {
+    readonly Name?: string;
+    readonly Value?: string;
+    readonly Type?: string;
+  }[];
   readonly Time?: string;
   readonly TimeUnit?: string;
 };
@@ -81,7 +78,10 @@ export function recordLine(
     return { ok: false, reason: `the record time ${JSON.stringify(time)} is not a whole epoch time` };
   }
   if (unit !== 'MILLISECONDS' && unit !== 'NANOSECONDS') {
-    return { ok: false, reason: `time unit ${unit} is not written to InfluxDB (MILLISECONDS or NANOSECONDS)` };
+    return {
+      ok: false,
+      reason: `time unit ${unit} is not written to InfluxDB (MILLISECONDS or NANOSECONDS)`,
+    };
   }
   return {
     ok: true,
@@ -112,7 +112,8 @@ function mergeDimensions(
   own: RecordLike['Dimensions'],
 ): [string, string][] {
   const byName = new Map<string, string>();
-  for (const d of common ?? []) if (d.Name !== undefined && d.Value !== undefined) byName.set(d.Name, d.Value);
+  for (const d of common ?? [])
+    if (d.Name !== undefined && d.Value !== undefined) byName.set(d.Name, d.Value);
   for (const d of own ?? []) if (d.Name !== undefined && d.Value !== undefined) byName.set(d.Name, d.Value);
   // Go's bytes.Compare order (code units compare the same for the ASCII names the fleet schema allows)
   return [...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -1,7 +1,7 @@
 import { ConfigError } from '../config/errors';
 import { configEnvNames, defaults } from '../config/pipeline-config';
-import type { UnitRegistry } from '../units/unit-registry';
 import { tagValueProblem } from '../line-protocol/escape';
+import type { UnitRegistry } from '../units/unit-registry';
 import { unitsConfigEnvNames } from '../units/units-config';
 
 /**
