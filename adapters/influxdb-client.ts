@@ -44,7 +44,9 @@ export class InfluxQlError extends InfluxDbError {
     readonly query: string,
     readonly serverMessage: string,
   ) {
-    super(`InfluxQL error: ${serverMessage} (in ${query.length > 200 ? `${query.slice(0, 200)}...` : query})`);
+    super(
+      `InfluxQL error: ${serverMessage} (in ${query.length > 200 ? `${query.slice(0, 200)}...` : query})`,
+    );
   }
 }
 
@@ -101,7 +103,9 @@ export class InfluxDbClient {
 
   /** `POST /write?db=<database>&precision=<precision>` with the lines, gzipped. Resolves on 204. */
   async write(database: string, lines: string, precision: 'ms' | 'ns' = 'ms'): Promise<void> {
-    const body = new Blob([new Uint8Array(await gzip(Buffer.from(lines, "utf8"), { level: this.options.gzipLevel ?? 1 }))]);
+    const body = new Blob([
+      new Uint8Array(await gzip(Buffer.from(lines, 'utf8'), { level: this.options.gzipLevel ?? 1 })),
+    ]);
     const params = new URLSearchParams({ db: database, precision });
     await this.request('write', `/write?${params}`, {
       method: 'POST',
