@@ -78,7 +78,13 @@ export async function startSupervisedInfluxdb(spec: SupervisedInfluxdbSpec): Pro
       }
       current = next;
       restarts++;
-      spec.onEvent({ type: 'restarted', service: name, endpoint, restart: restarts, tookMs: Date.now() - now });
+      spec.onEvent({
+        type: 'restarted',
+        service: name,
+        endpoint,
+        restart: restarts,
+        tookMs: Date.now() - now,
+      });
     } catch (error) {
       spec.onFailed(
         new ServiceFailedError(

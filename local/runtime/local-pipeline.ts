@@ -119,22 +119,22 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     const timestream = influx
       ? undefined
       : await startSupervisedService({
-      ...supervision,
-      name: 'local Timestream',
-      moduleUrl: startLocalTimestreamModule,
-      exportName: 'startLocalTimestream',
-      options: {
-        port: settings.timestreamPort,
-        host: emulatorHost,
-        dataDir: join(settings.dataDir, 'timestream'),
-        ...(env.TIMESTREAM_FAULTS ? { faults: env.TIMESTREAM_FAULTS } : {}),
-        // DuckDB shares the cores with the ingest, kinesalite and the writer here: one thread fewer than the
-        // cores (unless TIMESTREAM_DUCKDB_THREADS says otherwise) gave the e2e benchmark a POST-to-queryable
-        // p50 of ~1.04 s against ~1.34 s with a thread per core
-        threads: Math.max(1, availableParallelism() - 1),
-        ...timestreamTuningFromEnv(env),
-      },
-    });
+          ...supervision,
+          name: 'local Timestream',
+          moduleUrl: startLocalTimestreamModule,
+          exportName: 'startLocalTimestream',
+          options: {
+            port: settings.timestreamPort,
+            host: emulatorHost,
+            dataDir: join(settings.dataDir, 'timestream'),
+            ...(env.TIMESTREAM_FAULTS ? { faults: env.TIMESTREAM_FAULTS } : {}),
+            // DuckDB shares the cores with the ingest, kinesalite and the writer here: one thread fewer than the
+            // cores (unless TIMESTREAM_DUCKDB_THREADS says otherwise) gave the e2e benchmark a POST-to-queryable
+            // p50 of ~1.04 s against ~1.34 s with a thread per core
+            threads: Math.max(1, availableParallelism() - 1),
+            ...timestreamTuningFromEnv(env),
+          },
+        });
     if (timestream) closers.push(() => timestream.close());
     const kinesisServer = await startSupervisedService({
       ...supervision,
@@ -202,7 +202,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     );
     const runRollup = async (time = new Date()) => {
       if (influx) {
-        throw new Error('the rollup does not run on InfluxDB yet (STORAGE=influxdb): the raw readings are stored');
+        throw new Error(
+          'the rollup does not run on InfluxDB yet (STORAGE=influxdb): the raw readings are stored',
+        );
       }
       await rollup({ time: time.toISOString() }, { getRemainingTimeInMillis: () => 15 * 60_000 });
     };
@@ -245,18 +247,18 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     const dashboard = influx
       ? undefined
       : await startDashboardServer({
-      port: settings.dashboardPort,
-      host: settings.dashboardHost,
-      allowedHosts: settings.allowedHosts,
-      limits: settings.httpLimits,
-      queryClient: timestreamQuery,
-      database: config.database,
-      rawTable: config.rawTable,
-      aggregateTable: config.aggregateTable,
-      layout: config.recordLayout,
-      rollupSchedule: config.rollupSchedule,
-      rollupTimezone: config.rollupTimezone,
-    });
+          port: settings.dashboardPort,
+          host: settings.dashboardHost,
+          allowedHosts: settings.allowedHosts,
+          limits: settings.httpLimits,
+          queryClient: timestreamQuery,
+          database: config.database,
+          rawTable: config.rawTable,
+          aggregateTable: config.aggregateTable,
+          layout: config.recordLayout,
+          rollupSchedule: config.rollupSchedule,
+          rollupTimezone: config.rollupTimezone,
+        });
     if (dashboard) closers.push(() => dashboard.close());
 
     return {
@@ -275,7 +277,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       runRollup,
       terminateService: async (service, reason) => {
         const thread = threads[service];
-        if (!thread) throw new Error(`the service "${service}" does not run in this pipeline (STORAGE=${config.storage})`);
+        if (!thread)
+          throw new Error(
+            `the service "${service}" does not run in this pipeline (STORAGE=${config.storage})`,
+          );
         await thread.terminate(reason);
       },
       close,
