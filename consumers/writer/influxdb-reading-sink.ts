@@ -178,7 +178,13 @@ export class InfluxDbReadingSink implements ReadingSink {
             throw error;
           }
         },
-        { deadline, isRetryable },
+        {
+          deadline,
+          isRetryable,
+          onRetry: (e) => this.options.observer?.onRetry?.(e),
+          baseDelayMs: this.options.retry?.baseDelayMs ?? 100,
+          maxDelayMs: this.options.retry?.maxDelayMs ?? 2_000,
+        },
       ).catch((error: unknown) => {
         this.database = undefined;
         throw this.explain(error);
