@@ -4,7 +4,7 @@ import { gzip as gzipCallback } from 'node:zlib';
 const gzip = promisify(gzipCallback);
 
 /** Base of the errors of {@link InfluxDbClient}. */
-export class InfluxDbError extends Error {
+class InfluxDbError extends Error {
   override readonly name: string = 'InfluxDbError';
 }
 
@@ -216,13 +216,8 @@ export class InfluxDbClient {
 }
 
 /** An InfluxQL identifier in double quotes: `my "db"` -> `"my \"db\""`. */
-export function quoteIdentifier(name: string): string {
+function quoteIdentifier(name: string): string {
   return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-/** An InfluxQL string literal in single quotes: `O'Brien` -> `'O\'Brien'`. */
-export function quoteLiteral(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 function serverMessage(body: string, statusText: string): string {

@@ -64,10 +64,7 @@ function readingSinkFromConfig(
  * The InfluxDB client of STORAGE=influxdb: INFLUXDB_URL, with INFLUXDB_TOKEN or the token in the secret
  * INFLUXDB_TOKEN_SECRET_ARN (read on first use). Fails with a ConfigError when INFLUXDB_URL is unset.
  */
-export function influxDbClientFromConfig(
-  config: PipelineConfig,
-  endpoints: ServiceEndpoints,
-): InfluxDbClient {
+function influxDbClientFromConfig(config: PipelineConfig, endpoints: ServiceEndpoints): InfluxDbClient {
   if (config.influxdbUrl === undefined) {
     throw new ConfigError([
       'INFLUXDB_URL is not set, and STORAGE=influxdb needs it: set it to the InfluxDB endpoint ' +

@@ -2,7 +2,6 @@ export {
   escapeKey,
   escapeMeasurement,
   floatText,
-  integerText,
   quoteString,
   tagValueProblem,
 } from './escape';

@@ -1,8 +1,3 @@
-export { InfluxdNotInstalledError, InfluxdStartError } from './errors';
-export {
-  influxdConfig,
-  type LocalInfluxdb,
-  type LocalInfluxdbOptions,
-  startLocalInfluxdb,
-} from './local-influxdb';
+export { InfluxdNotInstalledError } from './errors';
+export { type LocalInfluxdb, type LocalInfluxdbOptions, startLocalInfluxdb } from './local-influxdb';
 export { type SupervisedInfluxdb, startSupervisedInfluxdb } from './supervised-influxdb';

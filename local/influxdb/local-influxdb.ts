@@ -124,7 +124,7 @@ export async function startLocalInfluxdb(options: LocalInfluxdbOptions): Promise
 }
 
 /** The influxd configuration: everything under `dataDir`, loopback only, nothing sent anywhere. */
-export function influxdConfig(dataDir: string, port: number, rpcPort: number): string {
+function influxdConfig(dataDir: string, port: number, rpcPort: number): string {
   const path = (p: string) => JSON.stringify(join(dataDir, p));
   return [
     'reporting-enabled = false',

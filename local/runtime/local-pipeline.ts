@@ -21,6 +21,7 @@ import {
 } from '../event-source';
 import { type SupervisedInfluxdb, startSupervisedInfluxdb } from '../influxdb';
 import { ensureStream } from '../kinesis';
+import { ensureInfluxdbDatabase } from '../provision/ensure-influxdb-database';
 import { ensureTimestreamTables } from '../provision/ensure-timestream-tables';
 import { parseScheduleExpression, startScheduler } from '../scheduler/schedule-expression';
 import { emulatorHost, type LocalSettings, readLocalSettings } from './local-settings';
@@ -162,6 +163,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     closers.push(async () => timestreamWrite.destroy());
     await ensureStream(kinesis, config.streamName, config.streamShardCount);
     if (!influx) await ensureTimestreamTables(timestreamWrite, config);
+    else if (config.influxdbUrl !== undefined && config.influxdbTokenSecretArn === undefined) {
+      await ensureInfluxdbDatabase({ ...config, influxdbUrl: config.influxdbUrl });
+    }
 
     // the writer Lambda, as its handler module wires it, but with local clients and a file dead-letter sink
     const writerLogger = new Logger({ serviceName: 'writer', logLevel });
