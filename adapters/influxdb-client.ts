@@ -216,7 +216,7 @@ export class InfluxDbClient {
 }
 
 /** An InfluxQL identifier in double quotes: `my "db"` -> `"my \"db\""`. */
-function quoteIdentifier(name: string): string {
+export function quoteIdentifier(name: string): string {
   return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 

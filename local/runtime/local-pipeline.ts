@@ -7,8 +7,10 @@ import { startLocalTimestreamModule, timestreamTuningFromEnv } from 'timestream-
 import { createKinesisClient } from '#adapters/kinesis-client';
 import { createTimestreamQueryClient, createTimestreamWriteClient } from '#adapters/service-clients';
 import { unitRegistryFromEnv } from '#adapters/unit-registry-from-env';
+import { influxRollupDepsFromConfig, runInfluxDailyRollup } from '#consumers/rollup/influxdb-daily-rollup';
 import { rollupDepsFromConfig } from '#consumers/rollup/rollup-deps';
 import { createScheduledRollup } from '#consumers/rollup/scheduled-rollup';
+import { lookbackDays } from '#consumers/rollup/zone-days';
 import { batchWriterFromEnv } from '#consumers/writer/batch-writer-from-env';
 import { createWriterHandler } from '#consumers/writer/kinesis-writer-handler';
 import { type PipelineConfig, readPipelineConfig, Storage } from '#core/config';
@@ -204,22 +206,28 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       ),
       { timeZone: config.rollupTimezone, lookbackDays: config.rollupLookbackDays },
     );
+    // STORAGE=influxdb: the same zone days and aggregate contract, with InfluxQL (consumers/rollup/influxdb-daily-rollup.ts)
+    const influxRollup = influx
+      ? influxRollupDepsFromConfig(
+          config,
+          unitRegistryFromEnv(handlerEnv).measureNames(),
+          (message, details) => rollupLogger.info(message, details),
+        )
+      : undefined;
     const runRollup = async (time = new Date()) => {
-      if (influx) {
-        throw new Error(
-          'the rollup does not run on InfluxDB yet (STORAGE=influxdb): the raw readings are stored',
-        );
+      if (influxRollup) {
+        const days = lookbackDays(config.rollupTimezone, time.getTime(), config.rollupLookbackDays);
+        await runInfluxDailyRollup(influxRollup, days, { deadline: Date.now() + 15 * 60_000 });
+        return;
       }
       await rollup({ time: time.toISOString() }, { getRemainingTimeInMillis: () => 15 * 60_000 });
     };
-    if (!influx) {
-      const scheduler = startScheduler(
-        parseScheduleExpression(config.rollupSchedule, config.rollupTimezone),
-        (scheduled) => runRollup(new Date(scheduled)),
-        { onError: (error) => rollupLogger.error('scheduled rollup failed', { error }) },
-      );
-      closers.push(() => scheduler.stop());
-    }
+    const scheduler = startScheduler(
+      parseScheduleExpression(config.rollupSchedule, config.rollupTimezone),
+      (scheduled) => runRollup(new Date(scheduled)),
+      { onError: (error) => rollupLogger.error('scheduled rollup failed', { error }) },
+    );
+    closers.push(() => scheduler.stop());
 
     // the ingest endpoint, with the same app as the ingest Lambda, on a thread of its own
     const secret = await resolveTokenSecret({ env: { ...env, DATA_DIR: settings.dataDir } });

@@ -54,7 +54,7 @@ async function main() {
         : []),
       endpoints.dashboard
         ? `  dashboard   ${endpoints.dashboard}   (open it in a browser)`
-        : '  dashboard   not started: the web dashboard and the rollup read Timestream (STORAGE=timestream)',
+        : '  dashboard   not started: the web dashboard reads Timestream (STORAGE=timestream)',
       `  data        ${settings.dataDir}`,
       `  rollup      ${config.rollupSchedule} in ${config.rollupTimezone}`,
       '',

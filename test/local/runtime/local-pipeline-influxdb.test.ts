@@ -178,6 +178,45 @@ describe('npm start with STORAGE=influxdb: the seed article end to end on a real
     );
   });
 
+  it('rolls up yesterday into the aggregate measurement, as the scheduler does', async () => {
+    const token = pipeline.signToken('rollup_1');
+    const yesterdayNoon = Date.UTC(
+      new Date().getUTCFullYear(),
+      new Date().getUTCMonth(),
+      new Date().getUTCDate() - 1,
+      12,
+    );
+    const readings = [400, 500, 900].map((co2, i) => ({
+      deviceId: 'rollup_1',
+      time: yesterdayNoon + i * 60_000,
+      measures: { co2 },
+    }));
+    expect(
+      (await post(`${pipeline.endpoints.ingest}/readings`, token, JSON.stringify(readings))).status,
+    ).toBe(202);
+    await vi.waitFor(
+      async () =>
+        expect(await rows(`SELECT co2 FROM "conditions" WHERE deviceId = 'rollup_1'`)).toHaveLength(3),
+      { timeout: 20_000, interval: 100 },
+    );
+    await pipeline.runRollup(new Date());
+    const daily = await rows(`SELECT * FROM "conditions_daily" WHERE deviceId = 'rollup_1'`);
+    expect(daily).toEqual([
+      {
+        time: yesterdayNoon - 12 * 3_600_000,
+        deviceId: 'rollup_1',
+        measure: 'co2',
+        avg: 600,
+        min: 400,
+        max: 900,
+        sum: 1800,
+        count: 3,
+        first: 400,
+        last: 900,
+      },
+    ]);
+  });
+
   it('keeps readings in the stream while influxd is down, and stores them once it is restarted', async () => {
     const token = pipeline.signToken('outage_1');
     await pipeline.terminateService('influxdb', 'drill');
