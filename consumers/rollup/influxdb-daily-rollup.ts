@@ -154,14 +154,14 @@ export function influxRollupDepsFromConfig(
   measures: readonly string[],
   log?: InfluxDailyRollupDeps['log'],
 ): InfluxDailyRollupDeps {
-  if (config.influxdbUrl === undefined) {
+  if (config.influxdbUrl === '') {
     throw new ConfigError(['INFLUXDB_URL is not set, and the rollup with STORAGE=influxdb needs it']);
   }
   const client = new InfluxDbClient({
     url: config.influxdbUrl,
-    ...(config.influxdbToken !== undefined ? { token: config.influxdbToken } : {}),
+    ...(config.influxdbToken !== '' ? { token: config.influxdbToken } : {}),
   });
-  const database = config.influxdbDatabase ?? config.database;
+  const database = config.influxdbDatabase || config.database;
   return {
     client,
     database,

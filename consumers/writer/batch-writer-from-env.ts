@@ -45,7 +45,7 @@ function readingSinkFromConfig(
   if (config.storage === Storage.influxdb) {
     return new InfluxDbReadingSink({
       client: influxDbClientFromConfig(config, endpoints),
-      database: config.influxdbDatabase ?? config.database,
+      database: config.influxdbDatabase || config.database,
       measurement: config.rawTable,
       concurrency: config.writeConcurrency,
       ...(observer ? { observer } : {}),
@@ -65,7 +65,7 @@ function readingSinkFromConfig(
  * INFLUXDB_TOKEN_SECRET_ARN (read on first use). Fails with a ConfigError when INFLUXDB_URL is unset.
  */
 function influxDbClientFromConfig(config: PipelineConfig, endpoints: ServiceEndpoints): InfluxDbClient {
-  if (config.influxdbUrl === undefined) {
+  if (config.influxdbUrl === '') {
     throw new ConfigError([
       'INFLUXDB_URL is not set, and STORAGE=influxdb needs it: set it to the InfluxDB endpoint ' +
         '(e.g. http://127.0.0.1:8086; `npm start` starts a local influxd itself when it is unset)',
@@ -74,9 +74,9 @@ function influxDbClientFromConfig(config: PipelineConfig, endpoints: ServiceEndp
   const arn = config.influxdbTokenSecretArn;
   return new InfluxDbClient({
     url: config.influxdbUrl,
-    ...(arn !== undefined
+    ...(arn !== ''
       ? { token: secretsManagerInfluxToken(createSecretsManagerClient(endpoints), arn) }
-      : config.influxdbToken !== undefined
+      : config.influxdbToken !== ''
         ? { token: config.influxdbToken }
         : {}),
   });

@@ -59,11 +59,12 @@ export const defaults = {
   // room and zone (a part of a room or an outdoor area); deviceId is always a dimension besides these
   dimensions: Object.freeze(['prefecture', 'site', 'building', 'floor', 'room', 'zone'] as const),
   storage: Storage.timestream,
-  // InfluxDB (STORAGE=influxdb): unset URL = `npm start` runs influxd itself; unset database = `database`
-  influxdbUrl: undefined as string | undefined,
-  influxdbDatabase: undefined as string | undefined,
-  influxdbToken: undefined as string | undefined,
-  influxdbTokenSecretArn: undefined as string | undefined,
+  // InfluxDB (STORAGE=influxdb); '' is unset, as an empty variable is (so the CDK app's environment of the
+  // functions reads back the same): no URL = `npm start` runs influxd itself; no database = `database`
+  influxdbUrl: '',
+  influxdbDatabase: '',
+  influxdbToken: '',
+  influxdbTokenSecretArn: '',
 } as const;
 
 const positiveInt = (max?: number) => {
@@ -289,7 +290,6 @@ export function readPipelineConfig(
   }
   if (out.storage === Storage.influxdb) problems.push(...influxdbProblems(out, env));
   if (problems.length > 0) throw new ConfigError(problems);
-  out.influxdbDatabase ??= out.database;
   return Object.freeze(out) as PipelineConfig;
 }
 
@@ -299,7 +299,7 @@ function influxdbProblems(
   env: Readonly<Record<string, string | undefined>>,
 ): string[] {
   const problems: string[] = [];
-  if (out.influxdbToken !== undefined && out.influxdbTokenSecretArn !== undefined) {
+  if (out.influxdbToken !== '' && out.influxdbTokenSecretArn !== '') {
     problems.push(
       `${settings.influxdbToken.env} and ${settings.influxdbTokenSecretArn.env} are both set: ` +
         'set one (the token as text locally, the Secrets Manager secret on AWS)',

@@ -111,7 +111,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     // have no authentication, so they listen on loopback whatever is exposed
     // STORAGE=influxdb: influxd instead of the local Timestream (unless INFLUXDB_URL names a server)
     let influxd: SupervisedInfluxdb | undefined;
-    if (influx && config.influxdbUrl === undefined) {
+    if (influx && config.influxdbUrl === '') {
       influxd = await startSupervisedInfluxdb({
         ...supervision,
         options: { dataDir: join(settings.dataDir, 'influxdb'), env },
@@ -165,8 +165,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     closers.push(async () => timestreamWrite.destroy());
     await ensureStream(kinesis, config.streamName, config.streamShardCount);
     if (!influx) await ensureTimestreamTables(timestreamWrite, config);
-    else if (config.influxdbUrl !== undefined && config.influxdbTokenSecretArn === undefined) {
-      await ensureInfluxdbDatabase({ ...config, influxdbUrl: config.influxdbUrl });
+    else if (config.influxdbTokenSecretArn === '') {
+      await ensureInfluxdbDatabase(config);
     }
 
     // the writer Lambda, as its handler module wires it, but with local clients and a file dead-letter sink

@@ -49,7 +49,7 @@ async function main() {
         : []),
       ...(endpoints.influxdb
         ? [
-            `  influxdb    ${endpoints.influxdb}   database "${config.influxdbDatabase}", measurement "${config.rawTable}"`,
+            `  influxdb    ${endpoints.influxdb}   database "${config.influxdbDatabase || config.database}", measurement "${config.rawTable}"`,
           ]
         : []),
       endpoints.dashboard
@@ -67,7 +67,7 @@ async function main() {
       ...(endpoints.influxdb
         ? [
             'Query it (InfluxQL over HTTP):',
-            `  curl -G ${endpoints.influxdb}/query --data-urlencode 'db=${config.influxdbDatabase}' --data-urlencode 'q=SELECT * FROM "${config.rawTable}" ORDER BY time DESC LIMIT 10'`,
+            `  curl -G ${endpoints.influxdb}/query --data-urlencode 'db=${config.influxdbDatabase || config.database}' --data-urlencode 'q=SELECT * FROM "${config.rawTable}" ORDER BY time DESC LIMIT 10'`,
           ]
         : [
             'Query it (AWS CLI):',

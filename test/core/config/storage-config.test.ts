@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readPipelineConfig } from '#core/config';
+import { ConfigError, configEnvNames, readPipelineConfig } from '#core/config';
 
 const problemsOf = (env: Record<string, string>): readonly string[] => {
   try {
@@ -12,12 +12,26 @@ const problemsOf = (env: Record<string, string>): readonly string[] => {
 };
 
 describe('STORAGE and the InfluxDB settings', () => {
-  it('defaults to Timestream, with the InfluxDB database named as the Timestream one', () => {
+  it('defaults to Timestream, with the InfluxDB settings unset (empty, as an empty variable is)', () => {
     const config = readPipelineConfig({});
     expect(config.storage).toBe('timestream');
-    expect(config.influxdbUrl).toBeUndefined();
-    expect(config.influxdbDatabase).toBe('RoomCondition');
-    expect(readPipelineConfig({ TIMESTREAM_DATABASE: 'Fleet' }).influxdbDatabase).toBe('Fleet');
+    expect(config).toMatchObject({
+      influxdbUrl: '',
+      influxdbDatabase: '',
+      influxdbToken: '',
+      influxdbTokenSecretArn: '',
+    });
+  });
+
+  it('reads back the configuration from its own variables (what the CDK app gives the functions)', () => {
+    const config = readPipelineConfig({ STORAGE: 'influxdb', INFLUXDB_URL: 'http://10.0.0.5:8086' });
+    const env = Object.fromEntries(
+      Object.entries(configEnvNames).map(([key, name]) => {
+        const value = config[key as keyof typeof config];
+        return [name, Array.isArray(value) ? value.join(',') : String(value)];
+      }),
+    );
+    expect(readPipelineConfig(env)).toEqual(config);
   });
 
   it('reads STORAGE=influxdb with its URL (trailing slashes dropped), database and token', () => {
