@@ -10,7 +10,7 @@ import {
   toWriteChunks,
   type UnitRegistry,
 } from '#core';
-import type { RecordLayout } from '#core/config';
+import type { RecordLayout, Storage } from '#core/config';
 import {
   type DeadLetter,
   DeadLetterCode,
@@ -67,6 +67,8 @@ export interface BatchWriterDeps {
    */
   readonly dimensions?: readonly string[];
   readonly layout: RecordLayout;
+  /** The configuration's STORAGE: with InfluxDB, dimension values it cannot keep are dead-lettered. @default 'timestream' */
+  readonly storage?: Storage;
   /** Keys of readings stored by earlier batches of this container. */
   readonly recent: RecentKeys;
   readonly now?: () => number;
@@ -102,6 +104,7 @@ export class BatchWriter {
     this.schema = createFleetSchema({
       units: deps.units,
       ...(deps.dimensions ? { dimensions: deps.dimensions } : {}),
+      ...(deps.storage ? { storage: deps.storage } : {}),
     });
   }
 

@@ -8,5 +8,6 @@ export {
   QueryBilling,
   RecordLayout,
   readPipelineConfig,
+  Storage,
   StreamMode,
 } from './pipeline-config';

@@ -23,6 +23,13 @@ export type StreamMode = (typeof StreamMode)[keyof typeof StreamMode];
 export const QueryBilling = { tcu: 'tcu', bytes: 'bytes' } as const;
 export type QueryBilling = (typeof QueryBilling)[keyof typeof QueryBilling];
 
+/**
+ * Where readings are stored: Amazon Timestream for LiveAnalytics (the default), or an InfluxDB server through
+ * its v1-compatible write and InfluxQL query APIs (Amazon Timestream for InfluxDB, InfluxDB 1.x/2/3).
+ */
+export const Storage = { timestream: 'timestream', influxdb: 'influxdb' } as const;
+export type Storage = (typeof Storage)[keyof typeof Storage];
+
 /** Defaults, also the documented values in README's configuration reference. */
 export const defaults = {
   streamName: 'readings',
@@ -66,6 +73,13 @@ export const defaults = {
   // where a room sensor is: the seed article's prefecture, then site (campus, address), building, floor,
   // room and zone (a part of a room or an outdoor area); deviceId is always a dimension besides these
   dimensions: Object.freeze(['prefecture', 'site', 'building', 'floor', 'room', 'zone'] as const),
+  storage: Storage.timestream,
+  // InfluxDB (STORAGE=influxdb); '' is unset, as an empty variable is (so the CDK app's environment of the
+  // functions reads back the same): no URL = `npm start` runs influxd itself; no database = `database`
+  influxdbUrl: '',
+  influxdbDatabase: '',
+  influxdbToken: '',
+  influxdbTokenSecretArn: '',
 } as const;
 
 const positiveInt = (max?: number) => {
@@ -120,6 +134,17 @@ const maxLookbackDays = 363;
 export function aggregateMemoryHoursFor(lookbackDays: number): number {
   return (lookbackDays + 2) * 24;
 }
+
+/**
+ * InfluxDB database names (InfluxDB 3's rule, which also suits 1.x and 2's DBRP mappings): 1..64 letters,
+ * digits, '_' or '-', a letter or digit first.
+ */
+const influxdbDatabaseName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
+    "must be 1..64 letters, digits, '_' or '-', starting with a letter or digit",
+  );
 
 /** The dimension that every record carries, set from the reading's own `deviceId` field. */
 const deviceIdName = 'deviceId';
@@ -257,6 +282,25 @@ const settings = {
       .max(100, 'must be at most 100 (USD per TCU-hour)'),
   },
   dimensions: { env: 'DIMENSIONS', schema: dimensionList },
+  storage: { env: 'STORAGE', schema: z.enum(['timestream', 'influxdb']) },
+  influxdbUrl: {
+    env: 'INFLUXDB_URL',
+    schema: z
+      .string()
+      .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http(s) URL such as http://127.0.0.1:8086')
+      .transform((url) => url.replace(/\/+$/, '')),
+  },
+  influxdbDatabase: { env: 'INFLUXDB_DATABASE', schema: influxdbDatabaseName },
+  influxdbToken: { env: 'INFLUXDB_TOKEN', schema: z.string() },
+  influxdbTokenSecretArn: {
+    env: 'INFLUXDB_TOKEN_SECRET_ARN',
+    schema: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+        'must be the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>)',
+      ),
+  },
 } satisfies Record<keyof typeof defaults, { env: string; schema: z.ZodType }>;
 
 type Widen<T> = T extends string
@@ -275,7 +319,9 @@ export type PipelineConfig = {
       ? StreamMode
       : K extends 'timestreamQueryBilling'
         ? QueryBilling
-        : Widen<(typeof defaults)[K]>;
+        : K extends 'storage'
+          ? Storage
+          : Widen<(typeof defaults)[K]>;
 };
 
 /** The environment variable that sets each configuration key (for docs and error messages). */
@@ -310,6 +356,7 @@ export function readPipelineConfig(
     }
   }
   if (problems.length === 0) problems.push(...sizeAggregateMemory(env, out));
+  if (out.storage === Storage.influxdb) problems.push(...influxdbProblems(out, env));
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(out) as PipelineConfig;
 }
@@ -338,4 +385,29 @@ function sizeAggregateMemory(
       'rows older than the memory store go to the magnetic store, queryable only hours later, and their ' +
       `rejections are reported only to S3): raise it to ${needed}, unset it, or lower ${settings.rollupLookbackDays.env}`,
   ];
+}
+
+/** With STORAGE=influxdb: one token source at most, and a database name InfluxDB takes. */
+function influxdbProblems(
+  out: Record<string, unknown>,
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  const problems: string[] = [];
+  if (out.influxdbToken !== '' && out.influxdbTokenSecretArn !== '') {
+    problems.push(
+      `${settings.influxdbToken.env} and ${settings.influxdbTokenSecretArn.env} are both set: ` +
+        'set one (the token as text locally, the Secrets Manager secret on AWS)',
+    );
+  }
+  const name = env[settings.influxdbDatabase.env];
+  if ((name === undefined || name === '') && typeof out.database === 'string') {
+    if (!influxdbDatabaseName.safeParse(out.database).success) {
+      problems.push(
+        `${settings.database.env}=${JSON.stringify(out.database)}: is also the InfluxDB database name when ` +
+          `${settings.influxdbDatabase.env} is unset, and InfluxDB needs 1..64 letters, digits, '_' or '-': ` +
+          `set ${settings.influxdbDatabase.env}`,
+      );
+    }
+  }
+  return problems;
 }

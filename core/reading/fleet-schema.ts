@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/errors';
 import { configEnvNames, defaults } from '../config/pipeline-config';
+import { tagValueProblem } from '../line-protocol/escape';
 import type { UnitRegistry } from '../units/unit-registry';
 import { unitsConfigEnvNames } from '../units/units-config';
 
@@ -20,6 +21,11 @@ export interface FleetSchema {
   unknownMeasureMessage(name: string): string;
   /** Why `name`, not a configured dimension, is refused as one: what it is instead and how to add it. */
   unknownDimensionMessage(name: string): string;
+  /**
+   * Why the store cannot keep a dimension value that Timestream would (STORAGE=influxdb: a line break, a
+   * trailing backslash), or undefined; absent when the store keeps every valid value.
+   */
+  readonly storeValueProblem?: (value: string) => string | undefined;
 }
 
 /** What {@link createFleetSchema} builds the schema from. */
@@ -27,6 +33,8 @@ export type FleetSchemaOptions = {
   readonly units: UnitRegistry;
   /** The configuration's `dimensions` (DIMENSIONS), deviceId excluded. @default the configuration's default */
   readonly dimensions?: readonly string[];
+  /** The configuration's `storage` (STORAGE): InfluxDB refuses some dimension values. @default 'timestream' */
+  readonly storage?: 'timestream' | 'influxdb';
 };
 
 const deviceId = 'deviceId';
@@ -71,6 +79,14 @@ export function createFleetSchema(options: FleetSchemaOptions): FleetSchema {
   return {
     units,
     dimensionNames,
+    ...(options.storage === 'influxdb'
+      ? {
+          storeValueProblem: (value: string) => {
+            const problem = tagValueProblem(value);
+            return problem === undefined ? undefined : `${problem} (STORAGE=influxdb)`;
+          },
+        }
+      : {}),
     isDimension: (name) => dimensions.has(name),
     unknownMeasureMessage(name) {
       const lower = name.toLowerCase();

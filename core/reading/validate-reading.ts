@@ -236,6 +236,11 @@ function complete(
       issues = issueList(issues, at, bareMeasures);
       issues.add(['dimensions', name], IssueCode.unknownDimension, schema.unknownDimensionMessage(name));
     }
+    const storeProblem = schema.storeValueProblem?.(dimensions[name]!);
+    if (storeProblem !== undefined) {
+      issues = issueList(issues, at, bareMeasures);
+      issues.add(['dimensions', name], IssueCode.invalidDimensionValue, storeProblem);
+    }
     dimensionBound += name.length + 3 * dimensions[name]!.length;
   }
   if (fixedBytes + dimensionBound + 24 * measureCount > readingLimits.maxRecordBytes) {

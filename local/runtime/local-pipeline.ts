@@ -7,11 +7,13 @@ import { startLocalTimestreamModule, timestreamTuningFromEnv } from 'timestream-
 import { createKinesisClient } from '#adapters/kinesis-client';
 import { createTimestreamQueryClient, createTimestreamWriteClient } from '#adapters/service-clients';
 import { unitRegistryFromEnv } from '#adapters/unit-registry-from-env';
+import { influxRollupDepsFromConfig, runInfluxDailyRollup } from '#consumers/rollup/influxdb-daily-rollup';
 import { rollupDepsFromConfig } from '#consumers/rollup/rollup-deps';
 import { createScheduledRollup } from '#consumers/rollup/scheduled-rollup';
+import { lookbackDays } from '#consumers/rollup/zone-days';
 import { batchWriterFromEnv } from '#consumers/writer/batch-writer-from-env';
 import { createWriterHandler } from '#consumers/writer/kinesis-writer-handler';
-import { type PipelineConfig, readPipelineConfig } from '#core/config';
+import { type PipelineConfig, readPipelineConfig, Storage } from '#core/config';
 import { startDashboardServer } from '#dashboards/web';
 import { resolveTokenSecret, signDeviceToken } from '#producers/auth';
 import {
@@ -19,7 +21,9 @@ import {
   eventSourceSettingsFrom,
   startEventSourceRunner,
 } from '../event-source';
+import { type SupervisedInfluxdb, startSupervisedInfluxdb } from '../influxdb';
 import { ensureStream } from '../kinesis';
+import { ensureInfluxdbDatabase } from '../provision/ensure-influxdb-database';
 import { ensureTimestreamTables } from '../provision/ensure-timestream-tables';
 import { parseScheduleExpression, startScheduler } from '../scheduler/schedule-expression';
 import { emulatorHost, type LocalSettings, readLocalSettings } from './local-settings';
@@ -32,7 +36,7 @@ import {
 } from './service-worker';
 
 /** The services that run on threads of their own, and are restarted when their thread dies. */
-export type ServiceThread = 'timestream' | 'kinesis' | 'ingest';
+export type ServiceThread = 'timestream' | 'kinesis' | 'ingest' | 'influxdb';
 
 export interface LocalPipelineOptions {
   /** Environment to read the pipeline and local settings from. @default process.env */
@@ -56,8 +60,12 @@ export interface LocalPipeline {
   readonly endpoints: {
     readonly ingest: string;
     readonly kinesis: string;
-    readonly timestream: string;
-    readonly dashboard: string;
+    /** The local Timestream (STORAGE=timestream). */
+    readonly timestream?: string;
+    /** InfluxDB (STORAGE=influxdb): INFLUXDB_URL, or the influxd that the pipeline started. */
+    readonly influxdb?: string;
+    /** The web dashboard (it reads Timestream: not started with STORAGE=influxdb yet). */
+    readonly dashboard?: string;
   };
   /** A token for `device_1`, for the ready-made curl line. */
   readonly sampleToken: string;
@@ -83,7 +91,8 @@ export interface LocalPipeline {
  */
 export async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
   const env = options.env ?? process.env;
-  const config = readPipelineConfig(env);
+  let config = readPipelineConfig(env);
+  const influx = config.storage === Storage.influxdb;
   const settings = readLocalSettings(env);
   const logLevel =
     options.logLevel ?? (env.POWERTOOLS_LOG_LEVEL as LocalPipelineOptions['logLevel']) ?? 'WARN';
@@ -100,24 +109,36 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
   try {
     // the two emulators run on threads of their own, so that all parts of the pipeline use both cores; they
     // have no authentication, so they listen on loopback whatever is exposed
-    const timestream = await startSupervisedService({
-      ...supervision,
-      name: 'local Timestream',
-      moduleUrl: startLocalTimestreamModule,
-      exportName: 'startLocalTimestream',
-      options: {
-        port: settings.timestreamPort,
-        host: emulatorHost,
-        dataDir: join(settings.dataDir, 'timestream'),
-        ...(env.TIMESTREAM_FAULTS ? { faults: env.TIMESTREAM_FAULTS } : {}),
-        // DuckDB shares the cores with the ingest, kinesalite and the writer here: one thread fewer than the
-        // cores (unless TIMESTREAM_DUCKDB_THREADS says otherwise) gave the e2e benchmark a POST-to-queryable
-        // p50 of ~1.04 s against ~1.34 s with a thread per core
-        threads: Math.max(1, availableParallelism() - 1),
-        ...timestreamTuningFromEnv(env),
-      },
-    });
-    closers.push(() => timestream.close());
+    // STORAGE=influxdb: influxd instead of the local Timestream (unless INFLUXDB_URL names a server)
+    let influxd: SupervisedInfluxdb | undefined;
+    if (influx && config.influxdbUrl === '') {
+      influxd = await startSupervisedInfluxdb({
+        ...supervision,
+        options: { dataDir: join(settings.dataDir, 'influxdb'), env },
+      });
+      closers.push(() => (influxd as SupervisedInfluxdb).close());
+      config = Object.freeze({ ...config, influxdbUrl: influxd.endpoint });
+    }
+    const timestream = influx
+      ? undefined
+      : await startSupervisedService({
+          ...supervision,
+          name: 'local Timestream',
+          moduleUrl: startLocalTimestreamModule,
+          exportName: 'startLocalTimestream',
+          options: {
+            port: settings.timestreamPort,
+            host: emulatorHost,
+            dataDir: join(settings.dataDir, 'timestream'),
+            ...(env.TIMESTREAM_FAULTS ? { faults: env.TIMESTREAM_FAULTS } : {}),
+            // DuckDB shares the cores with the ingest, kinesalite and the writer here: one thread fewer than the
+            // cores (unless TIMESTREAM_DUCKDB_THREADS says otherwise) gave the e2e benchmark a POST-to-queryable
+            // p50 of ~1.04 s against ~1.34 s with a thread per core
+            threads: Math.max(1, availableParallelism() - 1),
+            ...timestreamTuningFromEnv(env),
+          },
+        });
+    if (timestream) closers.push(() => timestream.close());
     const kinesisServer = await startSupervisedService({
       ...supervision,
       name: 'local Kinesis',
@@ -128,13 +149,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     closers.push(() => kinesisServer.close());
 
     const serviceEndpoints = {
-      timestreamEndpoint: timestream.endpoint,
+      ...(timestream ? { timestreamEndpoint: timestream.endpoint } : {}),
       kinesisEndpoint: kinesisServer.endpoint,
     };
     const handlerEnv = {
       ...env,
       DATA_DIR: settings.dataDir,
-      TIMESTREAM_ENDPOINT: timestream.endpoint,
+      ...(timestream ? { TIMESTREAM_ENDPOINT: timestream.endpoint } : {}),
+      ...(config.influxdbUrl ? { INFLUXDB_URL: config.influxdbUrl } : {}),
       KINESIS_ENDPOINT: kinesisServer.endpoint,
     };
     const kinesis = createKinesisClient(kinesisServer.endpoint);
@@ -142,7 +164,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     const timestreamWrite = createTimestreamWriteClient(serviceEndpoints);
     closers.push(async () => timestreamWrite.destroy());
     await ensureStream(kinesis, config.streamName, config.streamShardCount);
-    await ensureTimestreamTables(timestreamWrite, config);
+    if (!influx) await ensureTimestreamTables(timestreamWrite, config);
+    else if (config.influxdbTokenSecretArn === '') {
+      await ensureInfluxdbDatabase(config);
+    }
 
     // the writer Lambda, as its handler module wires it, but with local clients and a file dead-letter sink
     const writerLogger = new Logger({ serviceName: 'writer', logLevel });
@@ -181,7 +206,20 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       ),
       { timeZone: config.rollupTimezone, lookbackDays: config.rollupLookbackDays },
     );
+    // STORAGE=influxdb: the same zone days and aggregate contract, with InfluxQL (consumers/rollup/influxdb-daily-rollup.ts)
+    const influxRollup = influx
+      ? influxRollupDepsFromConfig(
+          config,
+          unitRegistryFromEnv(handlerEnv).measureNames(),
+          (message, details) => rollupLogger.info(message, details),
+        )
+      : undefined;
     const runRollup = async (time = new Date()) => {
+      if (influxRollup) {
+        const days = lookbackDays(config.rollupTimezone, time.getTime(), config.rollupLookbackDays);
+        await runInfluxDailyRollup(influxRollup, days, { deadline: Date.now() + 15 * 60_000 });
+        return;
+      }
       await rollup({ time: time.toISOString() }, { getRemainingTimeInMillis: () => 15 * 60_000 });
     };
     const scheduler = startScheduler(
@@ -199,7 +237,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       moduleUrl: new URL('./local-ingest.ts', import.meta.url),
       exportName: 'startLocalIngest',
       options: {
-        env: { ...env },
+        env: { ...env, ...(config.influxdbUrl ? { INFLUXDB_URL: config.influxdbUrl } : {}) },
         dataDir: settings.dataDir,
         kinesisEndpoint: kinesisServer.endpoint,
         port: settings.ingestPort,
@@ -210,24 +248,31 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       },
     });
     closers.push(() => ingest.close());
-    const threads: Record<ServiceThread, SupervisedService> = { timestream, kinesis: kinesisServer, ingest };
+    const threads: Partial<Record<ServiceThread, Pick<SupervisedService, 'terminate'>>> = {
+      ...(timestream ? { timestream } : {}),
+      ...(influxd ? { influxdb: influxd } : {}),
+      kinesis: kinesisServer,
+      ingest,
+    };
 
     // the local web dashboard: the Grafana dashboard's panels through the same Query API
-    const dashboard = await startDashboardServer({
-      port: settings.dashboardPort,
-      host: settings.dashboardHost,
-      allowedHosts: settings.allowedHosts,
-      limits: settings.httpLimits,
-      queryClient: timestreamQuery,
-      database: config.database,
-      rawTable: config.rawTable,
-      aggregateTable: config.aggregateTable,
-      layout: config.recordLayout,
-      rollupSchedule: config.rollupSchedule,
-      rollupTimezone: config.rollupTimezone,
-      queryBilling: { model: config.timestreamQueryBilling, tcuHourUsd: config.timestreamTcuHourUsd },
-    });
-    closers.push(() => dashboard.close());
+    const dashboard = influx
+      ? undefined
+      : await startDashboardServer({
+          port: settings.dashboardPort,
+          host: settings.dashboardHost,
+          allowedHosts: settings.allowedHosts,
+          limits: settings.httpLimits,
+          queryClient: timestreamQuery,
+          database: config.database,
+          rawTable: config.rawTable,
+          aggregateTable: config.aggregateTable,
+          layout: config.recordLayout,
+          rollupSchedule: config.rollupSchedule,
+          rollupTimezone: config.rollupTimezone,
+          queryBilling: { model: config.timestreamQueryBilling, tcuHourUsd: config.timestreamTcuHourUsd },
+        });
+    if (dashboard) closers.push(() => dashboard.close());
 
     return {
       config,
@@ -235,14 +280,22 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       endpoints: {
         ingest: ingest.endpoint,
         kinesis: kinesisServer.endpoint,
-        timestream: timestream.endpoint,
-        dashboard: dashboard.url,
+        ...(timestream ? { timestream: timestream.endpoint } : {}),
+        ...(config.influxdbUrl ? { influxdb: config.influxdbUrl } : {}),
+        ...(dashboard ? { dashboard: dashboard.url } : {}),
       },
       sampleToken: signDeviceToken('device_1', secret),
       signToken: (deviceId) => signDeviceToken(deviceId, secret),
       whenCaughtUp: (timeoutMs) => runner.whenCaughtUp(timeoutMs),
       runRollup,
-      terminateService: (service, reason) => threads[service].terminate(reason),
+      terminateService: async (service, reason) => {
+        const thread = threads[service];
+        if (!thread)
+          throw new Error(
+            `the service "${service}" does not run in this pipeline (STORAGE=${config.storage})`,
+          );
+        await thread.terminate(reason);
+      },
       close,
     };
   } catch (error) {

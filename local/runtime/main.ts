@@ -46,8 +46,19 @@ async function main() {
       '',
       `  ingest      ${endpoints.ingest}   (POST /  POST /readings  GET /health)`,
       `  kinesis     ${endpoints.kinesis}   stream "${config.streamName}"`,
-      `  timestream  ${endpoints.timestream}   "${config.database}"."${config.rawTable}" (${config.recordLayout} layout), "${config.database}"."${config.aggregateTable}"`,
-      `  dashboard   ${endpoints.dashboard}   (open it in a browser)`,
+      ...(endpoints.timestream
+        ? [
+            `  timestream  ${endpoints.timestream}   "${config.database}"."${config.rawTable}" (${config.recordLayout} layout), "${config.database}"."${config.aggregateTable}"`,
+          ]
+        : []),
+      ...(endpoints.influxdb
+        ? [
+            `  influxdb    ${endpoints.influxdb}   database "${config.influxdbDatabase || config.database}", measurement "${config.rawTable}"`,
+          ]
+        : []),
+      endpoints.dashboard
+        ? `  dashboard   ${endpoints.dashboard}   (open it in a browser)`
+        : '  dashboard   not started: the web dashboard reads Timestream (STORAGE=timestream)',
       `  data        ${settings.dataDir}`,
       `  rollup      ${config.rollupSchedule} in ${config.rollupTimezone}`,
       '',
@@ -57,8 +68,15 @@ async function main() {
       'Post the seed reading:',
       `  curl -X POST -H "Content-Type: application/json" -H "Authorization: Bearer ${started.sampleToken}" -d '${seedBody}' ${endpoints.ingest}/`,
       '',
-      'Query it (AWS CLI):',
-      `  aws timestream-query query --endpoint-url ${endpoints.timestream} --region us-east-1 --query-string 'SELECT * FROM "${config.database}"."${config.rawTable}" ORDER BY time DESC LIMIT 10'`,
+      ...(endpoints.influxdb
+        ? [
+            'Query it (InfluxQL over HTTP):',
+            `  curl -G ${endpoints.influxdb}/query --data-urlencode 'db=${config.influxdbDatabase || config.database}' --data-urlencode 'q=SELECT * FROM "${config.rawTable}" ORDER BY time DESC LIMIT 10'`,
+          ]
+        : [
+            'Query it (AWS CLI):',
+            `  aws timestream-query query --endpoint-url ${endpoints.timestream} --region us-east-1 --query-string 'SELECT * FROM "${config.database}"."${config.rawTable}" ORDER BY time DESC LIMIT 10'`,
+          ]),
       '',
       'Press Ctrl-C to stop.',
     ].join('\n'),

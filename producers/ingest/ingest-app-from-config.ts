@@ -49,6 +49,7 @@ export function createIngestAppFromConfig(wiring: IngestWiring) {
     }),
     units: wiring.units,
     dimensions: config.dimensions,
+    storage: config.storage,
     limits: {
       maxBodyBytes: config.ingestMaxBodyBytes,
       maxReadings: config.ingestMaxReadings,

@@ -48,6 +48,8 @@ export interface IngestAppDeps {
    * the fleet schema every name is checked against. @default the configuration's default
    */
   readonly dimensions?: readonly string[];
+  /** The configuration's STORAGE: InfluxDB cannot keep some dimension values, refused here with a 400. @default 'timestream' */
+  readonly storage?: 'timestream' | 'influxdb';
   readonly limits: IngestLimits;
   readonly logger: IngestLogger;
   /** @default Date.now */
@@ -85,6 +87,7 @@ export function createIngestApp(deps: IngestAppDeps): Hono<IngestEnv> {
   const schema = createFleetSchema({
     units: deps.units,
     ...(deps.dimensions ? { dimensions: deps.dimensions } : {}),
+    ...(deps.storage ? { storage: deps.storage } : {}),
   });
   const retryAfterSeconds = limits.retryAfterSeconds ?? 1;
   const app = new Hono<IngestEnv>();

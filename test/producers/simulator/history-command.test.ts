@@ -42,7 +42,10 @@ describe('npm run simulate -- --history, against the real local pipeline', () =>
       logLevel: 'SILENT',
     });
     query = createTimestreamQueryClient({ timestreamEndpoint: pipeline.endpoints.timestream });
-    const port = (url: string) => new URL(url).port;
+    const port = (url: string | undefined) => {
+      if (url === undefined) throw new Error('the pipeline was started without one of its endpoints');
+      return new URL(url).port;
+    };
     startedAt = Date.now();
     const result = await run(
       'npm',

@@ -1,0 +1,347 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { InfluxDbClient } from '#adapters/influxdb-client';
+import { type LocalPipeline, startLocalPipeline } from '#local/runtime/local-pipeline';
+import { selectRows } from '../../helpers/influxd';
+
+/*
+ * The end-to-end tests of `npm start` with STORAGE=influxdb, against the real influxd it starts (Debian's
+ * InfluxDB 1.x): the seed body, unit conversion, dedupe, the ingest's 400 for values InfluxDB cannot store,
+ * dead letters with the server's reason, a crash of influxd, and a SIGKILL of the whole process.
+ */
+
+const seedBody = '{"co2": 550, "temperature": 24.2, "humidity": 48.2}';
+const freePorts = { INGEST_PORT: '0', KINESIS_PORT: '0', TIMESTREAM_PORT: '0', DASHBOARD_PORT: '0' };
+const database = 'RoomCondition';
+
+async function post(url: string, token: string, body: string) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Stops an influxd left by a test that failed half-way (found by the launcher's pid file). */
+function stopLeftInfluxd(dataDir: string) {
+  const pidFile = join(dataDir, 'influxdb', 'influxd.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  if (existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir)) {
+    process.kill(pid, 'SIGKILL');
+  }
+}
+
+describe('npm start with STORAGE=influxdb: the seed article end to end on a real influxd', () => {
+  let pipeline: LocalPipeline;
+  let dataDir: string;
+  let influx: InfluxDbClient;
+  const rows = (query: string) => selectRows(influx, database, query);
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'pipeline-influx-'));
+    pipeline = await startLocalPipeline({
+      env: { ...freePorts, DATA_DIR: dataDir, STORAGE: 'influxdb', WRITER_BATCHING_WINDOW_SECONDS: '0' },
+      logLevel: 'SILENT',
+    });
+    influx = new InfluxDbClient({ url: pipeline.endpoints.influxdb as string });
+  }, 120_000);
+  afterAll(async () => {
+    await pipeline?.close();
+    stopLeftInfluxd(dataDir);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts influxd itself and runs no local Timestream', () => {
+    expect(pipeline.endpoints.influxdb).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(pipeline.endpoints.timestream).toBeUndefined();
+  });
+
+  it("stores the seed's exact body as one point of float fields, tagged with the token's device", async () => {
+    const before = Date.now();
+    const response = await post(`${pipeline.endpoints.ingest}/`, pipeline.sampleToken, seedBody);
+    expect(response.status).toBe(202);
+    const stored = await vi.waitFor(
+      async () => {
+        const r = await rows(
+          `SELECT co2, temperature, humidity FROM "conditions" WHERE deviceId = 'device_1'`,
+        );
+        expect(r.length, 'points stored').toBeGreaterThan(0);
+        return r;
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ co2: 550, temperature: 24.2, humidity: 48.2 });
+    expect(stored[0]?.time as number).toBeGreaterThanOrEqual(before - 1);
+    const [fields] = await influx.query(database, 'SHOW FIELD KEYS FROM "conditions"');
+    expect(new Set(fields?.series?.[0]?.values.map((v) => v[1]))).toEqual(new Set(['float']));
+  });
+
+  it('stores canonical units, and drops a redelivered copy by its dedupe key', async () => {
+    const token = pipeline.signToken('units_1');
+    const time = '2022-04-20T05:51:00+09:00';
+    const first = {
+      deviceId: 'units_1',
+      time,
+      messageId: 'm-1',
+      dimensions: { room: 'Lab, 2nd floor' },
+      measures: { temperature: { value: 75.2, unit: 'degF' }, co2: { value: 0.05, unit: 'percent' } },
+    };
+    expect((await post(`${pipeline.endpoints.ingest}/readings`, token, JSON.stringify(first))).status).toBe(
+      202,
+    );
+    // the same message id and time with other values: a copy, dropped (it would overwrite the point otherwise)
+    const copy = { ...first, measures: { temperature: 99, co2: 1 } };
+    expect((await post(`${pipeline.endpoints.ingest}/readings`, token, JSON.stringify(copy))).status).toBe(
+      202,
+    );
+    const marker = { deviceId: 'units_1', time: '2022-04-20T06:00:00+09:00', measures: { co2: 1 } };
+    expect((await post(`${pipeline.endpoints.ingest}/readings`, token, JSON.stringify(marker))).status).toBe(
+      202,
+    );
+    const stored = await vi.waitFor(
+      async () => {
+        const r = await rows(`SELECT * FROM "conditions" WHERE deviceId = 'units_1' ORDER BY time`);
+        expect(r.length, 'both points stored').toBe(2);
+        return r;
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    expect(stored[0]).toMatchObject({ room: 'Lab, 2nd floor', co2: 500, time: Date.parse(time) });
+    expect(stored[0]?.temperature as number).toBeCloseTo(24, 10);
+  });
+
+  it('refuses at the ingest, with a 400 naming the field, a dimension value InfluxDB cannot store', async () => {
+    const token = pipeline.signToken('hostile_1');
+    for (const room of ['ends with a backslash\\', 'line\nbreak', 'slash\\,comma']) {
+      const body = JSON.stringify({
+        deviceId: 'hostile_1',
+        time: Date.now(),
+        dimensions: { room },
+        measures: { co2: 1 },
+      });
+      const response = await post(`${pipeline.endpoints.ingest}/readings`, token, body);
+      expect(response.status, room).toBe(400);
+      expect(response.body.issues).toEqual([
+        expect.objectContaining({
+          path: 'dimensions.room',
+          code: 'invalid_dimension_value',
+          message: expect.stringContaining('STORAGE=influxdb'),
+        }),
+      ]);
+    }
+  });
+
+  it("dead-letters a reading InfluxDB refuses, with the server's reason, and stores the rest of its batch", async () => {
+    // co2 is a string in the week of 2022-01-03 (a shard of its own): a float co2 of that week conflicts
+    await influx.write(database, 'conditions,deviceId=legacy co2="n/a" 1641168000000', 'ms');
+    const token = pipeline.signToken('conflict_1');
+    const readings = [
+      { deviceId: 'conflict_1', time: 1641168060000, measures: { co2: 410 } },
+      { deviceId: 'conflict_1', time: '2022-04-20T06:10:00+09:00', measures: { co2: 411 } },
+    ];
+    expect(
+      (await post(`${pipeline.endpoints.ingest}/readings`, token, JSON.stringify(readings))).status,
+    ).toBe(202);
+    const letters = await vi.waitFor(
+      () => {
+        const file = join(dataDir, 'dead-letters.jsonl');
+        expect(existsSync(file), 'dead-letter file').toBe(true);
+        const lines = readFileSync(file, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l));
+        expect(lines.length).toBeGreaterThan(0);
+        return lines as { code: string; reason: string; payload: string }[];
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({
+      code: 'rejected',
+      reason: expect.stringMatching(/field type conflict/),
+    });
+    expect(JSON.parse(Buffer.from(letters[0]!.payload, 'base64').toString())).toMatchObject({
+      deviceId: 'conflict_1',
+      measures: { co2: { value: 410 } },
+    });
+    await vi.waitFor(
+      async () =>
+        expect(await rows(`SELECT co2 FROM "conditions" WHERE deviceId = 'conflict_1'`)).toHaveLength(1),
+      { timeout: 20_000, interval: 100 },
+    );
+  });
+
+  it('rolls up yesterday into the aggregate measurement, as the scheduler does', async () => {
+    const token = pipeline.signToken('rollup_1');
+    const yesterdayNoon = Date.UTC(
+      new Date().getUTCFullYear(),
+      new Date().getUTCMonth(),
+      new Date().getUTCDate() - 1,
+      12,
+    );
+    const readings = [400, 500, 900].map((co2, i) => ({
+      deviceId: 'rollup_1',
+      time: yesterdayNoon + i * 60_000,
+      measures: { co2 },
+    }));
+    expect(
+      (await post(`${pipeline.endpoints.ingest}/readings`, token, JSON.stringify(readings))).status,
+    ).toBe(202);
+    await vi.waitFor(
+      async () =>
+        expect(await rows(`SELECT co2 FROM "conditions" WHERE deviceId = 'rollup_1'`)).toHaveLength(3),
+      { timeout: 20_000, interval: 100 },
+    );
+    await pipeline.runRollup(new Date());
+    const daily = await rows(`SELECT * FROM "conditions_daily" WHERE deviceId = 'rollup_1'`);
+    expect(daily).toEqual([
+      {
+        time: yesterdayNoon - 12 * 3_600_000,
+        deviceId: 'rollup_1',
+        measure: 'co2',
+        avg: 600,
+        min: 400,
+        max: 900,
+        sum: 1800,
+        count: 3,
+        first: 400,
+        last: 900,
+      },
+    ]);
+  });
+
+  it('keeps readings in the stream while influxd is down, and stores them once it is restarted', async () => {
+    const token = pipeline.signToken('outage_1');
+    await pipeline.terminateService('influxdb', 'drill');
+    const base = Date.parse('2022-04-21T00:00:00Z');
+    for (let i = 0; i < 5; i++) {
+      const body = JSON.stringify({
+        deviceId: 'outage_1',
+        time: base + i * 1000,
+        measures: { co2: 400 + i },
+      });
+      expect((await post(`${pipeline.endpoints.ingest}/readings`, token, body)).status).toBe(202);
+    }
+    const stored = await vi.waitFor(
+      async () => {
+        const r = await rows(`SELECT co2 FROM "conditions" WHERE deviceId = 'outage_1'`);
+        expect(r).toHaveLength(5);
+        return r;
+      },
+      { timeout: 60_000, interval: 250 },
+    );
+    expect(stored.map((r) => r.co2)).toEqual([400, 401, 402, 403, 404]);
+  }, 90_000);
+});
+
+/** Resolves when the child has exited, also when it already had. */
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+  });
+
+describe('npm start with STORAGE=influxdb: a crash loses no acknowledged reading', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pipeline-influx-kill-'));
+  afterAll(() => {
+    stopLeftInfluxd(dataDir);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  function startChild(): Promise<{ child: ChildProcess; ingest: string; influxdb: string; token: string }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/runtime/main.ts'], {
+      env: {
+        ...process.env,
+        ...freePorts,
+        DATA_DIR: dataDir,
+        STORAGE: 'influxdb',
+        WRITER_BATCHING_WINDOW_SECONDS: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`the runtime did not start:\n${out}`)), 90_000);
+      const collect = (chunk: Buffer) => {
+        out += chunk.toString();
+        const ingest = /ingest\s+(http:\/\/\S+)/.exec(out)?.[1];
+        const influxdb = /influxdb\s+(http:\/\/\S+)/.exec(out)?.[1];
+        const token = /token for device_1:\s+(\S+)/.exec(out)?.[1];
+        if (ingest && influxdb && token && out.includes('Press Ctrl-C')) {
+          clearTimeout(timer);
+          resolve({ child, ingest, influxdb, token });
+        }
+      };
+      child.stdout?.on('data', collect);
+      child.stderr?.on('data', collect);
+      child.on('exit', (code) =>
+        reject(new Error(`the runtime exited (${code}) before it was ready:\n${out}`)),
+      );
+    });
+  }
+
+  it('stores every accepted reading after SIGKILL and a restart (the next start stops the orphaned influxd)', async () => {
+    const first = await startChild();
+    const accepted: number[] = [];
+    const base = Date.now() - 120_000;
+    let i = 0;
+    let killed = false;
+    const producer = (async () => {
+      while (!killed) {
+        const batch = Array.from({ length: 20 }, (_, j) => base + (i * 20 + j) * 5);
+        i++;
+        try {
+          const response = await post(
+            `${first.ingest}/readings`,
+            first.token,
+            JSON.stringify(batch.map((time) => ({ deviceId: 'device_1', time, measures: { co2: 500 } }))),
+          );
+          if (response.status === 202) accepted.push(...batch);
+        } catch {
+          // the process is gone: this request was never acknowledged
+        }
+      }
+    })();
+    await expect
+      .poll(() => accepted.length, {
+        timeout: 60_000,
+        interval: 20,
+        message: 'readings accepted before the kill',
+      })
+      .toBeGreaterThanOrEqual(1000);
+    first.child.kill('SIGKILL');
+    killed = true;
+    await producer;
+    await exited(first.child);
+
+    const second = await startChild();
+    try {
+      const client = new InfluxDbClient({ url: second.influxdb });
+      const stored = await vi.waitFor(
+        async () => {
+          const r = await selectRows(
+            client,
+            database,
+            `SELECT co2 FROM "conditions" WHERE deviceId = 'device_1'`,
+          );
+          expect(r.length, 'accepted readings stored after the restart').toBeGreaterThanOrEqual(
+            accepted.length,
+          );
+          return r;
+        },
+        { timeout: 60_000, interval: 250 },
+      );
+      const times = new Set(stored.map((r) => r.time as number));
+      expect(accepted.filter((t) => !times.has(t))).toEqual([]);
+    } finally {
+      second.child.kill('SIGTERM');
+      await exited(second.child);
+    }
+  }, 240_000);
+});
