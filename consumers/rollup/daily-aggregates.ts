@@ -1,7 +1,7 @@
 import type { _Record } from '@aws-sdk/client-timestream-write';
 import type { QueryRow } from '#adapters/timestream-query';
 import { quoteIdentifier, quoteLiteral } from '#adapters/timestream-query';
-import type { ZoneDay } from './zone-days';
+import type { ZoneDay } from '#core/time';
 
 /**
  * The aggregate table's contract with the dashboards: one MULTI record per (deviceId, measure, day), with

@@ -1,5 +1,6 @@
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { queryAll, quoteIdentifier } from '#adapters/timestream-query';
+import type { ZoneDay } from '#core/time';
 import { builtInMeasures } from '#core/units';
 import type { ReadingSink, WriteRequest } from '../writer/reading-sink';
 import {
@@ -8,7 +9,6 @@ import {
   toAggregateRecord,
   toDailyAggregates,
 } from './daily-aggregates';
-import type { ZoneDay } from './zone-days';
 
 export interface DailyRollupDeps {
   readonly queryClient: TimestreamQueryClient;

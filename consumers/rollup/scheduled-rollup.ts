@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
+import { lookbackDays } from '#core/time';
 import { type DailyRollupDeps, type DayReport, runDailyRollup } from './daily-rollup';
-import { lookbackDays } from './zone-days';
 
 /** The scheduler's event: an EventBridge scheduled event, or EventBridge Scheduler's input `{ time }`. */
 export interface RollupEvent {

@@ -65,20 +65,38 @@ const rawFrom = '"${database}"."${raw_table}"';
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
- * A field override per measure: the measure's unit on every field whose display name holds the measure name as
- * a word (`co2`, `fleet_avg co2`, `fleet_avg {measure="co2"}`), Grafana's `/regexp/` matcher syntax.
+ * A field override per measure: the measure's unit on every field whose display name ends with the measure
+ * name as its own word (`co2`, `avg co2`, `fleet_avg co2`) or carries it as the `measure` label
+ * (`fleet_avg {measure="co2"}`), in Grafana's `/regexp/` matcher syntax. Anchored at the end, so that a field
+ * takes one measure's unit even where another measure is named like a statistic (`max co2` is co2's, not max's).
  */
 export function measureUnitOverrides(measureUnits: Readonly<Record<string, string>>) {
   return Object.entries(measureUnits)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([measure, unit]) => ({
-      matcher: {
-        id: 'byRegexp',
-        options: `/(^|[^A-Za-z0-9_])${escapeRegExp(measure)}([^A-Za-z0-9_]|$)/`,
-      },
-      properties: [{ id: 'unit', value: grafanaUnit(unit) }],
-    }));
+    .map(([measure, unit]) => {
+      const name = escapeRegExp(measure);
+      return {
+        matcher: { id: 'byRegexp', options: `/^(.* )?${name}$|[{ ]measure="${name}"/` },
+        properties: [{ id: 'unit', value: grafanaUnit(unit) }],
+      };
+    });
 }
+
+/**
+ * The statistics of the selected measure, each named after it (`"avg" AS "avg ${measure}"`): Grafana expands
+ * the variable in the SQL, Timestream returns `avg co2`, and the measure's unit override applies to it. A unit
+ * cannot come from a template variable, so the field name has to carry the measure.
+ */
+const ofSelectedMeasure = (expression: string, name: string) => `${expression} AS "${name} \${measure}"`;
+
+/** The count of readings: no unit, no decimals; last in a panel's overrides, so a measure named `count` cannot win. */
+const countOverride = {
+  matcher: { id: 'byName', options: 'count' },
+  properties: [
+    { id: 'unit', value: 'none' },
+    { id: 'decimals', value: 0 },
+  ],
+};
 
 const target = (rawQuery: string) => ({ datasource, refId: 'A', queryType: 'raw', rawQuery });
 
@@ -257,7 +275,7 @@ export function buildRoomConditionsDashboard(options: RoomConditionsDashboardOpt
         targets: [
           target(
             sql(
-              'SELECT time, "avg", "min", "max"',
+              `SELECT time, ${['avg', 'min', 'max'].map((c) => ofSelectedMeasure(`"${c}"`, c)).join(', ')}`,
               `FROM ${aggregateFrom}`,
               'WHERE $__timeFilter',
               `  AND measure_name = '${aggregateMeasureName}'`,
@@ -267,7 +285,7 @@ export function buildRoomConditionsDashboard(options: RoomConditionsDashboardOpt
             ),
           ),
         ],
-        fieldConfig: { defaults: { custom: { ...dailyLines, axisLabel: '${measure}' } }, overrides: [] },
+        fieldConfig: { defaults: { custom: { ...dailyLines, axisLabel: '${measure}' } }, overrides },
         options: legendAndTooltip,
       },
       {
@@ -280,7 +298,10 @@ export function buildRoomConditionsDashboard(options: RoomConditionsDashboardOpt
         targets: [
           target(
             sql(
-              'SELECT time, "avg", "min", "max", "sum", "count", "first", "last"',
+              'SELECT time,',
+              `  ${['avg', 'min', 'max', 'sum'].map((c) => ofSelectedMeasure(`"${c}"`, c)).join(', ')},`,
+              '  "count",',
+              `  ${['first', 'last'].map((c) => ofSelectedMeasure(`"${c}"`, c)).join(', ')}`,
               `FROM ${aggregateFrom}`,
               'WHERE $__timeFilter',
               `  AND measure_name = '${aggregateMeasureName}'`,
@@ -292,15 +313,7 @@ export function buildRoomConditionsDashboard(options: RoomConditionsDashboardOpt
         ],
         fieldConfig: {
           defaults: { decimals: 2 },
-          overrides: [
-            {
-              matcher: { id: 'byName', options: 'count' },
-              properties: [
-                { id: 'unit', value: 'none' },
-                { id: 'decimals', value: 0 },
-              ],
-            },
-          ],
+          overrides: [...overrides, countOverride],
         },
         options: { showHeader: true },
       },
@@ -384,9 +397,9 @@ export function buildRoomConditionsDashboard(options: RoomConditionsDashboardOpt
           target(
             sql(
               'SELECT time,',
-              '  sum("sum") / sum("count") AS fleet_avg,',
-              '  min("min") AS fleet_min,',
-              '  max("max") AS fleet_max',
+              `  ${ofSelectedMeasure('sum("sum") / sum("count")', 'fleet_avg')},`,
+              `  ${ofSelectedMeasure('min("min")', 'fleet_min')},`,
+              `  ${ofSelectedMeasure('max("max")', 'fleet_max')}`,
               `FROM ${aggregateFrom}`,
               'WHERE $__timeFilter',
               `  AND measure_name = '${aggregateMeasureName}'`,
@@ -396,7 +409,7 @@ export function buildRoomConditionsDashboard(options: RoomConditionsDashboardOpt
             ),
           ),
         ],
-        fieldConfig: { defaults: { custom: { ...dailyLines, axisLabel: '${measure}' } }, overrides: [] },
+        fieldConfig: { defaults: { custom: { ...dailyLines, axisLabel: '${measure}' } }, overrides },
         options: legendAndTooltip,
       },
       {

@@ -33,4 +33,4 @@ export {
   type QueryBillingSettings,
 } from './query-cost';
 export { type QueryResult, type ResultColumn, runQuery } from './run-query';
-export { dailyAxisRange, panelIntervalMs, type TimeRangeKey, zoneDayStartMs } from './time-ranges';
+export { dailyAxisRange, panelIntervalMs, type TimeRangeKey } from './time-ranges';

@@ -14,11 +14,15 @@ export function builtInMeasureUnits(): MeasureUnits {
 const countColumns = new Set(['devices', 'count', 'readings']);
 
 /**
- * The unit to put on a chart axis for a result column: a measure column carries its own unit, a count
- * column counts, and a statistic (`avg`, `fleet_min`, ...) has the unit of the selected measure.
+ * The unit to put on a chart axis for a result column, as the Grafana dashboard's field overrides give it: a
+ * measure column carries its own unit, a statistic named after its measure (`avg co2`, `fleet_max co2`: the
+ * measure is the last word) the measure's, a count column counts, and any other statistic (`avg`) has the
+ * unit of the selected measure.
  */
 export function columnUnit(column: string, selectedMeasure: string | undefined, units: MeasureUnits): string {
   if (units[column] !== undefined) return units[column];
+  const lastWord = column.slice(column.lastIndexOf(' ') + 1);
+  if (lastWord !== column && units[lastWord] !== undefined) return units[lastWord];
   if (countColumns.has(column)) return column === 'devices' ? 'devices' : 'count';
   if (selectedMeasure !== undefined && units[selectedMeasure] !== undefined) return units[selectedMeasure];
   return '';

@@ -1,3 +1,5 @@
+import { zoneDayStartMs } from '#core/time';
+
 /** The time ranges of the page's picker: the last N milliseconds up to now. */
 export const timeRanges = {
   '24h': 86_400_000,
@@ -34,40 +36,6 @@ export function panelIntervalMs(rangeMs: number, maxDataPoints: number, minInter
 }
 
 const dayMs = 86_400_000;
-const wallClockFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The zone's UTC offset in ms at an instant (e.g. +9 h for Asia/Tokyo). */
-function zoneOffsetMs(timeZone: string, instantMs: number): number {
-  let f = wallClockFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    wallClockFormatters.set(timeZone, f);
-  }
-  const second = Math.floor(instantMs / 1000) * 1000;
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(second)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour, p.minute, p.second) - second;
-}
-
-/**
- * Epoch ms at which the calendar day of `timeZone` that contains `instantMs` begins: where the rollup
- * stamps that day's aggregates (00:00 in the zone; 15:00 UTC the day before for Asia/Tokyo).
- */
-export function zoneDayStartMs(timeZone: string, instantMs: number): number {
-  const offset = zoneOffsetMs(timeZone, instantMs);
-  const wallMidnight = Math.floor((instantMs + offset) / dayMs) * dayMs;
-  // the offset at midnight differs from the offset now on a daylight-saving change-over day
-  return wallMidnight - zoneOffsetMs(timeZone, wallMidnight - offset);
-}
 
 /**
  * The x axis of a daily panel: one slot per calendar day of `timeZone` whose midnight stamp lies within the

@@ -19,14 +19,19 @@ import { type LocalTimestream, startLocalTimestream } from 'timestream-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaults, type RecordLayout } from '#core/config';
 import { multiMeasureName } from '#core/records';
+import { createUnitRegistry } from '#core/units';
 import {
+  buildRoomConditionsDashboard,
   type DashboardPanelQuery,
   dashboardFileFor,
   expandGrafanaMacros,
   expandPanelQuery,
+  grafanaUnit,
   listDashboardPanels,
   listDashboardVariables,
+  roomConditionsDashboardOptions,
 } from '#dashboards/grafana';
+import { fieldOptions, type PanelFieldConfig } from './field-config';
 
 const database = defaults.database;
 const rawTable = defaults.rawTable;
@@ -252,9 +257,9 @@ describe('every dashboard panel on the local Timestream', () => {
   it('daily avg/min/max: the selected device and measure, one row per day in time order', async () => {
     const result = await runPanel(2);
     expect(column(result, 'time')).toHaveLength(days.length);
-    expect(numbers(result, 'avg')).toEqual(days.map((_, i) => aggregate(1, 0, i).avg));
-    expect(numbers(result, 'min')).toEqual(days.map((_, i) => aggregate(1, 0, i).min));
-    expect(numbers(result, 'max')).toEqual(days.map((_, i) => aggregate(1, 0, i).max));
+    expect(numbers(result, 'avg co2')).toEqual(days.map((_, i) => aggregate(1, 0, i).avg));
+    expect(numbers(result, 'min co2')).toEqual(days.map((_, i) => aggregate(1, 0, i).min));
+    expect(numbers(result, 'max co2')).toEqual(days.map((_, i) => aggregate(1, 0, i).max));
   });
 
   it('devices reporting per day: both devices on every seeded day', async () => {
@@ -269,8 +274,8 @@ describe('every dashboard panel on the local Timestream', () => {
       const b = aggregate(1, 0, i);
       return (a.sum + b.sum) / (a.count + b.count);
     });
-    for (const [i, v] of numbers(result, 'fleet_avg').entries()) expect(v).toBeCloseTo(expected[i]!, 9);
-    expect(numbers(result, 'fleet_min')).toEqual(days.map((_, i) => aggregate(0, 0, i).min));
+    for (const [i, v] of numbers(result, 'fleet_avg co2').entries()) expect(v).toBeCloseTo(expected[i]!, 9);
+    expect(numbers(result, 'fleet_min co2')).toEqual(days.map((_, i) => aggregate(0, 0, i).min));
   });
 
   it('last 24 hours of raw readings: same figures in the multi and the single layout', async () => {
@@ -322,5 +327,51 @@ describe('every dashboard panel on the local Timestream', () => {
     expect(column(picker, 'deviceId')).not.toContain(oldDevice);
     expect(picker.bytesScanned).toBeGreaterThan(0);
     expect(picker.bytesScanned).toBeLessThan(whole.bytesScanned / 2);
+  });
+});
+
+describe('units of the selected measure in Grafana', () => {
+  it("gives every numeric field of the selected measure's panels the measure's unit, for every measure of the registry", async () => {
+    // Prepare: the registry with measures UNITS_CONFIG adds, two named like the statistics the panels return
+    const units = createUnitRegistry({
+      measures: {
+        radon: { canonicalUnit: 'Bq/m3' },
+        max: { canonicalUnit: 'dBA' },
+        count: { canonicalUnit: 'dB' },
+      },
+    });
+    const dashboard = buildRoomConditionsDashboard(roomConditionsDashboardOptions({ ...defaults }, units));
+    const fieldConfigOf = (panelId: number) =>
+      (dashboard.panels.find((p) => p.id === panelId) as { fieldConfig: PanelFieldConfig }).fieldConfig;
+    // the panels of the selected measure: daily aggregates filtered on the measure picker
+    const selected = listDashboardPanels(dashboard).filter(
+      (q) => q.table === '"${aggregate_table}"' && q.rawQuery.includes("measure = '${measure}'"),
+    );
+    expect(selected.map((q) => q.panelId)).toEqual([2, 3, 7]);
+    for (const measure of units.measureNames()) {
+      const unit = grafanaUnit(units.measure(measure)!.canonicalUnit);
+      for (const q of selected) {
+        // Act: the query as Grafana expands it, on the local Timestream (the field names are its columns)
+        const sql = expandPanelQuery(q, {
+          ...range,
+          intervalMs: 3_600_000,
+          nowMs,
+          variables: { ...variables(rawTable), measure },
+        });
+        const result = await run(sql);
+        // Assess
+        if (measure === 'co2') expect(result.rows.length, q.title).toBeGreaterThan(0);
+        const numeric = result.columns.filter((c) => ['DOUBLE', 'BIGINT'].includes(c.Type?.ScalarType ?? ''));
+        expect(numeric.length, `${q.title} (${measure})`).toBeGreaterThanOrEqual(3);
+        for (const c of numeric) {
+          const options = fieldOptions(fieldConfigOf(q.panelId), c.Name!);
+          if (c.Name === 'count') {
+            expect(options, `${q.title}: count (${measure})`).toMatchObject({ unit: 'none', decimals: 0 });
+          } else {
+            expect(options.unit, `${q.title}: ${c.Name}`).toBe(unit);
+          }
+        }
+      }
+    }
   });
 });

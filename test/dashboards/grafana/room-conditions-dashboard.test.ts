@@ -14,6 +14,7 @@ import {
   roomConditionsDashboardOptions,
   shippedDashboards,
 } from '#dashboards/grafana';
+import { fieldOptions, matcherRegExp } from './field-config';
 
 const run = promisify(execFile);
 const repoRoot = new URL('../../../', import.meta.url);
@@ -50,11 +51,6 @@ const build = (layout: RecordLayout, overrides: Partial<PipelineConfig> = {}, un
   ) as unknown as Dashboard;
 const panel = (d: Dashboard, id: number) => d.panels.find((p) => p.id === id)!;
 
-/** Grafana's `/regexp/flags` matcher syntax (stringToJsRegex), as its byRegexp field matcher reads it. */
-const matcherRegExp = (options: string) => {
-  const match = /^\/(.*)\/([gimsuy]*)$/.exec(options);
-  return match ? new RegExp(match[1]!, match[2]) : new RegExp(`^${options}$`);
-};
 /** The unit Grafana gives a field of this display name; more than one matching unit override is an error. */
 const unitOf = (overrides: Override[], displayName: string) => {
   const units = overrides
@@ -142,6 +138,26 @@ describe('buildRoomConditionsDashboard', () => {
     }
     expect(unitOf(overrides, 'fleet_avg radon')).toBe('suffix: Bq/m3');
     expect(measureUnitOverrides({ 'a.b': 'ppm' })[0]!.matcher.options).toContain('a\\.b');
+  });
+
+  it("names the selected measure's statistics after it, so that its unit override applies", () => {
+    // Prepare: measures named like the statistics, as UNITS_CONFIG may add them
+    const units = createUnitRegistry({
+      measures: { max: { canonicalUnit: 'dBA' }, count: { canonicalUnit: 'dB' } },
+    });
+    const d = build('multi', {}, units);
+    // Assess: the SQL aliases carry the measure (Grafana expands it), and each name takes one measure's unit
+    expect(panel(d, 2).targets![0]!.rawQuery).toContain('"avg" AS "avg ${measure}"');
+    expect(panel(d, 7).targets![0]!.rawQuery).toContain('AS "fleet_max ${measure}"');
+    for (const id of [2, 3, 7]) {
+      const overrides = panel(d, id).fieldConfig!.overrides;
+      expect(unitOf(overrides, 'max co2'), `panel ${id}`).toBe('ppm');
+      expect(unitOf(overrides, 'fleet_max temperature'), `panel ${id}`).toBe('celsius');
+      expect(unitOf(overrides, 'avg max'), `panel ${id}`).toBe('suffix: dBA');
+      expect(unitOf(overrides, 'fleet_min count'), `panel ${id}`).toBe('suffix: dB');
+    }
+    // the readings' count keeps no unit and no decimals, also with a measure named count
+    expect(fieldOptions(panel(d, 3).fieldConfig!, 'count')).toMatchObject({ unit: 'none', decimals: 0 });
   });
 
   it('shows counts without decimals', () => {

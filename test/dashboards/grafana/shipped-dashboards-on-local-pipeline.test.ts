@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDailyRollup } from '#consumers/rollup/daily-rollup';
-import { lookbackDays } from '#consumers/rollup/zone-days';
 import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
 import { RecordLayout } from '#core/config';
+import { lookbackDays } from '#core/time';
 import {
   expandGrafanaMacros,
   expandPanelQuery,

@@ -50,6 +50,24 @@ describe('toTimeSeries', () => {
     ]);
   });
 
+  it("gives a statistic named after a measure (the dashboard's avg co2) that measure's unit", () => {
+    const data = toTimeSeries(
+      {
+        columns: [
+          { name: 'time', type: 'TIMESTAMP' },
+          { name: 'avg co2', type: 'DOUBLE' },
+          { name: 'fleet_max temperature', type: 'DOUBLE' },
+        ],
+        rows: [[day(1), 612, 23.5]],
+      },
+      { measure: 'humidity', units },
+    );
+    expect(data.series).toEqual([
+      { label: 'avg co2', unit: 'ppm', values: [612] },
+      { label: 'fleet_max temperature', unit: 'degC', values: [23.5] },
+    ]);
+  });
+
   it('gives count columns their own unit', () => {
     const data = toTimeSeries(
       {
@@ -99,14 +117,15 @@ describe('toTable', () => {
         columns: [
           { name: 'time', type: 'TIMESTAMP' },
           { name: 'avg', type: 'DOUBLE' },
+          { name: 'last co2', type: 'DOUBLE' },
           { name: 'count', type: 'BIGINT' },
         ],
-        rows: [[day(2), 650.5, 48]],
+        rows: [[day(2), 650.5, 640, 48]],
       },
       { measure: 'co2', units },
     );
-    expect(table.columns.map((c) => c.unit)).toEqual(['', 'ppm', 'count']);
-    expect(table.rows).toEqual([[day(2), 650.5, 48]]);
+    expect(table.columns.map((c) => c.unit)).toEqual(['', 'ppm', 'ppm', 'count']);
+    expect(table.rows).toEqual([[day(2), 650.5, 640, 48]]);
     expect(table.points).toBe(1);
   });
 });

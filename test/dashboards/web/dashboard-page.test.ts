@@ -44,16 +44,17 @@ const panelStates = (p: Page) =>
     ),
   );
 
-/** The avg column of the daily summary table (panel 3). */
-const summaryAverages = (p: Page) =>
-  p.evaluate(() => {
+/** The avg column of the daily summary table (panel 3), named after the selected measure as in Grafana. */
+const summaryAverages = (p: Page, measure: string) =>
+  p.evaluate((name) => {
     const table = document.querySelector('article[data-panel-id="3"] table');
     const headers = Array.from(table?.querySelectorAll('th') ?? []).map((th) => th.firstChild?.textContent);
-    const column = headers.indexOf('avg');
+    const column = headers.indexOf(`avg ${name}`);
+    if (column < 0) throw new Error(`no column avg ${name} in ${headers.join(', ')}`);
     return Array.from(table?.querySelectorAll('tbody tr') ?? []).map((tr) =>
       Number(tr.querySelectorAll('td')[column]?.textContent),
     );
-  });
+  }, measure);
 
 beforeAll(async () => {
   stack = await startSeededStack();
@@ -96,7 +97,8 @@ describe('local web dashboard in chromium (seeded local Timestream, multi layout
       else expect(p.canvases, p.title).toBeGreaterThan(0);
     }
     const byId = Object.fromEntries(panels.map((p) => [p.id, p]));
-    expect(byId['2']!.legend).toEqual(['avg (ppm)', 'min (ppm)', 'max (ppm)']);
+    expect(byId['2']!.legend).toEqual(['avg co2 (ppm)', 'min co2 (ppm)', 'max co2 (ppm)']);
+    expect(byId['7']!.legend).toEqual(['fleet_avg co2 (ppm)', 'fleet_min co2 (ppm)', 'fleet_max co2 (ppm)']);
     expect(byId['6']!.legend).toEqual(['co2 (ppm)', 'humidity (percent)', 'temperature (degC)']);
     expect(byId['5']!.legend).toEqual(['devices']);
     expect(byId['9']!.title).toBe('room_a: co2, last 24 hours');
@@ -110,7 +112,7 @@ describe('local web dashboard in chromium (seeded local Timestream, multi layout
   });
 
   it("redraws with the other device's data when the device changes", async () => {
-    const before = await summaryAverages(page);
+    const before = await summaryAverages(page, 'co2');
     const generation = Number(await page.locator('#panels').getAttribute('data-generation'));
     await page.selectOption('#device', 'room_c');
     await waitForGeneration(page, generation);
@@ -121,7 +123,7 @@ describe('local web dashboard in chromium (seeded local Timestream, multi layout
       expect(p.device).toBe('room_c');
     }
     expect(panels.find((p) => p.id === '9')!.title).toBe('room_c: co2, last 24 hours');
-    const after = await summaryAverages(page);
+    const after = await summaryAverages(page, 'co2');
     // room_a's co2 is seeded around 450 ppm, room_c's around 850 ppm
     expect(before).toHaveLength(4);
     expect(after).toHaveLength(4);
@@ -136,7 +138,11 @@ describe('local web dashboard in chromium (seeded local Timestream, multi layout
     await page.selectOption('#measure', 'temperature');
     await waitForGeneration(page, generation);
     const panels = await panelStates(page);
-    expect(panels.find((p) => p.id === '2')!.legend).toEqual(['avg (degC)', 'min (degC)', 'max (degC)']);
+    expect(panels.find((p) => p.id === '2')!.legend).toEqual([
+      'avg temperature (degC)',
+      'min temperature (degC)',
+      'max temperature (degC)',
+    ]);
     expect(panels.find((p) => p.id === '9')!.legend).toEqual(['temperature (degC)']);
     expect(panels.every((p) => p.state === 'ready')).toBe(true);
   });

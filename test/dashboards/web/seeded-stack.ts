@@ -1,6 +1,6 @@
 import { runDailyRollup } from '#consumers/rollup/daily-rollup';
-import { lookbackDays } from '#consumers/rollup/zone-days';
 import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
+import { lookbackDays } from '#core/time';
 import { startTimestreamStack, streamRecord, type TimestreamStack } from '../../consumers/local-stack';
 import { localBatchWriter } from '../../helpers/local-writer';
 

@@ -1,24 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dailyAxisRange, zoneDayStartMs } from '#dashboards/web';
+import { dailyAxisRange } from '#dashboards/web';
 
 const at = (iso: string) => Date.parse(iso);
-
-describe('zoneDayStartMs', () => {
-  it("finds the start of the zone's calendar day, which is not the UTC day", () => {
-    expect(zoneDayStartMs('UTC', at('2026-12-06T14:00:00.123Z'))).toBe(at('2026-12-06T00:00Z'));
-    // 23:00 in Tokyo on Dec 6, then 01:00 on Dec 7
-    expect(zoneDayStartMs('Asia/Tokyo', at('2026-12-06T14:00Z'))).toBe(at('2026-12-05T15:00Z'));
-    expect(zoneDayStartMs('Asia/Tokyo', at('2026-12-06T16:00Z'))).toBe(at('2026-12-06T15:00Z'));
-    expect(zoneDayStartMs('Asia/Tokyo', at('2026-12-06T15:00Z'))).toBe(at('2026-12-06T15:00Z'));
-  });
-
-  it('takes the offset of midnight on daylight-saving change-over days (23 and 25 hours long)', () => {
-    // Berlin: CET (+1) at midnight, CEST (+2) from 02:00 on 2026-03-29; the reverse on 2026-10-25
-    expect(zoneDayStartMs('Europe/Berlin', at('2026-03-29T20:00Z'))).toBe(at('2026-03-28T23:00Z'));
-    expect(zoneDayStartMs('Europe/Berlin', at('2026-10-25T20:00Z'))).toBe(at('2026-10-24T22:00Z'));
-    expect(zoneDayStartMs('America/New_York', at('2026-03-08T12:00Z'))).toBe(at('2026-03-08T05:00Z'));
-  });
-});
 
 describe('dailyAxisRange', () => {
   it('spans the days whose midnight lies in the range, each a day wide and centred on its midnight', () => {

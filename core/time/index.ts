@@ -1,0 +1,1 @@
+export { addDays, lookbackDays, type ZoneDay, zoneDate, zoneDayStartMs, zoneDays } from './zone-days';
