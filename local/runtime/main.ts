@@ -9,6 +9,7 @@ import { nodeSupportNotice } from '#adapters/node-support';
 import { ConfigError } from '#core/config';
 import { type LocalPipeline, type ServiceThread, startLocalPipeline } from './local-pipeline';
 import type { ServiceFailedError } from './service-worker';
+import { deliveryStatus, describeFailedBatch } from './status-line';
 
 const seedBody = '{"co2": 550, "temperature": 24.2, "humidity": 48.2}';
 /** Longest wait for the pipeline to close after a service failed for good, before exiting anyway. */
@@ -17,6 +18,9 @@ const failedCloseTimeoutMs = 10_000;
 async function main() {
   let delivered = 0;
   let failedBatches = 0;
+  // why the newest failed batch failed, shown on the status line (a retried batch is not lost, but a user
+  // watching the count grow should see the reason without turning the logs up)
+  let lastFailure: string | undefined;
   let pipeline: LocalPipeline | undefined;
   let stopping = false;
   const failed = async (error: ServiceFailedError) => {
@@ -31,7 +35,10 @@ async function main() {
   pipeline = await startLocalPipeline({
     onEvent: (event) => {
       if (event.type === 'batch-succeeded') delivered += event.batchSize;
-      if (event.type === 'batch-failed') failedBatches++;
+      if (event.type === 'batch-failed') {
+        failedBatches++;
+        lastFailure = describeFailedBatch(event);
+      }
     },
     onServiceFailed: (error) => void failed(error),
   });
@@ -83,12 +90,12 @@ async function main() {
   );
 
   let last = 0;
+  let lastFailed = 0;
   const status = setInterval(() => {
-    if (delivered !== last) {
-      console.log(
-        `${new Date().toISOString()}  ${delivered} stream records delivered to the writer (${failedBatches} failed batches retried)`,
-      );
+    if (delivered !== last || failedBatches !== lastFailed) {
+      console.log(`${new Date().toISOString()}  ${deliveryStatus(delivered, failedBatches, lastFailure)}`);
       last = delivered;
+      lastFailed = failedBatches;
     }
   }, 10_000);
   status.unref();
