@@ -12,7 +12,7 @@ export const stackDefaults = {
   /** Active X-Ray tracing on the four functions (`tracing`). */
   tracing: true,
   /** CloudWatch alarms of PipelineAlarms. */
-  alarms: 8,
+  alarms: 12,
   /** Customer-managed KMS keys (the queues' and the alarm topic's). */
   customerKeys: 1,
   /** Secrets Manager secrets (the token keys). */
