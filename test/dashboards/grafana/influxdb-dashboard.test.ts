@@ -1,8 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are Grafana variable syntax, not templates
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaults, type PipelineConfig } from '#core/config';
@@ -49,6 +50,14 @@ describe('the InfluxDB (InfluxQL) Grafana dashboard generator', () => {
         JSON.stringify(buildInfluxDbDashboard(influxDbDashboardOptions(defaults, createUnitRegistry()))),
       ),
     );
+  });
+
+  it('is the only dashboard under dashboards/grafana/influxdb/ (Grafana loads every JSON file of the folder)', () => {
+    const folder = new URL('.', influxDbDashboardFile);
+    const found = readdirSync(folder, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => fileURLToPath(new URL(f, folder)));
+    expect(found).toEqual([fileURLToPath(influxDbDashboardFile)]);
   });
 
   it('uses ROLLUP_TIMEZONE for the dashboard and for the day buckets of the fleet panels', () => {
