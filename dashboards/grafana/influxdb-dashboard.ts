@@ -1,0 +1,365 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are Grafana variable syntax, not templates
+import type { PipelineConfig } from '#core/config';
+import type { UnitRegistry } from '#core/units';
+import { grafanaUnit } from './grafana-units';
+
+/** What the InfluxDB dashboard is built from: the pipeline configuration and the unit of every measure. */
+export interface InfluxDbDashboardOptions {
+  /** INFLUXDB_DATABASE (or TIMESTREAM_DATABASE): named in the description; the data source holds the database. */
+  readonly database: string;
+  /** RAW_TABLE, AGGREGATE_TABLE: the measurements' names, the defaults of the name variables. */
+  readonly rawMeasurement: string;
+  readonly aggregateMeasurement: string;
+  /** ROLLUP_TIMEZONE: the dashboard's zone, and the zone the fleet panels group days by (`tz()`). */
+  readonly timezone: string;
+  /** Canonical (stored) unit of each measure, from the units registry (co2 -> ppm, ...). */
+  readonly measureUnits: Readonly<Record<string, string>>;
+}
+
+/** The options for the pipeline's configuration and units registry. */
+export function influxDbDashboardOptions(
+  config: Pick<
+    PipelineConfig,
+    'database' | 'influxdbDatabase' | 'rawTable' | 'aggregateTable' | 'rollupTimezone'
+  >,
+  units: UnitRegistry,
+): InfluxDbDashboardOptions {
+  return {
+    database: config.influxdbDatabase || config.database,
+    rawMeasurement: config.rawTable,
+    aggregateMeasurement: config.aggregateTable,
+    timezone: config.rollupTimezone,
+    measureUnits: Object.fromEntries(
+      units.measureNames().map((name) => [name, units.measure(name)!.canonicalUnit]),
+    ),
+  };
+}
+
+/** The shipped dashboard (default configuration), the file Grafana's provisioning loads. */
+export const influxDbDashboardFile = new URL('./influxdb/iot-room-conditions.json', import.meta.url);
+
+/** A day is at most 25 hours long: a longer gap between daily points is a missing day, drawn as a break. */
+const missingDayMs = 26 * 3_600_000;
+
+const isUtc = (zone: string) => zone === 'UTC' || zone === 'Etc/UTC';
+
+const datasource = { type: 'influxdb', uid: '${datasource}' } as const;
+const aggregateFrom = '"${aggregate_measurement}"';
+const rawFrom = '"${raw_measurement}"';
+/** Tag filters as Grafana's documentation writes them: the value is regex-escaped by the data source. */
+const deviceFilter = '"deviceId" =~ /^$device$/';
+const measureFilter = '"measure" =~ /^$measure$/';
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/**
+ * A field override per measure: the measure's unit on every field whose display name holds the measure name as
+ * a word. (The same matcher as the Timestream dashboard's `measureUnitOverrides`, copied so that the two
+ * generators evolve apart.)
+ */
+function measureUnitOverrides(measureUnits: Readonly<Record<string, string>>) {
+  return Object.entries(measureUnits)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([measure, unit]) => ({
+      matcher: { id: 'byRegexp', options: `/(^|[^A-Za-z0-9_])${escapeRegExp(measure)}([^A-Za-z0-9_]|$)/` },
+      properties: [{ id: 'unit', value: grafanaUnit(unit) }],
+    }));
+}
+
+const target = (query: string, extra: { resultFormat?: 'time_series' | 'table'; alias?: string } = {}) => ({
+  datasource,
+  refId: 'A',
+  rawQuery: true,
+  query,
+  resultFormat: extra.resultFormat ?? 'time_series',
+  ...(extra.alias !== undefined ? { alias: extra.alias } : {}),
+});
+
+const legendAndTooltip = {
+  legend: { displayMode: 'list', placement: 'bottom', showLegend: true },
+  tooltip: { mode: 'multi', sort: 'none' },
+};
+
+const dailyLines = {
+  drawStyle: 'line',
+  lineWidth: 2,
+  showPoints: 'always',
+  pointSize: 5,
+  spanNulls: false,
+  insertNulls: missingDayMs,
+};
+
+const lines = (...parts: string[]) => parts.join('\n');
+
+/**
+ * Builds the "IoT room conditions" dashboard for Grafana's InfluxDB data source in InfluxQL mode, with the
+ * panels of the Timestream dashboard: the daily panels read the aggregate measurement (AGGREGATE_TABLE: tags
+ * `deviceId`, `measure`; fields avg, min, max, sum, count, first, last; one point per device, measure and day at
+ * the day's start in ROLLUP_TIMEZONE), the last-24-hours panel reads the raw measurement (RAW_TABLE: tag
+ * `deviceId`, one float field per measure). The fleet panels group the daily points by day with
+ * `GROUP BY time(1d) tz('<ROLLUP_TIMEZONE>')`, whose buckets start at the zone's midnights (daylight saving
+ * days included), so each bucket holds exactly one rolled-up day.
+ *
+ * @example
+ * const dashboard = buildInfluxDbDashboard(influxDbDashboardOptions(readPipelineConfig(process.env), createUnitRegistry()));
+ */
+export function buildInfluxDbDashboard(options: InfluxDbDashboardOptions) {
+  const overrides = measureUnitOverrides(options.measureUnits);
+  const tz = isUtc(options.timezone) ? '' : ` tz('${options.timezone.replace(/'/g, "\\'")}')`;
+  const byDay = `GROUP BY time(1d) fill(none)${tz}`;
+  const textbox = (name: string, label: string, value: string, description: string) => ({
+    name,
+    label,
+    type: 'textbox',
+    query: value,
+    current: { text: value, value },
+    options: [{ selected: true, text: value, value }],
+    hide: 0,
+    description,
+  });
+  const picker = (name: string, label: string, key: string) => {
+    const query = `SHOW TAG VALUES FROM ${aggregateFrom} WITH KEY = "${key}"`;
+    return {
+      name,
+      label,
+      type: 'query',
+      datasource,
+      definition: query,
+      query,
+      description: `${label}s with a daily aggregate (the ${key} tag of the aggregate measurement)`,
+      refresh: 1,
+      sort: 1,
+      multi: false,
+      includeAll: false,
+      hide: 0,
+      current: {},
+      options: [],
+    };
+  };
+  const aggregateSelection = `WHERE $timeFilter AND ${deviceFilter} AND ${measureFilter}`;
+
+  return {
+    __inputs: [],
+    __requires: [
+      { type: 'grafana', id: 'grafana', name: 'Grafana', version: '10.4.0' },
+      { type: 'datasource', id: 'influxdb', name: 'InfluxDB', version: '1.0.0' },
+      { type: 'panel', id: 'timeseries', name: 'Time series', version: '' },
+      { type: 'panel', id: 'table', name: 'Table', version: '' },
+    ],
+    uid: 'iot-room-conditions-influxdb',
+    title: 'IoT room conditions (InfluxDB)',
+    description:
+      `Daily aggregates (${options.aggregateMeasurement}) per device and measure, fleet overview, and the last 24 ` +
+      `hours of raw readings (${options.rawMeasurement}) in InfluxDB database ${options.database} (STORAGE=influxdb). ` +
+      'Generated from the pipeline configuration by dashboards/grafana (npm run grafana:influxdb-dashboard); ' +
+      'time zone = ROLLUP_TIMEZONE.',
+    tags: ['iot', 'influxdb', 'influxql'],
+    editable: true,
+    graphTooltip: 1,
+    schemaVersion: 39,
+    version: 1,
+    refresh: '5m',
+    timezone: isUtc(options.timezone) ? 'utc' : options.timezone,
+    time: { from: 'now-30d', to: 'now' },
+    timepicker: { refresh_intervals: ['1m', '5m', '15m', '30m', '1h'] },
+    links: [],
+    annotations: { list: [] },
+    templating: {
+      list: [
+        {
+          name: 'datasource',
+          label: 'Data source',
+          type: 'datasource',
+          query: 'influxdb',
+          current: {},
+          hide: 0,
+          refresh: 1,
+          regex: '',
+          options: [],
+        },
+        textbox('raw_measurement', 'Raw measurement', options.rawMeasurement, 'RAW_TABLE'),
+        textbox(
+          'aggregate_measurement',
+          'Aggregate measurement',
+          options.aggregateMeasurement,
+          'AGGREGATE_TABLE',
+        ),
+        picker('device', 'Device', 'deviceId'),
+        picker('measure', 'Measure', 'measure'),
+      ],
+    },
+    panels: [
+      {
+        id: 1,
+        type: 'row',
+        title: 'Device ${device}: ${measure} (daily aggregates)',
+        collapsed: false,
+        gridPos: { h: 1, w: 24, x: 0, y: 0 },
+        panels: [],
+      },
+      {
+        id: 2,
+        type: 'timeseries',
+        title: 'Daily average, minimum and maximum',
+        description: `One point per day from the aggregate measurement (time = the start of the day in ${options.timezone}).`,
+        datasource,
+        gridPos: { h: 9, w: 16, x: 0, y: 1 },
+        targets: [target(lines('SELECT "avg", "min", "max"', `FROM ${aggregateFrom}`, aggregateSelection))],
+        fieldConfig: { defaults: { custom: { ...dailyLines, axisLabel: '${measure}' } }, overrides: [] },
+        options: legendAndTooltip,
+      },
+      {
+        id: 3,
+        type: 'table',
+        title: 'Daily summary',
+        description: 'The aggregate points of the selected device and measure, newest first.',
+        datasource,
+        gridPos: { h: 9, w: 8, x: 16, y: 1 },
+        targets: [
+          target(
+            lines(
+              'SELECT "avg", "min", "max", "sum", "count", "first", "last"',
+              `FROM ${aggregateFrom}`,
+              aggregateSelection,
+              'ORDER BY time DESC',
+            ),
+            { resultFormat: 'table' },
+          ),
+        ],
+        fieldConfig: {
+          defaults: { decimals: 2 },
+          overrides: [
+            {
+              matcher: { id: 'byName', options: 'count' },
+              properties: [
+                { id: 'unit', value: 'none' },
+                { id: 'decimals', value: 0 },
+              ],
+            },
+          ],
+        },
+        options: { showHeader: true },
+      },
+      {
+        id: 4,
+        type: 'row',
+        title: 'Fleet',
+        collapsed: false,
+        gridPos: { h: 1, w: 24, x: 0, y: 10 },
+        panels: [],
+      },
+      {
+        id: 5,
+        type: 'timeseries',
+        title: 'Devices reporting per day',
+        description:
+          'Distinct devices with at least one daily aggregate (any measure) per day: one point per device and day ' +
+          'in the subquery, counted per day.',
+        datasource,
+        gridPos: { h: 8, w: 8, x: 0, y: 11 },
+        targets: [
+          target(
+            lines(
+              'SELECT count("reported") AS "devices" FROM (',
+              `  SELECT max("count") AS "reported" FROM ${aggregateFrom}`,
+              `  WHERE $timeFilter GROUP BY time(1d), "deviceId" fill(none)${tz}`,
+              `) WHERE $timeFilter ${byDay}`,
+            ),
+            { alias: 'devices' },
+          ),
+        ],
+        fieldConfig: {
+          defaults: {
+            custom: { drawStyle: 'bars', fillOpacity: 60, axisLabel: 'devices', axisSoftMin: 0 },
+            unit: 'none',
+            decimals: 0,
+          },
+          overrides: [],
+        },
+        options: legendAndTooltip,
+      },
+      {
+        id: 6,
+        type: 'timeseries',
+        title: 'Fleet daily average per measure',
+        description:
+          'Average of all readings of the fleet per day (sum of sums / sum of counts, so that every reading ' +
+          'weighs the same), one series per measure, each on the axis of its unit.',
+        datasource,
+        gridPos: { h: 8, w: 8, x: 8, y: 11 },
+        targets: [
+          target(
+            lines(
+              'SELECT sum("sum") / sum("count") AS "fleet_avg"',
+              `FROM ${aggregateFrom}`,
+              'WHERE $timeFilter',
+              `GROUP BY time(1d), "measure" fill(none)${tz}`,
+            ),
+            // the series is named by its measure, which the unit overrides match
+            { alias: '$tag_measure' },
+          ),
+        ],
+        fieldConfig: { defaults: { custom: { ...dailyLines, axisPlacement: 'auto' } }, overrides },
+        options: legendAndTooltip,
+      },
+      {
+        id: 7,
+        type: 'timeseries',
+        title: 'Fleet ${measure}: daily mean and extremes',
+        description:
+          'Fleet-wide weighted mean, lowest daily minimum and highest daily maximum of the selected measure.',
+        datasource,
+        gridPos: { h: 8, w: 8, x: 16, y: 11 },
+        targets: [
+          target(
+            lines(
+              'SELECT sum("sum") / sum("count") AS "fleet_avg", min("min") AS "fleet_min", max("max") AS "fleet_max"',
+              `FROM ${aggregateFrom}`,
+              `WHERE $timeFilter AND ${measureFilter}`,
+              byDay,
+            ),
+          ),
+        ],
+        fieldConfig: { defaults: { custom: { ...dailyLines, axisLabel: '${measure}' } }, overrides: [] },
+        options: legendAndTooltip,
+      },
+      {
+        id: 8,
+        type: 'row',
+        title: 'Last 24 hours (raw measurement)',
+        collapsed: false,
+        gridPos: { h: 1, w: 24, x: 0, y: 19 },
+        panels: [],
+      },
+      {
+        id: 9,
+        type: 'timeseries',
+        title: '${device}: ${measure}, last 24 hours',
+        description:
+          'Raw readings of the selected device (one float field per measure), averaged per interval; an interval ' +
+          'without readings is a break in the line. Moves with the dashboard refresh.',
+        datasource,
+        gridPos: { h: 9, w: 24, x: 0, y: 20 },
+        targets: [
+          target(
+            lines(
+              'SELECT mean("$measure") AS "$measure"',
+              `FROM ${rawFrom}`,
+              `WHERE $timeFilter AND ${deviceFilter}`,
+              'GROUP BY time($__interval) fill(null)',
+            ),
+          ),
+        ],
+        fieldConfig: {
+          defaults: { custom: { drawStyle: 'line', lineWidth: 2, showPoints: 'auto', spanNulls: false } },
+          overrides,
+        },
+        options: legendAndTooltip,
+        timeFrom: '24h',
+        hideTimeOverride: false,
+        interval: '1m',
+        maxDataPoints: 1440,
+      },
+    ],
+  };
+}
