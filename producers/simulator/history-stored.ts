@@ -90,7 +90,7 @@ export function storedHistoryQuery(history: History, database: string, table: st
  * devices stored within the span count too (run a history without a live simulation of the same fleet); a
  * history sent again of the same span is not counted twice, as InfluxDB keeps one point per series and time.
  */
-export function storedHistoryInfluxQl(history: History, measurement: string): string {
+function storedHistoryInfluxQl(history: History, measurement: string): string {
   const ids = history.deviceIds.map((id) => id.replace(/[\\^$.|?*+()[\]{}/]/g, '\\$&')).join('|');
   return (
     `SELECT count("co2") AS stored FROM ${quoteInfluxIdentifier(measurement)} ` +
