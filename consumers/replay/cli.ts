@@ -6,14 +6,11 @@ import '#adapters/quiet-aws-sdk';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { cliServiceEndpoints } from '#adapters/cli-endpoints';
-import {
-  createKinesisServiceClient,
-  createTimestreamQueryClient,
-  createTimestreamWriteClient,
-} from '#adapters/service-clients';
+import { cliPipelineEnv, cliServiceEndpoints } from '#adapters/cli-endpoints';
+import { createKinesisServiceClient } from '#adapters/service-clients';
+import { unitRegistryFromEnv } from '#adapters/unit-registry-from-env';
 import { readPipelineConfig } from '#core/config';
-import { rollupDepsFromConfig } from '../rollup/rollup-deps';
+import { rollupFromConfig } from '../rollup/rollup-from-config';
 import { batchWriterFromEnv } from '../writer/batch-writer-from-env';
 import { replayAndRollUp } from './replay-backfill';
 import { loadReplayState, type ReplayState } from './replay-state';
@@ -35,7 +32,7 @@ const parseTime = (flag: string, value: string) => {
 
 const program = new Command('replay')
   .description(
-    'Replay the Kinesis stream from a point in time into Timestream (backfill), then re-run the rollup',
+    'Replay the Kinesis stream from a point in time into the store (STORAGE: Timestream or InfluxDB), then re-run the rollup',
   )
   .requiredOption('--from <time>', 'ISO time to replay from (AT_TIMESTAMP)')
   .option('--to <time>', 'ISO time to stop at (default: the tip of the stream)')
@@ -45,10 +42,11 @@ const program = new Command('replay')
   .showHelpAfterError();
 
 program.action(async (opts: Options) => {
-  const config = readPipelineConfig(process.env);
+  const pipelineEnv = cliPipelineEnv(process.env, { aws: opts.aws });
+  const config = readPipelineConfig(pipelineEnv);
   const endpoints = cliServiceEndpoints(process.env, { aws: opts.aws });
   const dataDir = process.env.DATA_DIR || './.data';
-  const env = { DATA_DIR: dataDir, ...process.env };
+  const env = { DATA_DIR: dataDir, ...pipelineEnv };
   const from = parseTime('--from', opts.from);
   const to = opts.to ? parseTime('--to', opts.to) : undefined;
   if (to && to < from) throw new Error(`--to ${to} is before --from ${from}`);
@@ -108,10 +106,7 @@ program.action(async (opts: Options) => {
       opts.rollup
         ? {
             timeZone: config.rollupTimezone,
-            deps: rollupDepsFromConfig(config, {
-              query: createTimestreamQueryClient(endpoints),
-              write: createTimestreamWriteClient(endpoints),
-            }),
+            rollup: rollupFromConfig(config, endpoints, { units: unitRegistryFromEnv(env) }),
           }
         : undefined,
     );

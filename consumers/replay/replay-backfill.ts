@@ -1,4 +1,5 @@
-import { type DailyRollupDeps, type DayReport, runDailyRollup } from '../rollup/daily-rollup';
+import type { DayReport } from '../rollup/daily-rollup';
+import type { DailyRollup } from '../rollup/daily-rollup-port';
 import { zoneDate, zoneDays } from '../rollup/zone-days';
 import type { ReplayState } from './replay-state';
 import { replayStream, type StreamReplayDeps } from './stream-replay';
@@ -11,22 +12,22 @@ export interface ReplayBackfillResult {
 
 /**
  * A backfill: replays the stream (see {@link replayStream}), then re-runs the daily rollup for every zone
- * day from the earliest to the latest reading it stored, so that the aggregate table matches again.
+ * day from the earliest to the latest reading it stored, so that the aggregate table matches again (on either
+ * store: the rollup port of STORAGE).
  */
 export async function replayAndRollUp(
   replay: StreamReplayDeps,
   initial: ReplayState,
   rollup:
-    | { readonly deps: DailyRollupDeps; readonly timeZone: string; readonly onDay?: (r: DayReport) => void }
+    | { readonly rollup: DailyRollup; readonly timeZone: string; readonly onDay?: (r: DayReport) => void }
     | undefined,
 ): Promise<ReplayBackfillResult> {
   const state = await replayStream(replay, initial);
   if (!rollup || state.minTimeMs === undefined || state.maxTimeMs === undefined) return { state, rollup: [] };
   const { timeZone } = rollup;
   const days = zoneDays(timeZone, zoneDate(timeZone, state.minTimeMs), zoneDate(timeZone, state.maxTimeMs));
-  const reports = await runDailyRollup(rollup.deps, days, {
+  const reports = await rollup.rollup.run(days, {
     deadline: Number.POSITIVE_INFINITY,
-    version: Date.now(),
     ...(rollup.onDay ? { onDay: rollup.onDay } : {}),
   });
   return { state, rollup: reports };

@@ -1,16 +1,15 @@
 /**
  * `npm run rollup -- --from YYYY-MM-DD --to YYYY-MM-DD [--time-zone Asia/Tokyo] [--aws]`
  * Re-aggregates the given zone days of the raw table into the aggregate table, against the local stack by
- * default or AWS with --aws.
+ * default or AWS with --aws, on the store STORAGE names (Timestream, or InfluxDB at INFLUXDB_URL, by default
+ * the influxd of `npm start` on INFLUXDB_PORT).
  */
 import '#adapters/quiet-aws-sdk';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { cliServiceEndpoints } from '#adapters/cli-endpoints';
-import { createTimestreamQueryClient, createTimestreamWriteClient } from '#adapters/service-clients';
+import { cliPipelineEnv, cliServiceEndpoints } from '#adapters/cli-endpoints';
 import { readPipelineConfig } from '#core/config';
-import { runDailyRollup } from './daily-rollup';
-import { rollupDepsFromConfig } from './rollup-deps';
+import { rollupFromConfig } from './rollup-from-config';
 import { addDays, zoneDate, zoneDays } from './zone-days';
 
 const program = new Command('rollup')
@@ -23,16 +22,17 @@ const program = new Command('rollup')
 
 program.action(async (opts: { from?: string; to?: string; timeZone?: string; aws?: boolean }) => {
   const config = readPipelineConfig({
-    ...process.env,
+    ...cliPipelineEnv(process.env, { aws: opts.aws }),
     ...(opts.timeZone ? { ROLLUP_TIMEZONE: opts.timeZone } : {}),
   });
   const endpoints = cliServiceEndpoints(process.env, { aws: opts.aws });
   const tz = config.rollupTimezone;
   const from = opts.from ?? addDays(zoneDate(tz, Date.now()), -1);
   const days = zoneDays(tz, from, opts.to ?? from);
+  const rollup = rollupFromConfig(config, endpoints);
   console.log(
     `Rolling up ${days.length} day(s) ${days[0]?.date} .. ${days.at(-1)?.date} (${tz}) of ` +
-      `"${config.database}"."${config.rawTable}" into "${config.aggregateTable}" on ${endpoints.target === 'aws' ? 'AWS' : endpoints.timestreamEndpoint}`,
+      `${rollup.description}, into "${config.aggregateTable}"`,
   );
   const bar = new SingleBar({
     format: '{bar} {value}/{total} days | {date} | {groups} groups',
@@ -41,23 +41,16 @@ program.action(async (opts: { from?: string; to?: string; timeZone?: string; aws
   bar.start(days.length, 0, { date: '', groups: 0 });
   let groups = 0;
   try {
-    await runDailyRollup(
-      rollupDepsFromConfig(config, {
-        query: createTimestreamQueryClient(endpoints),
-        write: createTimestreamWriteClient(endpoints),
-      }),
-      days,
-      {
-        deadline: Number.POSITIVE_INFINITY,
-        version: Date.now(),
-        onDay: (report) => {
-          groups += report.groups;
-          bar.increment(1, { date: report.date, groups });
-        },
+    await rollup.run(days, {
+      deadline: Number.POSITIVE_INFINITY,
+      onDay: (report) => {
+        groups += report.groups;
+        bar.increment(1, { date: report.date, groups });
       },
-    );
+    });
   } finally {
     bar.stop();
+    rollup.close();
   }
   console.log(`Done: ${groups} (device, measure, day) aggregates written.`);
 });

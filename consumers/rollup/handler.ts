@@ -1,23 +1,19 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import {
-  createTimestreamQueryClient,
-  createTimestreamWriteClient,
-  serviceEndpointsFromEnv,
-} from '#adapters/service-clients';
+import { serviceEndpointsFromEnv } from '#adapters/service-clients';
 import { readPipelineConfig } from '#core/config';
-import { rollupDepsFromConfig } from './rollup-deps';
+import { rollupFromConfig } from './rollup-from-config';
 import { createScheduledRollup } from './scheduled-rollup';
 
 const config = readPipelineConfig(process.env);
-const endpoints = serviceEndpointsFromEnv(process.env);
 const logger = new Logger({ serviceName: 'rollup' });
 
-/** Scheduled rollup Lambda (EventBridge Scheduler, in ROLLUP_TIMEZONE). */
+/**
+ * Scheduled rollup Lambda (EventBridge Scheduler, in ROLLUP_TIMEZONE), on the store STORAGE names: Timestream,
+ * or InfluxDB at INFLUXDB_URL with the token of INFLUXDB_TOKEN_SECRET_ARN.
+ */
 export const handler = createScheduledRollup(
-  rollupDepsFromConfig(
-    config,
-    { query: createTimestreamQueryClient(endpoints), write: createTimestreamWriteClient(endpoints) },
-    (message, details) => logger.info(message, details),
-  ),
+  rollupFromConfig(config, serviceEndpointsFromEnv(process.env), {
+    log: (message, details) => logger.info(message, details),
+  }),
   { timeZone: config.rollupTimezone, lookbackDays: config.rollupLookbackDays },
 );

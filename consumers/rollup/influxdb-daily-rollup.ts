@@ -1,5 +1,5 @@
-import { InfluxDbClient, quoteIdentifier } from '#adapters/influxdb-client';
-import { ConfigError, type PipelineConfig } from '#core/config';
+import { type InfluxDbClient, quoteIdentifier } from '#adapters/influxdb-client';
+import type { PipelineConfig } from '#core/config';
 import { InfluxDbReadingSink } from '../writer/influxdb-reading-sink';
 import type { ReadingSink, WriteRequest } from '../writer/reading-sink';
 import { type DailyAggregate, toAggregateRecord } from './daily-aggregates';
@@ -146,21 +146,15 @@ async function dayAggregates(
 }
 
 /**
- * The rollup on InfluxDB as the configuration names it (INFLUXDB_URL, INFLUXDB_DATABASE, RAW_TABLE,
- * AGGREGATE_TABLE): for the local runtime (and, later, the rollup Lambda and CLI with STORAGE=influxdb).
+ * The rollup on InfluxDB as the configuration names it (INFLUXDB_DATABASE, RAW_TABLE, AGGREGATE_TABLE), with
+ * the client of INFLUXDB_URL (see `rollupFromConfig`, which builds it with the token).
  */
 export function influxRollupDepsFromConfig(
   config: PipelineConfig,
+  client: InfluxDbClient,
   measures: readonly string[],
   log?: InfluxDailyRollupDeps['log'],
 ): InfluxDailyRollupDeps {
-  if (config.influxdbUrl === '') {
-    throw new ConfigError(['INFLUXDB_URL is not set, and the rollup with STORAGE=influxdb needs it']);
-  }
-  const client = new InfluxDbClient({
-    url: config.influxdbUrl,
-    ...(config.influxdbToken !== '' ? { token: config.influxdbToken } : {}),
-  });
   const database = config.influxdbDatabase || config.database;
   return {
     client,

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { lookbackDays } from '#core/time';
-import { type DailyRollupDeps, type DayReport, runDailyRollup } from './daily-rollup';
+import type { DayReport } from './daily-rollup';
+import type { DailyRollup } from './daily-rollup-port';
 
 /** The scheduler's event: an EventBridge scheduled event, or EventBridge Scheduler's input `{ time }`. */
 export interface RollupEvent {
@@ -15,10 +16,11 @@ export interface ScheduledRollupSettings {
 }
 
 /**
- * The rollup Lambda's logic: aggregates `[today - lookbackDays, yesterday]` of the zone, as seen at the
- * event's scheduled time. A failure throws, so that the invocation fails and the rollup-failure alarm fires.
+ * The rollup Lambda's logic, on either store: aggregates `[today - lookbackDays, yesterday]` of the zone, as
+ * seen at the event's scheduled time. A failure throws, so that the invocation fails and the rollup-failure
+ * alarm fires.
  */
-export function createScheduledRollup(deps: DailyRollupDeps, settings: ScheduledRollupSettings) {
+export function createScheduledRollup(rollup: DailyRollup, settings: ScheduledRollupSettings) {
   return async (
     event: RollupEvent,
     context: Pick<Context, 'getRemainingTimeInMillis'>,
@@ -27,6 +29,6 @@ export function createScheduledRollup(deps: DailyRollupDeps, settings: Scheduled
     const now = Number.isFinite(scheduled) ? scheduled : Date.now();
     const days = lookbackDays(settings.timeZone, now, settings.lookbackDays);
     const deadline = Date.now() + context.getRemainingTimeInMillis() - (settings.safetyMarginMs ?? 3_000);
-    return runDailyRollup(deps, days, { deadline, version: Date.now() });
+    return rollup.run(days, { deadline });
   };
 }

@@ -64,7 +64,10 @@ function readingSinkFromConfig(
  * The InfluxDB client of STORAGE=influxdb: INFLUXDB_URL, with INFLUXDB_TOKEN or the token in the secret
  * INFLUXDB_TOKEN_SECRET_ARN (read on first use). Fails with a ConfigError when INFLUXDB_URL is unset.
  */
-function influxDbClientFromConfig(config: PipelineConfig, endpoints: ServiceEndpoints): InfluxDbClient {
+export function influxDbClientFromConfig(
+  config: PipelineConfig,
+  endpoints: ServiceEndpoints,
+): InfluxDbClient {
   if (config.influxdbUrl === '') {
     throw new ConfigError([
       'INFLUXDB_URL is not set, and STORAGE=influxdb needs it: set it to the InfluxDB endpoint ' +

@@ -180,7 +180,6 @@ export class BatchWriter {
       });
     });
     const storedKeys: string[] = [];
-    const letterKeys = new Map<DeadLetter, string>();
     let minTimeMs = Number.POSITIVE_INFINITY;
     let maxTimeMs = Number.NEGATIVE_INFINITY;
     fresh.forEach((reading, i) => {
@@ -200,14 +199,13 @@ export class BatchWriter {
       const rejections = problems.filter((p) => p.status === 'rejected');
       const reason = [...new Set(rejections.map((p) => p.reason))].join('; ');
       const existing = rejections.find((p) => p.existingVersion !== undefined)?.existingVersion;
-      const letter = addLetter(record, {
+      addLetter(record, {
         id: `${record.shardId}:${record.sequenceNumber}:${keys[i]}`,
         code: classifyRejection(reason),
         reason,
         payload: toBase64(JSON.stringify(toReadingInput(reading))),
         ...(existing !== undefined ? { existingVersion: existing } : {}),
       });
-      letterKeys.set(letter, keys[i] as string);
     });
 
     // the letters of a record that must be retried anyway are produced again by the retry
@@ -223,13 +221,12 @@ export class BatchWriter {
         sent = [];
       }
     }
-    // Remember only what is settled for good (stored, or dead-lettered): a retried record's other readings are
-    // then skipped as the duplicates they are, and a reading not yet settled is never mistaken for one.
+    // Remember only what is stored: a retried record's other readings are then skipped as the duplicates they
+    // are, and a reading not yet stored is never mistaken for one. A dead-lettered reading is not remembered:
+    // `npm run dlq -- redrive` sends it back through the stream after the fix, and this writer must store it
+    // then, not drop it as a duplicate (a retried record may dead-letter it again: a second letter, whose
+    // redrive stores the same reading once more, which changes nothing).
     recent.rememberAll(storedKeys);
-    for (const l of sent) {
-      const key = letterKeys.get(l);
-      if (key !== undefined) recent.remember(key);
-    }
 
     const deadLettered: Partial<Record<DeadLetterCode, number>> = {};
     for (const l of sent) deadLettered[l.code] = (deadLettered[l.code] ?? 0) + 1;

@@ -57,6 +57,8 @@ export async function startLocalInfluxdb(options: LocalInfluxdbOptions): Promise
   const { dataDir } = options;
   await mkdir(dataDir, { recursive: true });
   await stopLeftover(dataDir);
+  // a port held by another server (Debian's own influxd on 8086?) would answer the /ping meant for ours
+  if (options.port) await ensurePortFree(options.port, dataDir);
   const port = options.port || (await freePort());
   const rpcPort = await freePort();
   const configPath = join(dataDir, configFileName);
@@ -213,6 +215,26 @@ async function stop(child: ChildProcess, exited: Promise<string>): Promise<void>
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Fails with {@link InfluxdStartError} when something already listens on 127.0.0.1:`port`. */
+async function ensurePortFree(port: number, dataDir: string): Promise<void> {
+  const server = createServer();
+  const outcome = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+    server.once('error', resolve);
+    server.listen(port, '127.0.0.1', () => resolve(undefined));
+  });
+  if (outcome === undefined) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return;
+  }
+  throw new InfluxdStartError(
+    `influxd cannot listen on 127.0.0.1:${port}: ${outcome.code === 'EADDRINUSE' ? 'the port is taken' : outcome.message}` +
+      " (Debian's own influxdb service? `sudo systemctl disable --now influxdb`). Stop what holds it, or set " +
+      'INFLUXDB_PORT to another port (0 picks a free one)',
+    dataDir,
+    { cause: outcome },
+  );
 }
 
 /** A port free on 127.0.0.1 now (the OS picks it). */

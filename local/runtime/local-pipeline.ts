@@ -7,10 +7,8 @@ import { startLocalTimestreamModule, timestreamTuningFromEnv } from 'timestream-
 import { createKinesisClient } from '#adapters/kinesis-client';
 import { createTimestreamQueryClient, createTimestreamWriteClient } from '#adapters/service-clients';
 import { unitRegistryFromEnv } from '#adapters/unit-registry-from-env';
-import { influxRollupDepsFromConfig, runInfluxDailyRollup } from '#consumers/rollup/influxdb-daily-rollup';
-import { rollupDepsFromConfig } from '#consumers/rollup/rollup-deps';
+import { rollupFromConfig } from '#consumers/rollup/rollup-from-config';
 import { createScheduledRollup } from '#consumers/rollup/scheduled-rollup';
-import { lookbackDays } from '#consumers/rollup/zone-days';
 import { batchWriterFromEnv } from '#consumers/writer/batch-writer-from-env';
 import { createWriterHandler } from '#consumers/writer/kinesis-writer-handler';
 import { type PipelineConfig, readPipelineConfig, Storage } from '#core/config';
@@ -114,7 +112,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     if (influx && config.influxdbUrl === '') {
       influxd = await startSupervisedInfluxdb({
         ...supervision,
-        options: { dataDir: join(settings.dataDir, 'influxdb'), env },
+        options: { dataDir: join(settings.dataDir, 'influxdb'), port: settings.influxdbPort, env },
       });
       closers.push(() => (influxd as SupervisedInfluxdb).close());
       config = Object.freeze({ ...config, influxdbUrl: influxd.endpoint });
@@ -197,29 +195,17 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     const timestreamQuery = createTimestreamQueryClient(serviceEndpoints);
     closers.push(async () => timestreamQuery.destroy());
     const rollupLogger = new Logger({ serviceName: 'rollup', logLevel });
-    const rollup = createScheduledRollup(
-      rollupDepsFromConfig(
-        config,
-        { query: timestreamQuery, write: timestreamWrite },
-        (message, details) => rollupLogger.info(message, details),
-        unitRegistryFromEnv(handlerEnv),
-      ),
-      { timeZone: config.rollupTimezone, lookbackDays: config.rollupLookbackDays },
-    );
-    // STORAGE=influxdb: the same zone days and aggregate contract, with InfluxQL (consumers/rollup/influxdb-daily-rollup.ts)
-    const influxRollup = influx
-      ? influxRollupDepsFromConfig(
-          config,
-          unitRegistryFromEnv(handlerEnv).measureNames(),
-          (message, details) => rollupLogger.info(message, details),
-        )
-      : undefined;
+    // (on the store STORAGE names, as the Lambda's handler wires it)
+    const dailyRollup = rollupFromConfig(config, serviceEndpoints, {
+      log: (message, details) => rollupLogger.info(message, details),
+      units: unitRegistryFromEnv(handlerEnv),
+    });
+    closers.push(async () => dailyRollup.close());
+    const rollup = createScheduledRollup(dailyRollup, {
+      timeZone: config.rollupTimezone,
+      lookbackDays: config.rollupLookbackDays,
+    });
     const runRollup = async (time = new Date()) => {
-      if (influxRollup) {
-        const days = lookbackDays(config.rollupTimezone, time.getTime(), config.rollupLookbackDays);
-        await runInfluxDailyRollup(influxRollup, days, { deadline: Date.now() + 15 * 60_000 });
-        return;
-      }
       await rollup({ time: time.toISOString() }, { getRemainingTimeInMillis: () => 15 * 60_000 });
     };
     const scheduler = startScheduler(

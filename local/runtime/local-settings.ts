@@ -30,6 +30,8 @@ export interface LocalSettings {
   readonly kinesisPort: number;
   readonly timestreamPort: number;
   readonly dashboardPort: number;
+  /** The influxd of STORAGE=influxdb without INFLUXDB_URL (INFLUXDB_PORT, 8086 by default; 0 picks a free port). */
+  readonly influxdbPort: number;
   /** Limits of the ingest and dashboard HTTP servers. */
   readonly httpLimits: HttpLimits;
   readonly restarts: RestartPolicy;
@@ -120,6 +122,7 @@ export function readLocalSettings(env: Readonly<Record<string, string | undefine
     kinesisPort: port('KINESIS_PORT'),
     timestreamPort: port('TIMESTREAM_PORT'),
     dashboardPort: port('DASHBOARD_PORT'),
+    influxdbPort: port('INFLUXDB_PORT'),
     httpLimits: {
       headersTimeoutMs,
       requestTimeoutMs,

@@ -9,9 +9,11 @@
 import '#adapters/quiet-aws-sdk';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { cliServiceEndpoints, localPorts } from '#adapters/cli-endpoints';
+import { cliPipelineEnv, cliServiceEndpoints, localPorts } from '#adapters/cli-endpoints';
+import { InfluxDbClient } from '#adapters/influxdb-client';
+import { secretsManagerInfluxToken } from '#adapters/influxdb-token';
 import { createSecretsManagerClient, createTimestreamQueryClient } from '#adapters/service-clients';
-import { readPipelineConfig } from '#core/config';
+import { readPipelineConfig, Storage } from '#core/config';
 import { resolveTokenSecret } from '../auth/token-secret';
 import { HistoryCommandError, runHistoryCommand } from './history-command';
 import { HistoryNotStoredError } from './history-stored';
@@ -92,7 +94,7 @@ const program = new Command('simulate')
   .showHelpAfterError();
 
 program.action(async (flags: Flags) => {
-  const config = readPipelineConfig(process.env);
+  const config = readPipelineConfig(cliPipelineEnv(process.env, { aws: flags.aws }));
   if (flags.batch > config.ingestMaxReadings) {
     program.error(
       `--batch ${flags.batch} is over INGEST_MAX_READINGS (${config.ingestMaxReadings}): lower it`,
@@ -124,7 +126,25 @@ program.action(async (flags: Flags) => {
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
   if (flags.history !== undefined) {
-    const query = createTimestreamQueryClient(endpoints);
+    // the history's readings are counted where the writer stores them (STORAGE)
+    if (config.storage === Storage.influxdb && config.influxdbUrl === '') {
+      program.error(
+        'STORAGE=influxdb with --aws: set INFLUXDB_URL (and the token) so that the stored history can be counted',
+      );
+    }
+    const arn = config.influxdbTokenSecretArn;
+    const influx =
+      config.storage === Storage.influxdb
+        ? new InfluxDbClient({
+            url: config.influxdbUrl,
+            ...(arn !== ''
+              ? { token: secretsManagerInfluxToken(createSecretsManagerClient(endpoints), arn) }
+              : config.influxdbToken !== ''
+                ? { token: config.influxdbToken }
+                : {}),
+          })
+        : undefined;
+    const query = influx ? undefined : createTimestreamQueryClient(endpoints);
     try {
       await runHistoryCommand({
         spanMs: flags.history,
@@ -140,7 +160,8 @@ program.action(async (flags: Flags) => {
         rollup: flags.rollup,
         stallTimeoutMs: flags.wait,
         config,
-        query,
+        ...(influx ? { influx } : {}),
+        ...(query ? { query } : {}),
         signal: stop.signal,
       });
     } catch (error) {
@@ -152,7 +173,7 @@ program.action(async (flags: Flags) => {
         process.exitCode = 1;
       } else throw error;
     } finally {
-      query.destroy();
+      query?.destroy();
     }
     return;
   }

@@ -3,7 +3,8 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { SingleBar } from 'cli-progress';
-import type { PipelineConfig } from '#core/config';
+import type { InfluxDbClient } from '#adapters/influxdb-client';
+import { type PipelineConfig, Storage } from '#core/config';
 import type { TokenKeys } from '../auth/device-token';
 import { createHistory, type History, historyZoneDays } from './history';
 import { waitForStoredHistory } from './history-stored';
@@ -26,7 +27,10 @@ export interface HistoryCommand {
   /** Give up waiting for the writer when the stored count has not grown for this long. */
   readonly stallTimeoutMs: number;
   readonly config: PipelineConfig;
-  readonly query: TimestreamQueryClient;
+  /** Counts the stored history with the Query API (STORAGE=timestream) ... */
+  readonly query?: TimestreamQueryClient;
+  /** ... or with InfluxQL (STORAGE=influxdb). */
+  readonly influx?: InfluxDbClient;
   readonly signal: AbortSignal;
   readonly now?: number;
 }
@@ -40,7 +44,8 @@ const dayMs = 86_400_000;
 
 /**
  * `npm run simulate -- --history 30d`: sends the fleet's past readings through the ingest at full speed (with a
- * progress bar), waits until the writer has stored every one of them (counting them with the Query API), then
+ * progress bar), waits until the writer has stored every one of them (counting them with the Query API, or
+ * InfluxQL with STORAGE=influxdb), then
  * runs `npm run rollup` over the history's calendar days of ROLLUP_TIMEZONE. The rollup is the consumers'
  * command, run as a child process with this process's environment (and `--aws` when this run has it): the
  * simulator is a producer and imports nothing of the consumers, and the command is the rollup's public interface.
@@ -127,9 +132,11 @@ async function waitUntilStored(history: History, c: HistoryCommand): Promise<voi
   });
   bar.start(history.readingCount, 0);
   try {
+    const influx = c.config.storage === Storage.influxdb;
     await waitForStoredHistory(history, {
-      query: c.query,
-      database: c.config.database,
+      ...(c.query ? { query: c.query } : {}),
+      ...(c.influx ? { influx: c.influx } : {}),
+      database: influx ? c.config.influxdbDatabase || c.config.database : c.config.database,
       table: c.config.rawTable,
       stallTimeoutMs: c.stallTimeoutMs,
       signal: c.signal,

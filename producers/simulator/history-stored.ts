@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { type TimestreamQueryClient, ValidationException } from '@aws-sdk/client-timestream-query';
+import { type InfluxDbClient, quoteIdentifier as quoteInfluxIdentifier } from '#adapters/influxdb-client';
 import { queryAll, quoteIdentifier, quoteLiteral } from '#adapters/timestream-query';
 import { multiMeasureName } from '#core/records';
 import type { History } from './history';
@@ -22,9 +23,12 @@ export class HistoryNotStoredError extends Error {
   }
 }
 
-/** Options of {@link waitForStoredHistory}. */
+/** Options of {@link waitForStoredHistory}: `query` (STORAGE=timestream) or `influx` (STORAGE=influxdb). */
 export interface StoredHistoryWait {
-  readonly query: TimestreamQueryClient;
+  /** Counts with the Timestream Query API. */
+  readonly query?: TimestreamQueryClient;
+  /** Counts with InfluxQL (`table` is then the raw measurement, `database` the InfluxDB database). */
+  readonly influx?: InfluxDbClient;
   readonly database: string;
   readonly table: string;
   /** Gives up when the count has not grown for this long. @default 120_000 */
@@ -80,21 +84,56 @@ export function storedHistoryQuery(history: History, database: string, table: st
 }
 
 /**
+ * The InfluxQL that counts the history's readings in the raw measurement: the points with a `co2` field (every
+ * reading of a history has one) of the fleet's devices between the history's first and last reading times.
+ * InfluxQL cannot keep only the interval's multiples as Timestream's `bin` does, so live readings of the same
+ * devices stored within the span count too (run a history without a live simulation of the same fleet); a
+ * history sent again of the same span is not counted twice, as InfluxDB keeps one point per series and time.
+ */
+function storedHistoryInfluxQl(history: History, measurement: string): string {
+  const ids = history.deviceIds.map((id) => id.replace(/[\\^$.|?*+()[\]{}/]/g, '\\$&')).join('|');
+  return (
+    `SELECT count("co2") AS stored FROM ${quoteInfluxIdentifier(measurement)} ` +
+    `WHERE time >= ${history.firstMs}ms AND time <= ${history.lastMs}ms AND "deviceId" =~ /^(?:${ids})$/`
+  );
+}
+
+async function countStoredInflux(client: InfluxDbClient, database: string, q: string): Promise<number> {
+  // POST: a fleet of thousands of devices makes a query longer than a URL may be
+  const [result] = await client.query(database, q, { method: 'POST' });
+  const row = result?.series?.[0]?.values[0];
+  return Number(row?.[1] ?? 0);
+}
+
+/**
  * Waits until the raw table holds every reading of `history` (the writer reads the stream on its own time), by
- * counting them with the Query API every `pollMs`. Resolves with the count; fails with
+ * counting them with the Query API (or InfluxQL, with `influx`) every `pollMs`. Resolves with the count; fails with
  * {@link HistoryNotStoredError} when the count stops growing for `stallTimeoutMs` short of the total, so a
  * rollup after it never aggregates a day that is still being written.
  */
 export async function waitForStoredHistory(history: History, options: StoredHistoryWait): Promise<number> {
   const now = options.now ?? Date.now;
   const stallTimeoutMs = options.stallTimeoutMs ?? 120_000;
-  const sql = storedHistoryQuery(history, options.database, options.table);
+  const { query, influx } = options;
+  const count = influx
+    ? (() => {
+        const q = storedHistoryInfluxQl(history, options.table);
+        return () => countStoredInflux(influx, options.database, q);
+      })()
+    : query
+      ? (() => {
+          const sql = storedHistoryQuery(history, options.database, options.table);
+          return () => countStored(query, sql);
+        })()
+      : undefined;
+  if (count === undefined)
+    throw new TypeError('waitForStoredHistory needs `query` or `influx` to count with');
   const expected = history.readingCount;
   let best = -1;
   let grewAt = now();
   for (;;) {
     options.signal?.throwIfAborted();
-    const stored = await countStored(options.query, sql);
+    const stored = await count();
     options.onCount?.(stored, expected);
     if (stored >= expected) return stored;
     if (stored > best) {
@@ -105,7 +144,9 @@ export async function waitForStoredHistory(history: History, options: StoredHist
         stored,
         expected,
         now() - grewAt,
-        `${quoteIdentifier(options.database)}.${quoteIdentifier(options.table)}`,
+        influx
+          ? `${quoteInfluxIdentifier(options.table)} (InfluxDB database ${quoteInfluxIdentifier(options.database)})`
+          : `${quoteIdentifier(options.database)}.${quoteIdentifier(options.table)}`,
       );
     }
     await delay(options.pollMs ?? 1_000, undefined, options.signal ? { signal: options.signal } : {});

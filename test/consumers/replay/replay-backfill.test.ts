@@ -7,6 +7,7 @@ import { replayAndRollUp } from '#consumers/replay/replay-backfill';
 import type { ReplayState } from '#consumers/replay/replay-state';
 import { loadReplayState } from '#consumers/replay/replay-state';
 import { ReplayBatchError } from '#consumers/replay/stream-replay';
+import { timestreamDailyRollup } from '#consumers/rollup/daily-rollup-port';
 import { BatchWriter } from '#consumers/writer/batch-writer';
 import { FileDeadLetterSink } from '#consumers/writer/dead-letter/file-dead-letter-sink';
 import type { ReadingSink } from '#consumers/writer/reading-sink';
@@ -89,17 +90,20 @@ describe('replay: backfill from the stream', () => {
     });
   const rollup = () => ({
     timeZone: 'Asia/Tokyo',
-    deps: {
-      queryClient: stack.query,
-      aggregateSink: new TimestreamReadingSink({
-        client: stack.write,
+    rollup: timestreamDailyRollup(
+      {
+        queryClient: stack.query,
+        aggregateSink: new TimestreamReadingSink({
+          client: stack.write,
+          database: stack.config.database,
+          table: stack.config.aggregateTable,
+          concurrency: 2,
+        }),
         database: stack.config.database,
-        table: stack.config.aggregateTable,
-        concurrency: 2,
-      }),
-      database: stack.config.database,
-      rawTable: stack.config.rawTable,
-    },
+        rawTable: stack.config.rawTable,
+      },
+      stack.endpoint,
+    ),
   });
   const fresh = (): ReplayState => ({
     streamName: stream,

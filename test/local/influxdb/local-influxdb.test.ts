@@ -70,6 +70,14 @@ describe('the local influxd launcher', () => {
     expect(error.message).toMatch(/INFLUXDB_URL/);
   });
 
+  it('refuses a port another server holds (which would answer its /ping), saying how to choose another', async () => {
+    const holder = await started({ dataDir: tempDir() });
+    const error = await startLocalInfluxdb({ dataDir: tempDir(), port: holder.port }).catch((e) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toContain(`influxd cannot listen on 127.0.0.1:${holder.port}: the port is taken`);
+    expect(error.message).toMatch(/set INFLUXDB_PORT to another port/);
+  });
+
   it('stops an influxd that a killed process left on the same data directory before starting', async () => {
     const dataDir = tempDir();
     // a process killed with SIGKILL never closes its influxd: the next start finds it by its pid file

@@ -14,7 +14,13 @@ import { selectRows } from '../../helpers/influxd';
  */
 
 const seedBody = '{"co2": 550, "temperature": 24.2, "humidity": 48.2}';
-const freePorts = { INGEST_PORT: '0', KINESIS_PORT: '0', TIMESTREAM_PORT: '0', DASHBOARD_PORT: '0' };
+const freePorts = {
+  INGEST_PORT: '0',
+  KINESIS_PORT: '0',
+  TIMESTREAM_PORT: '0',
+  DASHBOARD_PORT: '0',
+  INFLUXDB_PORT: '0',
+};
 const database = 'RoomCondition';
 
 async function post(url: string, token: string, body: string) {

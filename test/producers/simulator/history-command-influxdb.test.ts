@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InfluxDbClient } from '#adapters/influxdb-client';
+import { awsSdkNodeWarningSwitch } from '#adapters/node-support';
+import { type LocalPipeline, startLocalPipeline } from '#local/runtime/local-pipeline';
+import { createHistory } from '#producers/simulator/history';
+import { HistoryNotStoredError, waitForStoredHistory } from '#producers/simulator/history-stored';
+import { selectRows } from '../../helpers/influxd';
+
+const run = promisify(execFile);
+const database = 'RoomCondition';
+
+// The commands must be quiet on their own, not because this process's environment says so.
+delete process.env[awsSdkNodeWarningSwitch];
+
+describe('npm run simulate -- --history with STORAGE=influxdb, against npm start on a real influxd', () => {
+  let pipeline: LocalPipeline;
+  let dataDir: string;
+  let influx: InfluxDbClient;
+  let output: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'history-influx-'));
+    pipeline = await startLocalPipeline({
+      env: {
+        DATA_DIR: dataDir,
+        STORAGE: 'influxdb',
+        INGEST_PORT: '0',
+        KINESIS_PORT: '0',
+        TIMESTREAM_PORT: '0',
+        DASHBOARD_PORT: '0',
+        INFLUXDB_PORT: '0',
+        ROLLUP_TIMEZONE: 'UTC',
+      },
+      logLevel: 'SILENT',
+    });
+    influx = new InfluxDbClient({ url: pipeline.endpoints.influxdb as string });
+    const port = (url: string | undefined) => new URL(url as string).port;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      STORAGE: 'influxdb',
+      DATA_DIR: dataDir,
+      INGEST_PORT: port(pipeline.endpoints.ingest),
+      KINESIS_PORT: port(pipeline.endpoints.kinesis),
+      INFLUXDB_PORT: port(pipeline.endpoints.influxdb),
+      ROLLUP_TIMEZONE: 'UTC',
+    };
+    // no INFLUXDB_URL: the simulator and the rollup it runs find influxd on INFLUXDB_PORT
+    for (const name of ['INFLUXDB_URL', 'INFLUXDB_TOKEN', 'INFLUXDB_TOKEN_SECRET_ARN', 'TARGET'])
+      delete env[name];
+    const result = await run(
+      'npm',
+      ['run', 'simulate', '--', '--history', '2d', '--devices', '3', '--interval', '30m', '--seed', '7'],
+      { env, timeout: 240_000 },
+    ).catch((error: { stdout?: string; stderr?: string; message: string }) => {
+      throw new Error(
+        `npm run simulate -- --history failed: ${error.message}\n${error.stdout}\n${error.stderr}`,
+      );
+    });
+    output = `${result.stdout}\n${result.stderr}`;
+  }, 300_000);
+  afterAll(async () => {
+    await pipeline?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('waits until InfluxDB holds the whole history, then rolls up every day of it into the aggregate measurement', async () => {
+    const [, sent] = /Sent (\d+) readings/.exec(output) ?? [];
+    expect(sent, `the command prints what it sent:\n${output}`).toBeDefined();
+    expect(output).toContain('Rolling up');
+    const [raw] = await selectRows(
+      influx,
+      database,
+      `SELECT count("co2") AS n FROM "conditions" WHERE "deviceId" =~ /^sim-000[0-2]$/`,
+    );
+    expect(raw?.n).toBe(Number(sent));
+    // the rollup ran after every reading was stored: the daily counts add up to the whole history
+    const daily = await selectRows(
+      influx,
+      database,
+      `SELECT "count" FROM "conditions_daily" WHERE measure = 'co2' GROUP BY "deviceId"`,
+    );
+    expect(new Set(daily.map((r) => r.deviceId))).toEqual(new Set(['sim-0000', 'sim-0001', 'sim-0002']));
+    expect(daily.reduce((sum, r) => sum + Number(r.count), 0)).toBe(Number(sent));
+  });
+
+  it('fails with the count and the measurement when InfluxDB stores no more of a history', async () => {
+    const never = createHistory({
+      devices: 2,
+      seed: 99,
+      fromMs: Date.parse('2021-03-01T00:00:00Z'),
+      toMs: Date.parse('2021-03-01T01:00:00Z'),
+      intervalMs: 600_000,
+      batch: 500,
+    });
+    const error = await waitForStoredHistory(never, {
+      influx,
+      database,
+      table: 'conditions',
+      stallTimeoutMs: 1_000,
+      pollMs: 100,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HistoryNotStoredError);
+    expect((error as HistoryNotStoredError).stored).toBe(0);
+    expect((error as Error).message).toContain(`"conditions" (InfluxDB database "${database}") holds 0 of`);
+  });
+});
