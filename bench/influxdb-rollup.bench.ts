@@ -2,11 +2,12 @@
  * Rollup on InfluxDB: 30 days x 1,000 devices x 3 measures of raw points aggregated into the daily measurement.
  *
  * Usage: npm run bench -- influxdb-rollup [--devices 1000] [--days 30] [--per-day 111] [--time-zone UTC]
- *   [--influxd <path>]
+ *   [--influxd <path>] [--hot]
  * Starts Debian's influxd (1.x) under a temporary data directory, as `npm start` does with STORAGE=influxdb.
  * Raw measurement: devices x days x per-day points of co2, temperature and humidity (1,000 x 30 x 111 = 3.33M
  * points = 10M field values), loaded straight with raw line-protocol POSTs (gzip, 5,000 lines per request, 4 in
- * flight) for speed, not through the writer. Then the rollup as the pipeline runs it with STORAGE=influxdb
+ * flight) for speed, not through the writer, then left to influxd's snapshot and compaction, as older days are
+ * (--hot: measured with the points still in the write cache). Then the rollup as the pipeline runs it with STORAGE=influxdb
  * (`influxRollupDepsFromConfig` + `runInfluxDailyRollup`, as `npm start`'s scheduled rollup): per zone day one
  * InfluxQL query, the aggregates written back through the InfluxDB sink. Baseline, in the same run: the same
  * aggregates as one InfluxQL query over the 30 days (GROUP BY time(1d), deviceId), nothing written back.
@@ -22,7 +23,7 @@ import { influxRollupDepsFromConfig, runInfluxDailyRollup } from '#consumers/rol
 import { addDays, zoneDate, zoneDays } from '#consumers/rollup/zone-days';
 import { readPipelineConfig } from '#core/config';
 import { startLocalInfluxdb } from '#local/influxdb';
-import { countPoints, influxQl, measured } from './support/influxd';
+import { countPoints, influxQl, measured, waitForDataAtRest } from './support/influxd';
 import { numberOption, stringOption } from './support/options';
 
 const gzip = promisify(gzipCallback);
@@ -32,11 +33,15 @@ const perDay = numberOption('per-day', 111);
 const timeZone = stringOption('time-zone', 'UTC');
 const influxdBinary = stringOption('influxd', process.env.INFLUXD_PATH || 'influxd');
 const linesPerRequest = 5_000;
+const hot = process.argv.includes('--hot');
 const measures = ['co2', 'humidity', 'temperature'];
 const functions = ['mean', 'min', 'max', 'sum', 'count', 'first', 'last'];
 
 async function main() {
   const root = mkdtempSync(join(tmpdir(), 'bench-influxdb-rollup-'));
+  // older days are at rest in TSM files, not in the write cache: let influxd snapshot soon after the load
+  // (by default it waits 10 minutes without writes)
+  if (!hot) process.env.INFLUXDB_DATA_CACHE_SNAPSHOT_WRITE_COLD_DURATION = '2s';
   const influx = await startLocalInfluxdb({ dataDir: join(root, 'influxdb'), binary: influxdBinary });
   const url = influx.endpoint;
   try {
@@ -86,6 +91,11 @@ async function main() {
     console.log(
       `  loaded in ${(load.wallMs / 1000).toFixed(1)} s (${Math.round(points / (load.wallMs / 1000)).toLocaleString('en-US')} points/s)`,
     );
+
+    if (!hot) {
+      const rest = await measured(influx.pid, () => waitForDataAtRest(url, 600_000));
+      console.log(`  snapshotted and compacted after ${(rest.wallMs / 1000).toFixed(1)} s more`);
+    } else console.log('  (--hot: the points stay in the write cache, as just-written data)');
 
     // 2) baseline: the same aggregates as one InfluxQL query over the whole range, nothing written back
     const columns = measures.flatMap((m) => functions.map((f) => `${f}("${m}")`)).join(', ');

@@ -2,11 +2,13 @@
  * Writer on InfluxDB: points/s through the writer Lambda handler into a real influxd, vs raw line-protocol POSTs.
  *
  * Usage: npm run bench -- influxdb-writer [--readings 200000] [--per-record 100] [--batch <records per invocation>]
- *   [--influxd <path>]
+ *   [--lines 5000] [--shards 1] [--influxd <path>]
  * (--batch defaults to the event source's batch size, WRITER_BATCH_SIZE: 100 unless set)
  * Starts Debian's influxd (1.x) under a temporary data directory, as `npm start` does with STORAGE=influxdb.
  * The writer: Kinesis-shaped events through the handler (decode, validate, dedupe, convert, map) and the
- * InfluxDB sink (line protocol, gzip level 1, 5,000 lines per request, WRITE_CONCURRENCY requests in flight).
+ * InfluxDB sink (line protocol, gzip level 1, --lines per request, WRITE_CONCURRENCY requests in flight), one
+ * invocation at a time (one shard), or --shards invocations at once (in this one process, where Lambda would
+ * give each shard a container of its own).
  * Baseline, in the same run: the same points as prebuilt lines, POSTed raw with fetch to a fresh database of the
  * same influxd, with the same batch size, gzip level and concurrency (run before and after; the better counts).
  */
@@ -37,8 +39,10 @@ const eventBatch = numberOption('batch', readPipelineConfig(process.env).writerB
 const influxdBinary = stringOption('influxd', process.env.INFLUXD_PATH || 'influxd');
 const devices = 1000;
 const shape = { total, perRecord, devices };
-/** What the sink sends: its default batch size and the client's default gzip level. */
-const linesPerRequest = 5_000;
+/** What the sink sends: its default batch size (or --lines) and the client's default gzip level. */
+const linesPerRequest = numberOption('lines', 5_000);
+/** Invocations running at once: one per shard, as Lambda runs a stream of this many shards (each in order). */
+const shards = numberOption('shards', 1);
 const gzipLevel = 1;
 
 async function main() {
@@ -52,7 +56,7 @@ async function main() {
     const measurement = config.rawTable;
     const startMs = Date.now() - 10 * 60_000;
     console.log(
-      `InfluxDB writer benchmark: ${total.toLocaleString('en-US')} readings (3 measures each), ${perRecord} per Kinesis record, ${eventBatch} records per invocation, ` +
+      `InfluxDB writer benchmark: ${total.toLocaleString('en-US')} readings (3 measures each), ${perRecord} per Kinesis record, ${eventBatch} records per invocation, ${shards} shard(s), ` +
         `${linesPerRequest} lines per request, gzip level ${gzipLevel}, ${concurrency} requests in flight; influxd ${influx.version} (pid ${influx.pid}) in its own process`,
     );
 
@@ -82,24 +86,28 @@ async function main() {
 
     // the writer Lambda's handler, as deployed, fed Kinesis events, with the InfluxDB sink
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-    const handler = createWriterHandler({
-      writer: new BatchWriter({
-        sink: new InfluxDbReadingSink({
-          client: new InfluxDbClient({ url, gzipLevel }),
-          database,
-          measurement,
-          concurrency,
-          maxLines: linesPerRequest,
+    const newHandler = () =>
+      createWriterHandler({
+        writer: new BatchWriter({
+          sink: new InfluxDbReadingSink({
+            client: new InfluxDbClient({ url, gzipLevel }),
+            database,
+            measurement,
+            concurrency,
+            maxLines: linesPerRequest,
+          }),
+          deadLetters: new FileDeadLetterSink(join(dataDir, 'dead-letters.jsonl')),
+          units,
+          layout: config.recordLayout,
+          recent: new RecentKeys(config.dedupeCacheSize),
+          storage: Storage.influxdb,
         }),
-        deadLetters: new FileDeadLetterSink(join(dataDir, 'dead-letters.jsonl')),
-        units,
-        layout: config.recordLayout,
-        recent: new RecentKeys(config.dedupeCacheSize),
-        storage: Storage.influxdb,
-      }),
-      logger: new Logger({ serviceName: 'writer', logLevel: 'WARN' }),
-      metrics: new Metrics({ namespace: 'IotTelemetry', serviceName: 'writer' }),
-    });
+        logger: new Logger({ serviceName: 'writer', logLevel: 'WARN' }),
+        metrics: new Metrics({ namespace: 'IotTelemetry', serviceName: 'writer' }),
+      });
+    // one handler (one Lambda container: its own dedupe cache and sink) per shard
+    const handlers = Array.from({ length: shards }, newHandler);
+    const handler = handlers[0]!;
     const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'bench' } as unknown as Context;
     let failed = 0;
     // warm-up, as the baseline had (a Lambda container runs warm after its first batches): other devices'
@@ -115,9 +123,16 @@ async function main() {
     }
     const before = await countPoints(url, database, measurement, 'co2');
     const events = kinesisEvents(benchPayloads(shape, 'dev-', startMs), eventBatch, 1_000_000, startMs);
-    const writer = await measured(influx.pid, async () => {
-      for (const event of events) failed += (await handler(event, context)).batchItemFailures.length;
-    });
+    const writer = await measured(influx.pid, () =>
+      Promise.all(
+        handlers.map(async (shardHandler, shard) => {
+          // a device's records go to one shard (its partition key), each shard's events in order
+          for (let i = shard; i < events.length; i += shards) {
+            failed += (await shardHandler(events[i]!, context)).batchItemFailures.length;
+          }
+        }),
+      ),
+    );
     if (failed > 0) throw new Error(`${failed} records failed: the figure would not be honest`);
     const stored = (await countPoints(url, database, measurement, 'co2')) - before;
     if (stored !== total) throw new Error(`the writer stored ${stored} points, expected ${total}`);

@@ -70,7 +70,7 @@ export async function influxQl(
   method: 'GET' | 'POST' = 'GET',
 ): Promise<{
   results: {
-    series?: { columns: string[]; values: unknown[][]; tags?: Record<string, string> }[];
+    series?: { name?: string; columns: string[]; values: unknown[][]; tags?: Record<string, string> }[];
     error?: string;
   }[];
 }> {
@@ -90,4 +90,32 @@ export async function influxQl(
 export async function countPoints(url: string, database: string, measurement: string, field: string) {
   const { results } = await influxQl(url, database, `SELECT count("${field}") FROM "${measurement}"`);
   return Number(results[0]?.series?.[0]?.values[0]?.[1] ?? 0);
+}
+
+/**
+ * Waits until influxd has snapshotted its in-memory cache to TSM files and no compaction runs (from
+ * `SHOW STATS`): data at rest, as days older than today are. Needs influxd started with a short
+ * `INFLUXDB_DATA_CACHE_SNAPSHOT_WRITE_COLD_DURATION`. Fails after `timeoutMs`.
+ */
+export async function waitForDataAtRest(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let state = '';
+  let quiet = 0;
+  while (Date.now() < deadline) {
+    const { results } = await influxQl(url, undefined, 'SHOW STATS');
+    let cacheBytes = 0;
+    let active = 0;
+    for (const s of results[0]?.series ?? []) {
+      const row = s.values[0] ?? [];
+      s.columns.forEach((c, i) => {
+        if (s.name === 'tsm1_cache' && c === 'memBytes') cacheBytes += Number(row[i]);
+        if (s.name === 'tsm1_engine' && /Active$/.test(c)) active += Number(row[i]);
+      });
+    }
+    state = `${cacheBytes} bytes in the cache, ${active} compactions active`;
+    quiet = cacheBytes === 0 && active === 0 ? quiet + 1 : 0;
+    if (quiet >= 3) return;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  throw new Error(`influxd did not put its data at rest within ${timeoutMs} ms (${state})`);
 }
