@@ -6,7 +6,7 @@ import { mapWithConcurrency } from '#adapters/map-with-concurrency';
 const gzip = promisify(gzipCallback);
 
 /** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
-export function processCpuMs(pid: number): number {
+function processCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // the fields after the command name, which is in parentheses and may hold spaces
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -15,7 +15,7 @@ export function processCpuMs(pid: number): number {
 }
 
 /** CPU time (user + system, ms) of this Node process so far. */
-export function ownCpuMs(): number {
+function ownCpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 }
