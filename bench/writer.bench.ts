@@ -12,18 +12,19 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
-import type { Context, KinesisStreamEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { mapWithConcurrency } from '#adapters/map-with-concurrency';
 import { createTimestreamWriteClient } from '#adapters/service-clients';
 import { BatchWriter } from '#consumers/writer/batch-writer';
 import { FileDeadLetterSink } from '#consumers/writer/dead-letter/file-dead-letter-sink';
 import { createWriterHandler } from '#consumers/writer/kinesis-writer-handler';
 import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
-import { createUnitRegistry, type Reading, RecentKeys } from '#core';
+import { createUnitRegistry, RecentKeys } from '#core';
 import { readPipelineConfig } from '#core/config';
 import { ensureTimestreamTables } from '#local/provision/ensure-timestream-tables';
 import { chunkWriteRequests, toTimestreamRecords } from '#test/helpers/record-oracle';
 import { perSecond, startTimestreamChild } from './support/child-services';
+import { benchPayloads, benchReadings, kinesisEvents } from './support/kinesis-batches';
 import { numberOption } from './support/options';
 
 const total = numberOption('readings', 200_000);
@@ -32,24 +33,8 @@ const eventBatch = numberOption('batch', readPipelineConfig(process.env).writerB
 const devices = 1000;
 const concurrency = 4;
 
-/** Canonical readings as a device would send them: one device per Kinesis record, 100 readings. */
-function payloads(devicePrefix: string, startMs: number) {
-  const records: string[] = [];
-  for (let r = 0; r * perRecord < total; r++) {
-    const deviceId = `${devicePrefix}${r % devices}`;
-    const readings = [];
-    for (let i = 0; i < perRecord && r * perRecord + i < total; i++) {
-      const n = r * perRecord + i;
-      readings.push({
-        deviceId,
-        time: startMs + Math.floor(n / devices) * 10 + i,
-        measures: { co2: 400 + (n % 800), temperature: 20 + (n % 100) / 10, humidity: 30 + (n % 400) / 10 },
-      });
-    }
-    records.push(JSON.stringify(readings));
-  }
-  return records;
-}
+const shape = { total, perRecord, devices };
+const payloads = (devicePrefix: string, startMs: number) => benchPayloads(shape, devicePrefix, startMs);
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-writer-'));
@@ -68,19 +53,7 @@ async function main() {
 
     // baseline: the local Timestream's raw WriteRecords rate for the same readings, already mapped
     const units = createUnitRegistry();
-    const readings: Reading[] = payloads('base-', startMs).flatMap((p) =>
-      (JSON.parse(p) as { deviceId: string; time: number; measures: Record<string, number> }[]).map((r) => ({
-        deviceId: r.deviceId,
-        timeMs: r.time,
-        dimensions: {},
-        measures: Object.fromEntries(
-          Object.entries(r.measures).map(([k, v]) => [
-            k,
-            { value: v, unit: units.measure(k)?.canonicalUnit ?? '' },
-          ]),
-        ),
-      })),
-    );
+    const readings = benchReadings(payloads('base-', startMs), units);
     const chunks = chunkWriteRequests(toTimestreamRecords(readings, { layout: 'multi', version: startMs }));
     const runBaseline = async (table: string) => {
       const began = performance.now();
@@ -118,31 +91,8 @@ async function main() {
       logger: new Logger({ serviceName: 'writer', logLevel: 'WARN' }),
       metrics: new Metrics({ namespace: 'IotTelemetry', serviceName: 'writer' }),
     });
-    const eventsOf = (devicePrefix: string, sequenceBase: number): KinesisStreamEvent[] => {
-      const data = payloads(devicePrefix, startMs).map((p) => Buffer.from(p).toString('base64'));
-      const events: KinesisStreamEvent[] = [];
-      for (let i = 0; i < data.length; i += eventBatch) {
-        events.push({
-          Records: data.slice(i, i + eventBatch).map((d, j) => ({
-            kinesis: {
-              kinesisSchemaVersion: '1.0',
-              partitionKey: 'dev',
-              sequenceNumber: String(sequenceBase + i + j),
-              data: d,
-              approximateArrivalTimestamp: (startMs + i + j) / 1000,
-            },
-            eventSource: 'aws:kinesis',
-            eventVersion: '1.0',
-            eventID: `shardId-000000000000:${sequenceBase + i + j}`,
-            eventName: 'aws:kinesis:record',
-            invokeIdentityArn: 'arn:aws:iam::000000000000:role/writer',
-            awsRegion: 'us-east-1',
-            eventSourceARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/readings',
-          })),
-        });
-      }
-      return events;
-    };
+    const eventsOf = (devicePrefix: string, sequenceBase: number) =>
+      kinesisEvents(payloads(devicePrefix, startMs), eventBatch, sequenceBase, startMs);
     const events = eventsOf('dev-', 1_000_000);
     const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'bench' } as unknown as Context;
     let failed = 0;
