@@ -8,7 +8,7 @@
  * points = 10M field values), loaded straight with raw line-protocol POSTs (gzip, 5,000 lines per request, 4 in
  * flight) for speed, not through the writer, then left to influxd's snapshot and compaction, as older days are
  * (--hot: measured with the points still in the write cache). Then the rollup as the pipeline runs it with STORAGE=influxdb
- * (`influxRollupDepsFromConfig` + `runInfluxDailyRollup`, as `npm start`'s scheduled rollup): per zone day one
+ * (`rollupFromConfig` with STORAGE=influxdb, as the Lambda, `npm run rollup` and `npm start` run it): per zone day one
  * InfluxQL query, the aggregates written back through the InfluxDB sink. Baseline, in the same run: the same
  * aggregates as one InfluxQL query over the 30 days (GROUP BY time(1d), deviceId), nothing written back.
  */
@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { mapWithConcurrency } from '#adapters/map-with-concurrency';
 import { unitRegistryFromEnv } from '#adapters/unit-registry-from-env';
-import { influxRollupDepsFromConfig, runInfluxDailyRollup } from '#consumers/rollup/influxdb-daily-rollup';
+import { rollupFromConfig } from '#consumers/rollup/rollup-from-config';
 import { addDays, zoneDate, zoneDays } from '#consumers/rollup/zone-days';
 import { readPipelineConfig } from '#core/config';
 import { startLocalInfluxdb } from '#local/influxdb';
@@ -122,10 +122,11 @@ async function main() {
     const baselineAggregates = countAggregates(baseline.result);
 
     // 3) the rollup as the pipeline runs it with STORAGE=influxdb
-    const deps = influxRollupDepsFromConfig(config, unitRegistryFromEnv({}).measureNames());
+    const pipelineRollup = rollupFromConfig(config, {}, { units: unitRegistryFromEnv({}) });
     const rollup = await measured(influx.pid, () =>
-      runInfluxDailyRollup(deps, dayList, { deadline: Number.POSITIVE_INFINITY }),
+      pipelineRollup.run(dayList, { deadline: Number.POSITIVE_INFINITY }),
     );
+    await pipelineRollup.close();
     const groups = rollup.result.reduce((n, r) => n + r.groups, 0);
     const written = rollup.result.reduce((n, r) => n + r.written, 0);
     const stored = await countPoints(url, database, config.aggregateTable, 'avg');
