@@ -25,7 +25,7 @@ import { CfnInfluxDBInstance } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
 
 /** The port InfluxDB serves its HTTP APIs on (Timestream for InfluxDB's default, over TLS). */
-export const influxDbPort = 8086;
+const influxDbPort = 8086;
 
 /**
  * CloudWatch namespace of Timestream for InfluxDB instance metrics (dimension `DbInstanceName`): the namespace
