@@ -5,13 +5,17 @@
  * every Timestream client; AWS_REGION and the AWS profile choose the region, as for `cdk deploy`.
  */
 import { createTimestreamWriteClient, serviceEndpointsFromEnv } from '#adapters/service-clients';
+import { readPipelineConfig, Storage } from '#core/config';
 import { DeployPreflightError } from './errors';
 import { requireTimestreamForDeploy } from './timestream-available';
 
 async function main(env: Readonly<Record<string, string | undefined>>): Promise<number> {
-  // A stack built for another store (STORAGE=influxdb) creates no Timestream for LiveAnalytics resource.
-  if (env.STORAGE && env.STORAGE !== 'timestream') {
-    console.log(`deploy preflight: STORAGE=${env.STORAGE}, Timestream for LiveAnalytics is not checked`);
+  // The configuration the CDK app synthesises from: a bad value stops here, before cdk deploy, with the
+  // variable, its value and what is allowed (a ConfigError). A stack built for another store
+  // (STORAGE=influxdb) creates no Timestream for LiveAnalytics resource.
+  const config = readPipelineConfig(env);
+  if (config.storage !== Storage.timestream) {
+    console.log(`deploy preflight: STORAGE=${config.storage}, Timestream for LiveAnalytics is not checked`);
     return 0;
   }
   const client = createTimestreamWriteClient(serviceEndpointsFromEnv(env));

@@ -19,10 +19,12 @@ import { metricsNamespace } from './pipeline-function';
 export interface PipelineAlarmsProps {
   /** The readings stream (its own iterator age: a mapping that stopped reading emits no Lambda metric). */
   readonly stream: IStream;
-  /** The Timestream database whose tables' magnetic-store rejections are watched. */
-  readonly timestreamDatabase: string;
-  /** Where Timestream puts its reports of rejected magnetic-store writes (named in the alarm text). */
-  readonly rejectedWritesLocation: string;
+  /**
+   * The Timestream for LiveAnalytics database whose tables' magnetic-store rejections are watched, and where
+   * Timestream puts its reports of them (named in the alarm text).
+   * @default - no Timestream alarms (STORAGE=influxdb)
+   */
+  readonly timestream?: { readonly database: string; readonly rejectedWritesLocation: string };
   readonly writer: IFunction;
   readonly rollup: IFunction;
   /** The schedule group of the rollup schedule (its invocations that EventBridge Scheduler dropped). */
@@ -59,11 +61,11 @@ export class PipelineAlarms extends Construct {
   /** The stream's GetRecords iterator age; missing data (nobody reads the stream) breaches. */
   readonly streamIteratorAge: Alarm;
   /** Records Timestream rejected asynchronously in the magnetic store (reported to S3 only). */
-  readonly magneticStoreRejections: Alarm;
+  readonly magneticStoreRejections?: Alarm;
   /** Reports of magnetic-store rejections that Timestream could not upload (permissions, bucket). */
-  readonly rejectionReportsNotUploaded: Alarm;
+  readonly rejectionReportsNotUploaded?: Alarm;
   /** The same, for failures on Timestream's side. */
-  readonly rejectionReportsFailed: Alarm;
+  readonly rejectionReportsFailed?: Alarm;
   readonly writerErrors: Alarm;
   readonly readingsDeadLettered: Alarm;
   readonly deadLetterQueueDepth: Alarm;
@@ -112,7 +114,7 @@ export class PipelineAlarms extends Construct {
       props.writer.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
       maxAgeMs,
       `The writer lags more than ${maxIteratorAge.toHumanString()} behind the stream: readings are not ` +
-        'reaching Timestream in time (throttling, errors or too little parallelism).',
+        'reaching the store in time (throttling, errors or too little parallelism).',
       3,
     );
     // Lambda reports IteratorAge only when it invokes the writer, so a mapping that stopped reading (disabled,
@@ -134,37 +136,39 @@ export class PipelineAlarms extends Construct {
     // Timestream reports magnetic-store rejections asynchronously (to S3), never to the writer or the rollup,
     // which count such records as written. Metrics Insights sums them over the database's tables without
     // naming the Operation dimension the service reports them under.
-    const timestreamSum = (metricName: string) =>
+    const timestream = props.timestream;
+    const timestreamSum = (metricName: string, t: { database: string }) =>
       new MathExpression({
         expression:
-          `SELECT SUM(${metricName}) FROM "AWS/Timestream" ` +
-          `WHERE DatabaseName = '${props.timestreamDatabase}'`,
+          `SELECT SUM(${metricName}) FROM "AWS/Timestream" ` + `WHERE DatabaseName = '${t.database}'`,
         period,
-        label: `${metricName} in ${props.timestreamDatabase}`,
+        label: `${metricName} in ${t.database}`,
         usingMetrics: {},
       });
-    this.magneticStoreRejections = alarm(
-      'MagneticStoreRejections',
-      timestreamSum('MagneticStoreRejectedRecordCount'),
-      1,
-      `Timestream rejected records written to the magnetic store of ${props.timestreamDatabase} (a lower or ` +
-        `equal version with other values, or older than the retention): the reports are in ` +
-        `${props.rejectedWritesLocation}; re-run the rollup or replay for the days they name.`,
-    );
-    this.rejectionReportsNotUploaded = alarm(
-      'RejectionReportsNotUploaded',
-      timestreamSum('MagneticStoreRejectedUploadUserFailures'),
-      1,
-      `Timestream could not upload reports of rejected magnetic-store writes to ${props.rejectedWritesLocation} ` +
-        '(permissions or a deleted bucket): rejected records are not reported anywhere until this is fixed.',
-    );
-    this.rejectionReportsFailed = alarm(
-      'RejectionReportsFailed',
-      timestreamSum('MagneticStoreRejectedUploadSystemFailures'),
-      1,
-      'Timestream failed (on its side) to upload reports of rejected magnetic-store writes: some rejected ' +
-        'records are reported nowhere; compare the rollup output with the aggregate table.',
-    );
+    if (timestream) {
+      this.magneticStoreRejections = alarm(
+        'MagneticStoreRejections',
+        timestreamSum('MagneticStoreRejectedRecordCount', timestream),
+        1,
+        `Timestream rejected records written to the magnetic store of ${timestream.database} (a lower or ` +
+          `equal version with other values, or older than the retention): the reports are in ` +
+          `${timestream.rejectedWritesLocation}; re-run the rollup or replay for the days they name.`,
+      );
+      this.rejectionReportsNotUploaded = alarm(
+        'RejectionReportsNotUploaded',
+        timestreamSum('MagneticStoreRejectedUploadUserFailures', timestream),
+        1,
+        `Timestream could not upload reports of rejected magnetic-store writes to ${timestream.rejectedWritesLocation} ` +
+          '(permissions or a deleted bucket): rejected records are not reported anywhere until this is fixed.',
+      );
+      this.rejectionReportsFailed = alarm(
+        'RejectionReportsFailed',
+        timestreamSum('MagneticStoreRejectedUploadSystemFailures', timestream),
+        1,
+        'Timestream failed (on its side) to upload reports of rejected magnetic-store writes: some rejected ' +
+          'records are reported nowhere; compare the rollup output with the aggregate table.',
+      );
+    }
     this.writerErrors = alarm(
       'WriterErrors',
       props.writer.metricErrors({ period }),

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -88,6 +89,16 @@ export interface PipelineFunctionProps {
    * @default RemovalPolicy.DESTROY (logs are not pipeline data)
    */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * The VPC the function runs in (STORAGE=influxdb with the stack's own InfluxDB instance), its subnets and
+   * security groups.
+   * @default - not in a VPC
+   */
+  readonly network?: {
+    readonly vpc: IVpc;
+    readonly vpcSubnets: SubnetSelection;
+    readonly securityGroups: readonly ISecurityGroup[];
+  };
 }
 
 /**
@@ -128,6 +139,13 @@ export class PipelineFunction extends NodejsFunction {
       tracing: (props.tracing ?? true) ? Tracing.ACTIVE : Tracing.DISABLED,
       logGroup,
       environment,
+      ...(props.network
+        ? {
+            vpc: props.network.vpc,
+            vpcSubnets: props.network.vpcSubnets,
+            securityGroups: [...props.network.securityGroups],
+          }
+        : {}),
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,

@@ -39,10 +39,16 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { StreamMode as ConfigStreamMode, type PipelineConfig, readPipelineConfig } from '#core/config';
+import {
+  StreamMode as ConfigStreamMode,
+  type PipelineConfig,
+  readPipelineConfig,
+  Storage,
+} from '#core/config';
 import { parseUnitsConfig, unitsConfigEnvNames } from '#core/units';
 import { InvalidStackPropError, requireIntegerIn } from './errors';
 import { httpApiAccessLogFormat } from './http-api-access-log';
+import { grantExistingTokenRead, InfluxDbStorage, type InfluxDbStorageProps } from './influxdb-storage';
 import { PipelineAlarms } from './pipeline-alarms';
 import { pipelineEnvironment } from './pipeline-environment';
 import { PipelineFunction } from './pipeline-function';
@@ -148,6 +154,16 @@ export interface TelemetryPipelineStackProps extends StackProps {
    * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (CloudFormation's RetainExceptOnCreate)
    */
   readonly dataRemovalPolicy?: RemovalPolicy;
+  /**
+   * The Timestream for InfluxDB instance the stack creates with STORAGE=influxdb and no INFLUXDB_URL: an
+   * existing VPC and its subnets (default: a VPC of its own with isolated subnets), the instance type
+   * (default db.influx.medium) and storage (default 20 GiB).
+   * @default - see InfluxDbStorageProps
+   */
+  readonly influxDb?: Pick<
+    InfluxDbStorageProps,
+    'vpc' | 'vpcSubnets' | 'instanceType' | 'allocatedStorageGiB'
+  >;
 }
 
 /**
@@ -158,7 +174,10 @@ export interface TelemetryPipelineStackProps extends StackProps {
 export class TelemetryPipelineStack extends Stack {
   readonly config: PipelineConfig;
   readonly stream: Stream;
-  readonly storage: TimestreamStorage;
+  /** Timestream for LiveAnalytics (STORAGE=timestream). */
+  readonly storage?: TimestreamStorage;
+  /** The stack's own Timestream for InfluxDB instance and its network (STORAGE=influxdb without INFLUXDB_URL). */
+  readonly influxDb?: InfluxDbStorage;
   readonly ingestFunction: PipelineFunction;
   readonly writerFunction: PipelineFunction;
   readonly rollupFunction: PipelineFunction;
@@ -179,6 +198,7 @@ export class TelemetryPipelineStack extends Stack {
     this.config = config;
     const throttle = props.ingestThrottle ?? { rateLimit: 100, burstLimit: 200 };
     validateProps(id, props, throttle);
+    validateInfluxConfig(id, config);
     const entries = { ...defaultEntries, ...props.entries };
     const dataRemovalPolicy = props.dataRemovalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
@@ -209,7 +229,71 @@ export class TelemetryPipelineStack extends Stack {
       removalPolicy: dataRemovalPolicy,
     });
 
-    this.storage = new TimestreamStorage(this, 'Timestream', { config, removalPolicy: dataRemovalPolicy });
+    // Alarms -> SNS topic. The topic policy that enforceSSL creates replaces SNS's default policy, which
+    // let same-account CloudWatch alarms publish: allow them again, for this account's alarms only.
+    const alarmTopic = new Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+    const fromThisAccountsAlarms = {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: {
+        'aws:SourceArn': this.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
+    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
+    alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowThisAccountsCloudWatchAlarmsToPublish',
+        effect: Effect.ALLOW,
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [alarmTopic.topicArn],
+        conditions: fromThisAccountsAlarms,
+      }),
+    );
+    // CloudWatch encrypts the notifications it publishes to the topic with this key (same conditions).
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowThisAccountsCloudWatchAlarmsToUseTheKey',
+        effect: Effect.ALLOW,
+        principals: [cloudWatch],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromThisAccountsAlarms,
+      }),
+    );
+    if (props.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    // The store: Timestream for LiveAnalytics (tables, rejected-writes bucket), or InfluxDB (an existing endpoint,
+    // or a Timestream for InfluxDB instance of the stack's own in private subnets).
+    const influx = config.storage === Storage.influxdb;
+    if (!influx) {
+      this.storage = new TimestreamStorage(this, 'Timestream', { config, removalPolicy: dataRemovalPolicy });
+    } else if (config.influxdbUrl === '') {
+      this.influxDb = new InfluxDbStorage(this, 'InfluxDb', {
+        database: config.influxdbDatabase || config.database,
+        ...props.influxDb,
+        removalPolicy: dataRemovalPolicy,
+        alarmActions: [new SnsAction(alarmTopic)],
+      });
+    }
+    const influxEnvironment: Record<string, string> = influx
+      ? this.influxDb
+        ? { INFLUXDB_URL: this.influxDb.url, INFLUXDB_TOKEN_SECRET_ARN: this.influxDb.tokenSecret.secretArn }
+        : {}
+      : {};
+    // a token given as text would sit in every function's environment in plain text (refused with STORAGE=influxdb)
+    Object.assign(environment, { INFLUXDB_TOKEN: '' }, influxEnvironment);
+    const storeNetwork = this.influxDb
+      ? {
+          vpc: this.influxDb.vpc,
+          vpcSubnets: this.influxDb.vpcSubnets,
+          securityGroups: [this.influxDb.functionsSecurityGroup],
+        }
+      : undefined;
 
     // Two queues: Lambda's on-failure destination receives only batch metadata (shard, sequence range),
     // while readings the writer itself rejects must keep their data to be inspected and replayed.
@@ -335,6 +419,7 @@ export class TelemetryPipelineStack extends Stack {
       timeout: Duration.seconds(config.writerTimeoutSeconds),
       logRetention,
       tracing,
+      ...(storeNetwork ? { network: storeNetwork } : {}),
     });
     this.writerFunction.addEventSource(
       new KinesisEventSource(this.stream, {
@@ -352,7 +437,9 @@ export class TelemetryPipelineStack extends Stack {
         onFailure: new SqsDlq(this.batchFailureQueue),
       }),
     );
-    this.storage.grantWrite(this.writerFunction, TimestreamTableRole.raw);
+    this.grantStore(this.writerFunction, (storage) =>
+      storage.grantWrite(this.writerFunction, TimestreamTableRole.raw),
+    );
     this.deadLetterQueue.grantSendMessages(this.writerFunction);
 
     // Rollup: EventBridge Scheduler (in ROLLUP_TIMEZONE) -> rollup Lambda: raw table -> aggregate table.
@@ -364,9 +451,12 @@ export class TelemetryPipelineStack extends Stack {
       timeout: props.rollupTimeout ?? Duration.minutes(5),
       logRetention,
       tracing,
+      ...(storeNetwork ? { network: storeNetwork } : {}),
     });
-    this.storage.grantQuery(this.rollupFunction, TimestreamTableRole.raw);
-    this.storage.grantWrite(this.rollupFunction, TimestreamTableRole.aggregate);
+    this.grantStore(this.rollupFunction, (storage) => {
+      storage.grantQuery(this.rollupFunction, TimestreamTableRole.raw);
+      storage.grantWrite(this.rollupFunction, TimestreamTableRole.aggregate);
+    });
     const rollupScheduleGroup = new ScheduleGroup(this, 'RollupScheduleGroup', {
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -398,47 +488,16 @@ export class TelemetryPipelineStack extends Stack {
       }),
     });
 
-    // Alarms -> SNS topic. The topic policy that enforceSSL creates replaces SNS's default policy, which
-    // let same-account CloudWatch alarms publish: allow them again, for this account's alarms only.
-    const alarmTopic = new Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
-    const fromThisAccountsAlarms = {
-      StringEquals: { 'aws:SourceAccount': this.account },
-      ArnLike: {
-        'aws:SourceArn': this.formatArn({
-          service: 'cloudwatch',
-          resource: 'alarm',
-          resourceName: '*',
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      },
-    };
-    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
-    alarmTopic.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'AllowThisAccountsCloudWatchAlarmsToPublish',
-        effect: Effect.ALLOW,
-        principals: [cloudWatch],
-        actions: ['sns:Publish'],
-        resources: [alarmTopic.topicArn],
-        conditions: fromThisAccountsAlarms,
-      }),
-    );
-    // CloudWatch encrypts the notifications it publishes to the topic with this key (same conditions).
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'AllowThisAccountsCloudWatchAlarmsToUseTheKey',
-        effect: Effect.ALLOW,
-        principals: [cloudWatch],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: fromThisAccountsAlarms,
-      }),
-    );
-    if (props.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
     this.alarms = new PipelineAlarms(this, 'Alarms', {
       stream: this.stream,
-      timestreamDatabase: config.database,
-      rejectedWritesLocation: `s3://${this.storage.rejectedWritesBucket.bucketName}/{raw,aggregate}/`,
+      ...(this.storage
+        ? {
+            timestream: {
+              database: config.database,
+              rejectedWritesLocation: `s3://${this.storage.rejectedWritesBucket.bucketName}/{raw,aggregate}/`,
+            },
+          }
+        : {}),
       writer: this.writerFunction,
       rollup: this.rollupFunction,
       rollupScheduleGroup,
@@ -451,13 +510,17 @@ export class TelemetryPipelineStack extends Stack {
 
     acknowledgeFunctionFindings(
       [this.ingestFunction, this.writerFunction, this.rollupFunction, this.authorizerFunction],
-      [
-        ...['raw', 'aggregate'].map(
-          (prefix) => `Resource::<${this.getLogicalId(bucketResource(this.storage))}.Arn>/${prefix}/*`,
-        ),
-        'Action::s3:Abort*',
-      ],
+      this.storage
+        ? [
+            ...['raw', 'aggregate'].map(
+              (prefix) =>
+                `Resource::<${this.getLogicalId(bucketResource(this.storage as TimestreamStorage))}.Arn>/${prefix}/*`,
+            ),
+            'Action::s3:Abort*',
+          ]
+        : [],
     );
+    if (influx) acknowledgeInfluxFindings(config, [this.writerFunction, this.rollupFunction]);
     // EventBridge Scheduler's role may invoke any version of the rollup function (CDK's LambdaInvoke grant).
     Validations.of(this).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.rollupFunction.node.defaultChild as CfnFunction)}.Arn>:*]`,
@@ -471,9 +534,32 @@ export class TelemetryPipelineStack extends Stack {
     output('IngestUrl', `${stage.url}readings`, 'POST readings here with a device token (Bearer)');
     output('StreamName', this.stream.streamName, 'Kinesis stream of readings');
     output('StreamArn', this.stream.streamArn, 'Kinesis stream ARN (replay, consumers)');
-    output('TimestreamDatabase', config.database, 'Timestream database');
-    output('RawTable', config.rawTable, 'Timestream table of raw readings');
-    output('AggregateTable', config.aggregateTable, 'Timestream table of daily aggregates');
+    if (influx) {
+      output(
+        'InfluxDbUrl',
+        this.influxDb?.url ?? config.influxdbUrl,
+        'InfluxDB endpoint of the writer and the rollup',
+      );
+      output('InfluxDbDatabase', config.influxdbDatabase || config.database, 'InfluxDB database (bucket)');
+      output(
+        'InfluxDbTokenSecretArn',
+        this.influxDb?.tokenSecret.secretArn ?? config.influxdbTokenSecretArn,
+        'Secret holding the InfluxDB API token ({"token": "..."}) that the writer and the rollup send',
+      );
+      if (this.influxDb) {
+        output(
+          'InfluxDbAdminSecretArn',
+          this.influxDb.adminSecret.secretArn,
+          'Secret holding the username and password of the InfluxDB admin user',
+        );
+      }
+      output('RawMeasurement', config.rawTable, 'InfluxDB measurement of raw readings');
+      output('AggregateMeasurement', config.aggregateTable, 'InfluxDB measurement of daily aggregates');
+    } else {
+      output('TimestreamDatabase', config.database, 'Timestream database');
+      output('RawTable', config.rawTable, 'Timestream table of raw readings');
+      output('AggregateTable', config.aggregateTable, 'Timestream table of daily aggregates');
+    }
     output('DeadLetterQueueUrl', this.deadLetterQueue.queueUrl, 'Rejected readings, with their data');
     output('BatchFailureQueueUrl', this.batchFailureQueue.queueUrl, 'Batches the event source gave up on');
     output('TokenSecretArn', this.tokenSecret.secretArn, 'Secret holding the HMAC keys of the device tokens');
@@ -488,15 +574,84 @@ export class TelemetryPipelineStack extends Stack {
       'Rollup runs the scheduler gave up on',
     );
     output('AlarmTopicArn', alarmTopic.topicArn, 'Subscribe to receive the pipeline alarms');
-    output(
-      'RejectedWritesBucket',
-      this.storage.rejectedWritesBucket.bucketName,
-      "Timestream's reports of rejected magnetic-store writes (raw/, aggregate/); kept when the stack is deleted",
-    );
+    if (this.storage) {
+      output(
+        'RejectedWritesBucket',
+        this.storage.rejectedWritesBucket.bucketName,
+        "Timestream's reports of rejected magnetic-store writes (raw/, aggregate/); kept when the stack is deleted",
+      );
+    }
     output(
       'PipelineKeyArn',
       key.keyArn,
       'KMS key of the queues and the alarm topic; kept when the stack is deleted',
+    );
+  }
+
+  /**
+   * Lets a function use the store: the Timestream tables (`timestream`), or the InfluxDB token secret (the
+   * stack's own, or INFLUXDB_TOKEN_SECRET_ARN of an existing endpoint). No timestream:* with STORAGE=influxdb.
+   */
+  private grantStore(fn: PipelineFunction, timestream: (storage: TimestreamStorage) => void): void {
+    if (this.storage) timestream(this.storage);
+    else if (this.influxDb) this.influxDb.grantTokenRead(fn);
+    else grantExistingTokenRead(fn, this.config.influxdbTokenSecretArn);
+  }
+}
+
+/** cdk-nag findings of STORAGE=influxdb, each with its reason. */
+function acknowledgeInfluxFindings(config: PipelineConfig, functions: readonly PipelineFunction[]): void {
+  for (const fn of functions) {
+    Validations.of(fn).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason:
+          'AWSLambdaVPCAccessExecutionRole lets Lambda create and delete the network interfaces of a function ' +
+          'in a VPC (the InfluxDB subnets); it is the role CDK gives every VPC function and grants no data access.',
+      },
+      ...(config.influxdbUrl !== ''
+        ? [
+            {
+              id: `AwsSolutions-IAM5[Resource::${config.influxdbTokenSecretArn}-??????]`,
+              reason:
+                'Secrets Manager appends 6 random characters to a secret ARN; INFLUXDB_TOKEN_SECRET_ARN may be ' +
+                'given without them, so the grant names the one secret with the suffix wildcard.',
+            },
+          ]
+        : []),
+    );
+  }
+}
+
+/**
+ * With STORAGE=influxdb on AWS: no token as text (it would sit in every function's environment), and either
+ * INFLUXDB_URL with INFLUXDB_TOKEN_SECRET_ARN (an existing endpoint) or neither (the stack's own instance).
+ */
+function validateInfluxConfig(id: string, config: PipelineConfig): void {
+  if (config.storage !== Storage.influxdb) return;
+  if (config.influxdbToken !== '') {
+    throw new InvalidStackPropError(
+      `${id}.config.influxdbToken (INFLUXDB_TOKEN)`,
+      '<set>',
+      'a token given as text would be stored in plain text in the environment of every function: put it in ' +
+        'a Secrets Manager secret, set INFLUXDB_TOKEN_SECRET_ARN to its ARN and unset INFLUXDB_TOKEN',
+    );
+  }
+  if (config.influxdbUrl !== '' && config.influxdbTokenSecretArn === '') {
+    throw new InvalidStackPropError(
+      `${id}.config.influxdbTokenSecretArn (INFLUXDB_TOKEN_SECRET_ARN)`,
+      '',
+      `INFLUXDB_URL=${config.influxdbUrl} is an existing endpoint, reached by the functions outside any VPC: ` +
+        'set INFLUXDB_TOKEN_SECRET_ARN to the Secrets Manager secret holding its API token, or unset ' +
+        'INFLUXDB_URL to have the stack create a Timestream for InfluxDB instance',
+    );
+  }
+  if (config.influxdbUrl === '' && config.influxdbTokenSecretArn !== '') {
+    throw new InvalidStackPropError(
+      `${id}.config.influxdbTokenSecretArn (INFLUXDB_TOKEN_SECRET_ARN)`,
+      config.influxdbTokenSecretArn,
+      'without INFLUXDB_URL the stack creates the InfluxDB instance and its token secret: unset ' +
+        'INFLUXDB_TOKEN_SECRET_ARN, or set INFLUXDB_URL too to use an existing endpoint',
     );
   }
 }

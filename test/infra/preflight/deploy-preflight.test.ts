@@ -109,6 +109,22 @@ describe('npm run deploy preflight', () => {
     }
   });
 
+  it('stops on a configuration the CDK app would refuse, naming the variable and what is allowed', async () => {
+    const timestream = await refusingTimestream(closedAccountMessage);
+    try {
+      const result = await run('npx', ['tsx', 'infra/preflight/cli.ts'], {
+        TIMESTREAM_ENDPOINT: timestream.endpoint,
+        STORAGE: 'influx',
+      });
+      expect(result.code, result.stdout).toBe(1);
+      expect(result.stderr).toContain('STORAGE="influx"');
+      expect(result.stderr).toMatch(/timestream.*influxdb/);
+      expect(timestream.calls).toEqual([]);
+    } finally {
+      await timestream.close();
+    }
+  });
+
   it('stops when the region has no Timestream endpoint', async () => {
     const result = await run('npx', ['tsx', 'infra/preflight/cli.ts'], {
       TIMESTREAM_ENDPOINT: 'http://ingest.timestream.nowhere.invalid',
