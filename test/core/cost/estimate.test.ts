@@ -124,12 +124,12 @@ describe('estimateCost, hand-computed', () => {
     // = 71,669,074,402 B / 2^30 x 0.5 = 33.373513
     expect(line(e, 'CloudWatch Logs ingestion')).toBeCloseTo(33.373513, 3);
     // fixed: 2 warm containers (ingest 16.7/s x 20 ms, authorizer 3.3/s x 3 ms: under 1 each)
-    // x 87,600 reads = 175,200 x 0.05 / 10,000 = 0.876; + secret 0.40 + key 1.00 + 8 alarms 0.80 = 3.076
-    expect(line(e, 'Secrets Manager, KMS key, alarms')).toBeCloseTo(3.076, 6);
+    // x 87,600 reads = 175,200 x 0.05 / 10,000 = 0.876; + secret 0.40 + key 1.00 + 12 alarms 1.20 = 3.476
+    expect(line(e, 'Secrets Manager, KMS key, alarms')).toBeCloseTo(3.476, 6);
     expect(e.lines.some((l) => l.component === 'X-Ray traces')).toBe(false);
     // total = 43.8 + 1.7958 + 11.826016 + 32.711366 + 6.447378 + 5.475 + 1.553764 + 3 + 0.0039941 + 0
-    // + 1.575583 + 33.373513 + 3.076 = 144.638413
-    expect(e.totalUsd).toBeCloseTo(144.6384, 2);
+    // + 1.575583 + 33.373513 + 3.476 = 145.038413
+    expect(e.totalUsd).toBeCloseTo(145.0384, 2);
   });
 
   it('100 devices every 30 s, 10 readings per POST, provisioned, no cache, tracing, dashboards', () => {
