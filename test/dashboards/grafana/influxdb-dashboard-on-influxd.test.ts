@@ -48,7 +48,10 @@ const pointsOf = (series: readonly InfluxSeries[] | undefined) =>
 
 describe('the InfluxDB Grafana dashboard on a real influxd, with data from the writer and the rollup', () => {
   let influx: TestInfluxd;
-  const nowMs = Date.now();
+  // the dashboard's "now": noon UTC today (21:00 in Tokyo), whatever the clock when the test runs, so that
+  // today already has readings in both zones and "Last 24 hours" holds today's daily point (right after a
+  // midnight, a real "now" would find today empty and yesterday's point just outside the range)
+  const nowMs = Math.floor(Date.now() / dayMs) * dayMs + 12 * 3_600_000;
   /** One database per dashboard zone: the same raw readings, rolled up into the zone's days. */
   const zones = { utc: 'UTC', tokyo: 'Asia/Tokyo' } as const;
   type Db = keyof typeof zones;
