@@ -5,13 +5,15 @@
  * provisioning/dashboards/iot-telemetry.yaml. `--shipped` rewrites the repository's files for the default
  * configuration (one per record layout).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { unitRegistryFromEnv } from '#adapters/unit-registry-from-env';
 import { ConfigError, defaults, readPipelineConfig } from '#core/config';
-import { createUnitRegistry, readUnitsConfig } from '#core/units';
+import { createUnitRegistry } from '#core/units';
 import { dashboardFileName, shippedDashboards } from './dashboard-files';
+import { dashboardJson } from './panel-parts';
 import { buildRoomConditionsDashboard, roomConditionsDashboardOptions } from './room-conditions-dashboard';
 
 const program = new Command('grafana:dashboard')
@@ -19,8 +21,6 @@ const program = new Command('grafana:dashboard')
   .option('--out <dir>', 'folder to write iot-room-conditions.json into (created if missing)')
   .option('--shipped', "rewrite the repository's dashboards (default configuration, one per record layout)")
   .showHelpAfterError();
-
-const toJson = (dashboard: unknown) => `${JSON.stringify(dashboard, null, 2)}\n`;
 
 program.action((opts: { out?: string; shipped?: boolean }) => {
   if (!opts.out === !opts.shipped) program.error('give either --out <dir> or --shipped');
@@ -31,18 +31,18 @@ program.action((opts: { out?: string; shipped?: boolean }) => {
           { ...defaults, recordLayout: layout },
           createUnitRegistry(),
         );
-        writeFileSync(file, toJson(buildRoomConditionsDashboard(options)));
+        writeFileSync(file, dashboardJson(buildRoomConditionsDashboard(options)));
         console.log(`wrote ${fileURLToPath(file)} (RECORD_LAYOUT=${layout})`);
       }
       return;
     }
     const config = readPipelineConfig(process.env);
-    const units = createUnitRegistry(readUnitsConfig(process.env, (path) => readFileSync(path, 'utf8')));
+    const units = unitRegistryFromEnv(process.env);
     const options = roomConditionsDashboardOptions(config, units);
     const out = opts.out!;
     mkdirSync(out, { recursive: true });
     const path = join(out, dashboardFileName);
-    writeFileSync(path, toJson(buildRoomConditionsDashboard(options)));
+    writeFileSync(path, dashboardJson(buildRoomConditionsDashboard(options)));
     console.log(
       `wrote ${path}: RECORD_LAYOUT=${options.layout}, time zone ${options.timezone}, ` +
         `"${options.database}"."${options.rawTable}" / "${options.aggregateTable}", ` +

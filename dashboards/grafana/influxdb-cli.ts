@@ -4,17 +4,19 @@
  * AGGREGATE_TABLE, UNITS_CONFIG / UNITS_CONFIG_FILE) to `<dir>/iot-room-conditions.json`. `--shipped` rewrites
  * the repository's dashboards/grafana/influxdb/iot-room-conditions.json for the default configuration.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { unitRegistryFromEnv } from '#adapters/unit-registry-from-env';
 import { ConfigError, defaults, readPipelineConfig } from '#core/config';
-import { createUnitRegistry, readUnitsConfig } from '#core/units';
+import { createUnitRegistry } from '#core/units';
 import {
   buildInfluxDbDashboard,
   influxDbDashboardFile,
   influxDbDashboardOptions,
 } from './influxdb-dashboard';
+import { dashboardJson } from './panel-parts';
 
 const program = new Command('grafana:influxdb-dashboard')
   .description('Write the Grafana dashboard (InfluxDB data source, InfluxQL) for the pipeline configuration')
@@ -22,23 +24,21 @@ const program = new Command('grafana:influxdb-dashboard')
   .option('--shipped', "rewrite the repository's dashboard (default configuration)")
   .showHelpAfterError();
 
-const toJson = (dashboard: unknown) => `${JSON.stringify(dashboard, null, 2)}\n`;
-
 program.action((opts: { out?: string; shipped?: boolean }) => {
   if (!opts.out === !opts.shipped) program.error('give either --out <dir> or --shipped');
   try {
     if (opts.shipped) {
       const options = influxDbDashboardOptions(defaults, createUnitRegistry());
-      writeFileSync(influxDbDashboardFile, toJson(buildInfluxDbDashboard(options)));
+      writeFileSync(influxDbDashboardFile, dashboardJson(buildInfluxDbDashboard(options)));
       console.log(`wrote ${fileURLToPath(influxDbDashboardFile)}`);
       return;
     }
     const config = readPipelineConfig(process.env);
-    const units = createUnitRegistry(readUnitsConfig(process.env, (path) => readFileSync(path, 'utf8')));
+    const units = unitRegistryFromEnv(process.env);
     const options = influxDbDashboardOptions(config, units);
     mkdirSync(opts.out!, { recursive: true });
     const path = join(opts.out!, 'iot-room-conditions.json');
-    writeFileSync(path, toJson(buildInfluxDbDashboard(options)));
+    writeFileSync(path, dashboardJson(buildInfluxDbDashboard(options)));
     console.log(
       `wrote ${path}: time zone ${options.timezone}, measurements "${options.rawMeasurement}" / ` +
         `"${options.aggregateMeasurement}", ${Object.keys(options.measureUnits).length} measures with units`,

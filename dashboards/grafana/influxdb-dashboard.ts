@@ -2,6 +2,14 @@
 import type { PipelineConfig } from '#core/config';
 import type { UnitRegistry } from '#core/units';
 import { grafanaUnit } from './grafana-units';
+import {
+  dailyLines,
+  escapeRegExp,
+  grafanaTimezone,
+  isUtc,
+  legendAndTooltip,
+  measureUnitsOf,
+} from './panel-parts';
 
 /** What the InfluxDB dashboard is built from: the pipeline configuration and the unit of every measure. */
 export interface InfluxDbDashboardOptions {
@@ -29,19 +37,12 @@ export function influxDbDashboardOptions(
     rawMeasurement: config.rawTable,
     aggregateMeasurement: config.aggregateTable,
     timezone: config.rollupTimezone,
-    measureUnits: Object.fromEntries(
-      units.measureNames().map((name) => [name, units.measure(name)!.canonicalUnit]),
-    ),
+    measureUnits: measureUnitsOf(units),
   };
 }
 
 /** The shipped dashboard (default configuration), the file Grafana's provisioning loads. */
 export const influxDbDashboardFile = new URL('./influxdb/iot-room-conditions.json', import.meta.url);
-
-/** A day is at most 25 hours long: a longer gap between daily points is a missing day, drawn as a break. */
-const missingDayMs = 26 * 3_600_000;
-
-const isUtc = (zone: string) => zone === 'UTC' || zone === 'Etc/UTC';
 
 const datasource = { type: 'influxdb', uid: '${datasource}' } as const;
 const aggregateFrom = '"${aggregate_measurement}"';
@@ -50,12 +51,10 @@ const rawFrom = '"${raw_measurement}"';
 const deviceFilter = '"deviceId" =~ /^$device$/';
 const measureFilter = '"measure" =~ /^$measure$/';
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
 /**
  * A field override per measure: the measure's unit on every field whose display name holds the measure name as
- * a word. (The same matcher as the Timestream dashboard's `measureUnitOverrides`, copied so that the two
- * generators evolve apart.)
+ * a word (InfluxQL names series `measurement.field {tag: value}`, so the measure may stand anywhere in it; the
+ * Timestream dashboard's matcher anchors it at the end of the column name instead).
  */
 function measureUnitOverrides(measureUnits: Readonly<Record<string, string>>) {
   return Object.entries(measureUnits)
@@ -74,20 +73,6 @@ const target = (query: string, extra: { resultFormat?: 'time_series' | 'table'; 
   resultFormat: extra.resultFormat ?? 'time_series',
   ...(extra.alias !== undefined ? { alias: extra.alias } : {}),
 });
-
-const legendAndTooltip = {
-  legend: { displayMode: 'list', placement: 'bottom', showLegend: true },
-  tooltip: { mode: 'multi', sort: 'none' },
-};
-
-const dailyLines = {
-  drawStyle: 'line',
-  lineWidth: 2,
-  showPoints: 'always',
-  pointSize: 5,
-  spanNulls: false,
-  insertNulls: missingDayMs,
-};
 
 const lines = (...parts: string[]) => parts.join('\n');
 
@@ -159,7 +144,7 @@ export function buildInfluxDbDashboard(options: InfluxDbDashboardOptions) {
     schemaVersion: 39,
     version: 1,
     refresh: '5m',
-    timezone: isUtc(options.timezone) ? 'utc' : options.timezone,
+    timezone: grafanaTimezone(options.timezone),
     time: { from: 'now-30d', to: 'now' },
     timepicker: { refresh_intervals: ['1m', '5m', '15m', '30m', '1h'] },
     links: [],

@@ -3,6 +3,7 @@ import type { PipelineConfig, RecordLayout } from '#core/config';
 import { multiMeasureName } from '#core/records';
 import type { UnitRegistry } from '#core/units';
 import { grafanaUnit } from './grafana-units';
+import { dailyLines, escapeRegExp, grafanaTimezone, legendAndTooltip, measureUnitsOf } from './panel-parts';
 
 /** What the dashboard is built from: the pipeline configuration and the canonical unit of every measure. */
 export interface RoomConditionsDashboardOptions {
@@ -32,9 +33,7 @@ export function roomConditionsDashboardOptions(
     rawTable: config.rawTable,
     aggregateTable: config.aggregateTable,
     timezone: config.rollupTimezone,
-    measureUnits: Object.fromEntries(
-      units.measureNames().map((name) => [name, units.measure(name)!.canonicalUnit]),
-    ),
+    measureUnits: measureUnitsOf(units),
   };
 }
 
@@ -49,20 +48,9 @@ const aggregateMeasureName = 'daily';
  */
 export const pickerWindow = '31d';
 
-/**
- * Daily points are at most 25 hours apart (a day that ends daylight saving time); a longer gap is a missing
- * day, which Grafana then draws as a break in the line (`insertNulls`) instead of joining the days around it.
- */
-const missingDayMs = 26 * 3_600_000;
-
-/** Grafana's dashboard zone: its own `utc` for UTC, an IANA name otherwise. */
-const grafanaTimezone = (zone: string) => (zone === 'UTC' || zone === 'Etc/UTC' ? 'utc' : zone);
-
 const datasource = { type: 'grafana-timestream-datasource', uid: '${datasource}' } as const;
 const aggregateFrom = '"${database}"."${aggregate_table}"';
 const rawFrom = '"${database}"."${raw_table}"';
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
  * A field override per measure: the measure's unit on every field whose display name ends with the measure
@@ -99,20 +87,6 @@ const countOverride = {
 };
 
 const target = (rawQuery: string) => ({ datasource, refId: 'A', queryType: 'raw', rawQuery });
-
-const legendAndTooltip = {
-  legend: { displayMode: 'list', placement: 'bottom', showLegend: true },
-  tooltip: { mode: 'multi', sort: 'none' },
-};
-
-const dailyLines = {
-  drawStyle: 'line',
-  lineWidth: 2,
-  showPoints: 'always',
-  pointSize: 5,
-  spanNulls: false,
-  insertNulls: missingDayMs,
-};
 
 const sql = (...lines: string[]) => lines.join('\n');
 
