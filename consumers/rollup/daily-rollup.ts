@@ -4,6 +4,7 @@ import type { ZoneDay } from '#core/time';
 import { builtInMeasures } from '#core/units';
 import type { ReadingSink, WriteRequest } from '../writer/reading-sink';
 import {
+  type DailyAggregate,
   dailyAggregateQueries,
   rawTableShape,
   toAggregateRecord,
@@ -77,37 +78,59 @@ export async function runDailyRollup(
       rows.push(...(await queryAll(queryClient, sql)));
     }
     const aggregates = toDailyAggregates(rows, day);
-    const records = aggregates.map((a) => toAggregateRecord(a, options.version));
-    const requests: WriteRequest[] = [];
-    for (let i = 0; i < records.length; i += recordsPerRequest) {
-      requests.push({ records: records.slice(i, i + recordsPerRequest) });
-    }
-    const outcomes = await aggregateSink.write(requests, { deadline: options.deadline });
-    const problems: string[] = [];
-    let written = 0;
-    outcomes.forEach((request, r) => {
-      request.forEach((outcome, i) => {
-        if (outcome.status === 'written') written++;
-        else {
-          const a = aggregates[r * recordsPerRequest + i];
-          const why = outcome.status === 'rejected' ? outcome.reason : outcome.error.message;
-          problems.push(`${a?.deviceId}/${a?.measure}/${day.date}: ${why}`);
-        }
-      });
+    const report = await writeDayAggregates(aggregateSink, aggregates, day, {
+      version: options.version,
+      perRequest: recordsPerRequest,
+      deadline: options.deadline,
     });
-    const report: DayReport = {
-      date: day.date,
-      startMs: day.startMs,
-      endMs: day.endMs,
-      groups: aggregates.length,
-      written,
-      problems,
-    };
-    log?.('rollup day done', { ...report, problems: problems.slice(0, 5) });
+    log?.('rollup day done', { ...report, problems: report.problems.slice(0, 5) });
     options.onDay?.(report);
     reports.push(report);
   }
+  throwIfIncomplete(reports);
+  return reports;
+}
+
+/**
+ * Writes one zone day's aggregates to the aggregate sink, `perRequest` records a request, and reports what was
+ * written and why the rest was not (both stores' rollups).
+ */
+export async function writeDayAggregates(
+  sink: ReadingSink,
+  aggregates: readonly DailyAggregate[],
+  day: ZoneDay,
+  options: { readonly version: number; readonly perRequest: number; readonly deadline: number },
+): Promise<DayReport> {
+  const records = aggregates.map((a) => toAggregateRecord(a, options.version));
+  const requests: WriteRequest[] = [];
+  for (let i = 0; i < records.length; i += options.perRequest) {
+    requests.push({ records: records.slice(i, i + options.perRequest) });
+  }
+  const outcomes = await sink.write(requests, { deadline: options.deadline });
+  const problems: string[] = [];
+  let written = 0;
+  outcomes.forEach((request, r) => {
+    request.forEach((outcome, i) => {
+      if (outcome.status === 'written') written++;
+      else {
+        const a = aggregates[r * options.perRequest + i];
+        const why = outcome.status === 'rejected' ? outcome.reason : outcome.error.message;
+        problems.push(`${a?.deviceId}/${a?.measure}/${day.date}: ${why}`);
+      }
+    });
+  });
+  return {
+    date: day.date,
+    startMs: day.startMs,
+    endMs: day.endMs,
+    groups: aggregates.length,
+    written,
+    problems,
+  };
+}
+
+/** Throws {@link RollupIncompleteError} when any day has aggregates that were not written. */
+export function throwIfIncomplete(reports: readonly DayReport[]): void {
   const incomplete = reports.filter((r) => r.problems.length > 0);
   if (incomplete.length > 0) throw new RollupIncompleteError(incomplete);
-  return reports;
 }

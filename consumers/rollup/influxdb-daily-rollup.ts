@@ -1,10 +1,10 @@
 import { type InfluxDbClient, quoteIdentifier } from '#adapters/influxdb-client';
 import type { PipelineConfig } from '#core/config';
+import type { ZoneDay } from '#core/time';
 import { InfluxDbReadingSink } from '../writer/influxdb-reading-sink';
-import type { ReadingSink, WriteRequest } from '../writer/reading-sink';
-import { type DailyAggregate, toAggregateRecord } from './daily-aggregates';
-import type { DayReport } from './daily-rollup';
-import type { ZoneDay } from './zone-days';
+import type { ReadingSink } from '../writer/reading-sink';
+import type { DailyAggregate } from './daily-aggregates';
+import { type DayReport, throwIfIncomplete, writeDayAggregates } from './daily-rollup';
 
 /** What the rollup on InfluxDB reads and writes (STORAGE=influxdb). */
 export interface InfluxDailyRollupDeps {
@@ -60,45 +60,16 @@ export async function runInfluxDailyRollup(
   const reports: DayReport[] = [];
   for (const day of days) {
     const aggregates = measures.length === 0 ? [] : await dayAggregates(deps, measures, day);
-    const records = aggregates.map((a) => toAggregateRecord(a, 1));
-    const requests: WriteRequest[] = [];
-    for (let i = 0; i < records.length; i += recordsPerRequest) {
-      requests.push({ records: records.slice(i, i + recordsPerRequest) });
-    }
-    const outcomes = await aggregateSink.write(requests, { deadline: options.deadline });
-    const problems: string[] = [];
-    let written = 0;
-    outcomes.forEach((request, r) => {
-      request.forEach((outcome, i) => {
-        if (outcome.status === 'written') written++;
-        else {
-          const a = aggregates[r * recordsPerRequest + i];
-          const why = outcome.status === 'rejected' ? outcome.reason : outcome.error.message;
-          problems.push(`${a?.deviceId}/${a?.measure}/${day.date}: ${why}`);
-        }
-      });
+    const report = await writeDayAggregates(aggregateSink, aggregates, day, {
+      version: 1,
+      perRequest: recordsPerRequest,
+      deadline: options.deadline,
     });
-    const report: DayReport = {
-      date: day.date,
-      startMs: day.startMs,
-      endMs: day.endMs,
-      groups: aggregates.length,
-      written,
-      problems,
-    };
-    log?.('rollup day done', { ...report, problems: problems.slice(0, 5) });
+    log?.('rollup day done', { ...report, problems: report.problems.slice(0, 5) });
     options.onDay?.(report);
     reports.push(report);
   }
-  const incomplete = reports.filter((r) => r.problems.length > 0);
-  if (incomplete.length > 0) {
-    throw new Error(
-      `rollup incomplete for ${incomplete.map((d) => d.date).join(', ')}: ${incomplete
-        .flatMap((d) => d.problems)
-        .slice(0, 3)
-        .join('; ')}`,
-    );
-  }
+  throwIfIncomplete(reports);
   return reports;
 }
 
