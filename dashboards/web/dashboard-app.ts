@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { defaults } from '#core/config';
 import { renderDashboardPage } from './dashboard-page';
 import {
   DashboardWebError,
@@ -11,10 +10,9 @@ import {
 } from './errors';
 import { parsePanelRequest } from './panel-request';
 import type { PanelService } from './panel-service';
-import type { QueryBillingSettings } from './query-cost';
 import { defaultTimeRange, timeRanges } from './time-ranges';
 
-/** What the app serves: the panels, and the page's script and styles (built at server start). */
+/** What the app serves: the panels (of either store, with their cost model), and the page's script and styles (built at server start). */
 export interface DashboardAppDeps {
   readonly panels: PanelService;
   readonly title: string;
@@ -22,8 +20,6 @@ export interface DashboardAppDeps {
   readonly uplotCss: string;
   /** The zone the page shows times in (the rollup's). @default 'UTC' */
   readonly timeZone?: string;
-  /** How the account's queries are billed, for the page's cost notes. @default TCU billing at the default price */
-  readonly queryBilling?: QueryBillingSettings;
   /** @default Date.now */
   readonly now?: () => number;
 }
@@ -45,9 +41,9 @@ function errorBody(error: Error) {
 /**
  * The dashboard's HTTP app: the page (`/`), its assets, and the JSON API between page and server:
  * `GET /api/panels?device&measure` (layout), `GET /api/variables?range` (picker choices),
- * `GET /api/panels/:id?range|from&to&device&measure&maxDataPoints` (chart columns, bytes scanned).
+ * `GET /api/panels/:id?range|from&to&device&measure&maxDataPoints` (chart columns, bytes scanned on Timestream).
  * Errors are JSON `{ error: { name, message, ... } }` with 400 (bad request), 404 (unknown panel),
- * 502 (Timestream failed the query) or 422 (a result that cannot be drawn).
+ * 502 (the store failed the query) or 422 (a result that cannot be drawn).
  */
 export function createDashboardApp(deps: DashboardAppDeps): Hono {
   const now = deps.now ?? Date.now;
@@ -57,10 +53,7 @@ export function createDashboardApp(deps: DashboardAppDeps): Hono {
     ranges: Object.keys(timeRanges),
     defaultRange: defaultTimeRange,
     timeZone: deps.timeZone ?? 'UTC',
-    queryBilling: deps.queryBilling ?? {
-      model: defaults.timestreamQueryBilling,
-      tcuHourUsd: defaults.timestreamTcuHourUsd,
-    },
+    queryCost: deps.panels.queryCost,
   });
 
   app.onError((error, c) => {

@@ -1,4 +1,4 @@
-import type { QueryBillingSettings } from './query-cost';
+import type { QueryCostModel } from './query-cost';
 
 /** The page's fixed settings, rendered into its HTML. */
 export interface DashboardPageOptions {
@@ -7,7 +7,8 @@ export interface DashboardPageOptions {
   readonly defaultRange: string;
   /** The zone the axes and times are shown in: the rollup's, whose days the daily panels hold. */
   readonly timeZone: string;
-  readonly queryBilling: QueryBillingSettings;
+  /** How the store's queries are billed (Timestream's TCU or bytes scanned; none per query on InfluxDB). */
+  readonly queryCost: QueryCostModel;
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -39,7 +40,7 @@ export function renderDashboardPage(options: DashboardPageOptions): string {
 <link rel="stylesheet" href="/assets/uplot.css">
 <style>${styles}</style>
 </head>
-<body data-time-zone="${escapeHtml(options.timeZone)}" data-query-billing="${escapeHtml(options.queryBilling.model)}" data-tcu-hour-usd="${options.queryBilling.tcuHourUsd}">
+<body data-time-zone="${escapeHtml(options.timeZone)}" data-query-billing="${escapeHtml(options.queryCost.model)}"${options.queryCost.model === 'instance' ? '' : ` data-tcu-hour-usd="${options.queryCost.tcuHourUsd}"`}>
 <header class="bar">
   <h1>${escapeHtml(options.title)}</h1>
   <div class="pickers">

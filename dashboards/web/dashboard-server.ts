@@ -1,10 +1,8 @@
-import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { type HttpLimits, serveApp } from '#adapters/serve-app';
-import type { RecordLayout } from '#core/config';
 import { buildClientAssets } from './client-assets';
 import { createDashboardApp } from './dashboard-app';
-import { createPanelService } from './panel-service';
-import type { QueryBillingSettings } from './query-cost';
+import type { MeasureUnits } from './measure-units';
+import { createPanelService, type PanelDataSource } from './panel-service';
 
 /** Options of {@link startDashboardServer}. */
 export interface DashboardServerOptions {
@@ -16,19 +14,17 @@ export interface DashboardServerOptions {
   readonly allowedHosts?: readonly string[];
   /** Header and request timeouts, keep-alive, connection cap. @default defaultHttpLimits */
   readonly limits?: HttpLimits;
-  /** The Timestream Query client (local endpoint or AWS) the panels run through. */
-  readonly queryClient: TimestreamQueryClient;
-  readonly database: string;
-  readonly rawTable: string;
-  readonly aggregateTable: string;
-  /** The raw table's record layout: shows the raw-readings panel written for it. */
-  readonly layout: RecordLayout;
+  /**
+   * The store the panels read: `createTimestreamPanelSource` or `createInfluxDbPanelSource`, or
+   * `panelSourceFromConfig` (which picks one from STORAGE).
+   */
+  readonly source: PanelDataSource;
+  /** Canonical unit per measure, for the axes. @default the built-in measures' units */
+  readonly units?: MeasureUnits;
   /** Quoted in the empty state of aggregate panels (e.g. `cron(15 0 * * ? *)`). */
   readonly rollupSchedule?: string;
   /** The rollup's zone: daily axes span its days, and the page shows times in it. @default 'UTC' */
   readonly rollupTimezone?: string;
-  /** How the account's queries are billed (TIMESTREAM_QUERY_BILLING, TIMESTREAM_TCU_HOUR_USD). */
-  readonly queryBilling?: QueryBillingSettings;
   /** The clock panel ranges end at. @default Date.now */
   readonly now?: () => number;
 }
@@ -42,23 +38,20 @@ export interface DashboardServer {
 }
 
 /**
- * Serves the local web dashboard: the Grafana dashboard's panels, their SQL run through `queryClient`, drawn
- * with uPlot. Bundles the page's script with esbuild, then listens; fails when the port is taken.
+ * Serves the local web dashboard: the panels of the store's Grafana dashboard, their queries run by `source`
+ * (Timestream SQL or InfluxQL), drawn with uPlot. Bundles the page's script with esbuild, then listens; fails
+ * when the port is taken.
  *
  * @example
- * const dashboard = await startDashboardServer({ port: 3001, queryClient, database: 'RoomCondition',
- *   rawTable: 'conditions', aggregateTable: 'conditions_daily', layout: 'multi' });
+ * const dashboard = await startDashboardServer({ port: 3001, source: createTimestreamPanelSource({ queryClient,
+ *   database: 'RoomCondition', rawTable: 'conditions', aggregateTable: 'conditions_daily', layout: 'multi' }) });
  * console.log(dashboard.url);
  */
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const host = options.host ?? '127.0.0.1';
   const assets = await buildClientAssets();
-  const panels = createPanelService({
-    queryClient: options.queryClient,
-    database: options.database,
-    rawTable: options.rawTable,
-    aggregateTable: options.aggregateTable,
-    layout: options.layout,
+  const panels = createPanelService(options.source, {
+    ...(options.units ? { units: options.units } : {}),
     ...(options.rollupSchedule ? { rollupSchedule: options.rollupSchedule } : {}),
     ...(options.rollupTimezone ? { rollupTimezone: options.rollupTimezone } : {}),
     ...(options.now ? { now: options.now } : {}),
@@ -69,7 +62,6 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     clientScript: assets.script,
     uplotCss: assets.uplotCss,
     ...(options.rollupTimezone ? { timeZone: options.rollupTimezone } : {}),
-    ...(options.queryBilling ? { queryBilling: options.queryBilling } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const served = await serveApp({

@@ -7,10 +7,14 @@ export interface PanelLayout {
   readonly width: number;
   /** How a time series is drawn (`line`, `bars`, `points`): fieldConfig.defaults.custom.drawStyle. */
   readonly drawStyle?: string;
+  /** The title of the row the panel sits in (the last row panel before it, or the collapsed row holding it). */
+  readonly row?: string;
 }
 
 const panelSchema = z.looseObject({
   id: z.number(),
+  type: z.string().optional(),
+  title: z.string().optional(),
   description: z.string().optional(),
   gridPos: z.looseObject({ w: z.number().int().min(1).max(24) }).optional(),
   fieldConfig: z
@@ -26,7 +30,7 @@ const layoutSchema = z.looseObject({
 });
 
 /**
- * Reads each panel's description and grid width from a Grafana dashboard JSON (nested row panels included),
+ * Reads each panel's description, grid width, draw style and row title from a Grafana dashboard JSON (nested row panels included),
  * by panel id. Panels without a `gridPos` take the full width. The JSON's shape itself is checked by
  * `listDashboardPanels`; a panel this reader cannot parse just gets the defaults.
  */
@@ -34,8 +38,10 @@ export function readPanelLayouts(json: unknown): ReadonlyMap<number, PanelLayout
   const parsed = layoutSchema.safeParse(json);
   const out = new Map<number, PanelLayout>();
   if (!parsed.success) return out;
+  let row: string | undefined;
   const add = (p: z.infer<typeof panelSchema>) =>
     out.set(p.id, {
+      ...(row === undefined ? {} : { row }),
       ...(p.description ? { description: p.description } : {}),
       width: p.gridPos?.w ?? 24,
       ...(p.fieldConfig?.defaults?.custom?.drawStyle
@@ -43,6 +49,7 @@ export function readPanelLayouts(json: unknown): ReadonlyMap<number, PanelLayout
         : {}),
     });
   for (const p of parsed.data.panels) {
+    if (p.type === 'row') row = p.title ?? '';
     add(p);
     for (const nested of p.panels ?? []) add(nested);
   }

@@ -1,46 +1,12 @@
-import { readFileSync } from 'node:fs';
-import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
-import type { RecordLayout } from '#core/config';
-import { multiMeasureName } from '#core/records';
-import {
-  type DashboardPanelQuery,
-  dashboardFileFor,
-  expandGrafanaMacros,
-  expandPanelQuery,
-  interpolateDashboardVariables,
-  listDashboardPanels,
-  listDashboardVariables,
-  panelTimeRange,
-} from '../grafana';
+import type { ScalarCell } from '#adapters/timestream-query';
+import { interpolateDashboardVariables, panelTimeRange } from '../grafana';
 import { type PanelData, toTable, toTimeSeries } from './chart-data';
-import { PanelQueryError, UnknownPanelError } from './errors';
+import { UnknownPanelError } from './errors';
 import { builtInMeasureUnits, type MeasureUnits } from './measure-units';
 import { type PanelLayout, readPanelLayouts } from './panel-layout';
-import { type QueryResult, runQuery } from './run-query';
+import type { QueryCostModel } from './query-cost';
+import type { ResultColumn } from './run-query';
 import { dailyAxisRange, panelIntervalMs, parseDurationMs } from './time-ranges';
-
-/** Where the panels' data comes from, and how the tables are laid out. */
-export interface PanelServiceOptions {
-  readonly queryClient: TimestreamQueryClient;
-  readonly database: string;
-  readonly rawTable: string;
-  readonly aggregateTable: string;
-  /** The raw table's record layout: picks the raw-readings panel written for it. */
-  readonly layout: RecordLayout;
-  /** The Grafana dashboard JSON. @default the repository's iot-room-conditions.json */
-  readonly dashboard?: unknown;
-  /** Canonical unit per measure, for the axes. @default the built-in measures' units */
-  readonly units?: MeasureUnits;
-  /** The rollup's schedule, quoted in the empty state of aggregate panels. */
-  readonly rollupSchedule?: string;
-  /**
-   * The zone whose calendar days the rollup aggregates: daily panels' axes span whole days of it.
-   * @default 'UTC'
-   */
-  readonly rollupTimezone?: string;
-  /** @default Date.now */
-  readonly now?: () => number;
-}
 
 /** What the page picked: the range (epoch ms), the device and measure, and the chart width in points. */
 export interface PanelSelection {
@@ -52,8 +18,8 @@ export interface PanelSelection {
   readonly maxDataPoints: number;
 }
 
-/** Which table a panel reads. */
-const PanelSource = { aggregate: 'aggregate', raw: 'raw' } as const;
+/** Which table or measurement a panel reads. */
+export const PanelSource = { aggregate: 'aggregate', raw: 'raw' } as const;
 export type PanelSource = (typeof PanelSource)[keyof typeof PanelSource];
 
 /** A panel as the page lays it out. */
@@ -82,10 +48,11 @@ export interface PanelResponse {
   /** Why nothing is drawn (no data, nothing selected); absent when there is data. */
   readonly empty?: string;
   /**
-   * QueryStatus.CumulativeBytesScanned: the bytes the query scanned. Billed only on accounts with bytes-scanned
-   * query pricing; accounts onboarded since 2024-04-29 pay for query compute (TCUs) instead.
+   * Timestream's QueryStatus.CumulativeBytesScanned: the bytes the query scanned (billed only on accounts with
+   * bytes-scanned query pricing; accounts onboarded since 2024-04-29 pay for query compute, TCUs, instead).
+   * Absent on InfluxDB, which reports nothing of the kind.
    */
-  readonly bytesScanned: number;
+  readonly bytesScanned?: number;
   readonly elapsedMs: number;
   /** The range the query ran over (the panel's own override applied). */
   readonly range: { readonly from: number; readonly to: number };
@@ -95,31 +62,88 @@ export interface PanelResponse {
    */
   readonly xRange: { readonly from: number; readonly to: number };
   readonly intervalMs: number;
-  /** The SQL as sent. */
+  /** The query as sent (Timestream SQL or InfluxQL); null when none was run. */
   readonly sql: string | null;
 }
 
-/** A dashboard variable's choices, and which table they were read from. */
+/** A dashboard variable's choices, and where they were read from. */
 export interface VariableOptions {
   readonly name: string;
   readonly options: readonly string[];
   /**
-   * `aggregate`: the dashboard's own variable query; `raw`: fallback on the raw table when there are no
-   * aggregates yet (the rollup has not run).
+   * `aggregate`: the dashboard's own variable query; `raw`: fallback on the raw table or measurement when there
+   * are no aggregates yet (the rollup has not run).
    */
   readonly source: PanelSource;
-  readonly bytesScanned: number;
+  /** Bytes the variable's queries scanned (Timestream); absent on InfluxDB. */
+  readonly bytesScanned?: number;
 }
 
-const usesVariable = (text: string, name: string) =>
-  new RegExp(`\\$\\{${name}(?::[^}]*)?\\}|\\$${name}\\b|\\[\\[${name}(?::\\w+)?\\]\\]`).test(text);
+/** One panel of a store's Grafana dashboard, as a {@link PanelDataSource} lists it. */
+export interface SourcePanel {
+  readonly id: number;
+  /** The title as written (with `${device}` and the like). */
+  readonly title: string;
+  /** Grafana panel type: `timeseries`, `table`. */
+  readonly type: string;
+  /** The row's title as written, if the panel sits in a row. */
+  readonly row?: string;
+  readonly source: PanelSource;
+  /** Everything of the query that may name a variable (the query text, the target's measure...). */
+  readonly query: string;
+  /** The panel's relative time override (e.g. `24h`). */
+  readonly timeFrom?: string;
+  /** The panel's minimum interval (e.g. `1m`). */
+  readonly minInterval?: string;
+}
 
-const describeSpan = (ms: number) =>
-  ms % 86_400_000 === 0 && ms > 86_400_000 ? `${ms / 86_400_000} days` : `${Math.round(ms / 3_600_000)} h`;
+/** What one panel query is run with: the picker's range (the source applies the panel's override), the interval, the choices. */
+export interface PanelQueryContext {
+  readonly from: number;
+  readonly to: number;
+  readonly nowMs: number;
+  readonly intervalMs: number;
+  readonly device: string;
+  readonly measure: string;
+}
 
-/** The panels of one dashboard, run against Timestream with the dashboard's own SQL. */
+/** A query's result in columns and rows, typed with Timestream's scalar type names (TIMESTAMP, DOUBLE, BIGINT, VARCHAR, BOOLEAN). */
+export interface PanelResult {
+  /** No column: nothing to draw (e.g. the table or measurement has had no record yet). */
+  readonly columns: readonly ResultColumn[];
+  /** Rows in column order: TIMESTAMP as epoch ms, numbers as numbers, NULL as null. */
+  readonly rows: readonly (readonly ScalarCell[])[];
+  /** What the store reported scanning, when it reports it (Timestream). */
+  readonly bytesScanned?: number;
+  readonly elapsedMs: number;
+}
+
+/**
+ * The port between the dashboard and a store: the panels of the store's Grafana dashboard, and their queries
+ * run as Grafana's data source for that store runs them. Adapters: `createTimestreamPanelSource` (Timestream
+ * SQL through the Query API) and `createInfluxDbPanelSource` (InfluxQL over InfluxDB's v1 API);
+ * `panelSourceFromConfig` picks one from STORAGE.
+ */
+export interface PanelDataSource {
+  /** The Grafana dashboard JSON the panels come from (read for their widths, descriptions, draw styles). */
+  readonly dashboard: unknown;
+  /** The panels to show, in dashboard order. */
+  readonly panels: readonly SourcePanel[];
+  /** The dashboard's value variables (database, table or measurement names), for titles. */
+  readonly names: Readonly<Record<string, string>>;
+  /** How this store's queries are billed, for the page's cost notes. */
+  readonly queryCost: QueryCostModel;
+  /** Expands and runs one panel's query; a store error becomes a `PanelQueryError`. */
+  runPanel(panel: SourcePanel, context: PanelQueryContext): Promise<{ query: string; result: PanelResult }>;
+  /** The dashboard's query variables' choices over the range, from the raw data when there are no aggregates. */
+  variables(range: Pick<PanelSelection, 'from' | 'to'>): Promise<VariableOptions[]>;
+}
+
+/** What the page asks of the panels, whatever the store. */
 export interface PanelService {
-  /** The panels shown for this layout, in dashboard order, titles filled in with the selection. */
+  /** How the store's queries are billed, for the page's cost notes. */
+  readonly queryCost: QueryCostModel;
+  /** The panels shown, in dashboard order, titles filled in with the selection. */
   panels(selection: Pick<PanelSelection, 'device' | 'measure'>): PanelInfo[];
   /** The device and measure pickers' choices over the selected range. */
   variables(selection: Pick<PanelSelection, 'from' | 'to'>): Promise<VariableOptions[]>;
@@ -127,64 +151,73 @@ export interface PanelService {
   runPanel(panelId: string, selection: PanelSelection): Promise<PanelResponse>;
 }
 
+/** What {@link createPanelService} adds to a source: units, and the rollup's schedule and zone for the empty states and daily axes. */
+export interface PanelServiceOptions {
+  /** Canonical unit per measure, for the axes. @default the built-in measures' units */
+  readonly units?: MeasureUnits;
+  /** The rollup's schedule, quoted in the empty state of aggregate panels. */
+  readonly rollupSchedule?: string;
+  /**
+   * The zone whose calendar days the rollup aggregates: daily panels' axes span whole days of it.
+   * @default 'UTC'
+   */
+  readonly rollupTimezone?: string;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/** Whether a query or title uses a dashboard variable (`$name`, `${name}`, `${name:format}`, `[[name]]`). */
+export const usesVariable = (text: string, name: string) =>
+  new RegExp(`\\$\\{${name}(?::[^}]*)?\\}|\\$${name}\\b|\\[\\[${name}(?::\\w+)?\\]\\]`).test(text);
+
+const describeSpan = (ms: number) =>
+  ms % 86_400_000 === 0 && ms > 86_400_000 ? `${ms / 86_400_000} days` : `${Math.round(ms / 3_600_000)} h`;
+
 /**
- * Builds the panels of the Grafana dashboard for the local web page: each panel's SQL expanded by the same
- * macro code Grafana's data source uses, run through the Timestream Query client (local or AWS), and
- * shaped for uPlot. Panels for the other record layout are left out.
+ * The panels of a store's Grafana dashboard for the local web page: each panel's query run by the source,
+ * with the picker's range, the panel's interval (as Grafana computes it) and the selected device and measure,
+ * and shaped for uPlot; the reason when there is nothing to draw.
+ *
+ * @example
+ * const panels = createPanelService(createInfluxDbPanelSource({ client, database: 'RoomCondition', ... }));
+ * const response = await panels.runPanel('2', { from, to, device: 'room_a', measure: 'co2', maxDataPoints: 800 });
  */
-export function createPanelService(options: PanelServiceOptions): PanelService {
-  const dashboard = options.dashboard ?? JSON.parse(readFileSync(dashboardFileFor(options.layout), 'utf8'));
+export function createPanelService(source: PanelDataSource, options: PanelServiceOptions = {}): PanelService {
   const units = options.units ?? builtInMeasureUnits();
   const now = options.now ?? Date.now;
-  const layouts = readPanelLayouts(dashboard);
+  const layouts = readPanelLayouts(source.dashboard);
   const timeZone = options.rollupTimezone ?? 'UTC';
-  // the table is named in the target's Table field or, as the plugin's docs write it, in the SQL itself
-  const sourceOf = (q: DashboardPanelQuery): PanelSource =>
-    usesVariable(`${q.table ?? ''} ${q.rawQuery}`, 'raw_table') ? PanelSource.raw : PanelSource.aggregate;
-  const queries = listDashboardPanels(dashboard).filter((q) => {
-    if (sourceOf(q) !== PanelSource.raw) return true;
-    const multiPanel = q.measure === multiMeasureName;
-    return options.layout === 'multi' ? multiPanel : !multiPanel;
-  });
-  const variableQueries = listDashboardVariables(dashboard).flatMap((v) => (v.kind === 'query' ? [v] : []));
-  const names = {
-    database: options.database,
-    raw_table: options.rawTable,
-    aggregate_table: options.aggregateTable,
-  };
-  const variablesOf = (s: Pick<PanelSelection, 'device' | 'measure'>) => ({
-    ...names,
-    device: s.device ?? '',
-    measure: s.measure ?? '',
-  });
 
-  const info = (q: DashboardPanelQuery, s: Pick<PanelSelection, 'device' | 'measure'>): PanelInfo => {
-    const fill = (text: string) => {
-      const filled = variablesOf({ device: s.device ?? '(no device)', measure: s.measure ?? '(no measure)' });
-      return interpolateDashboardVariables(text, filled);
-    };
-    const layout: PanelLayout = layouts.get(q.panelId) ?? { width: 24 };
+  const info = (p: SourcePanel, s: Pick<PanelSelection, 'device' | 'measure'>): PanelInfo => {
+    const fill = (text: string) =>
+      interpolateDashboardVariables(text, {
+        ...source.names,
+        device: s.device ?? '(no device)',
+        measure: s.measure ?? '(no measure)',
+      });
+    const layout: PanelLayout = layouts.get(p.id) ?? { width: 24 };
+    const row = p.row ?? layout.row;
     return {
-      id: q.panelId,
-      title: fill(q.title),
-      type: q.type,
-      ...(q.row === undefined ? {} : { row: fill(q.row) }),
-      source: sourceOf(q),
+      id: p.id,
+      title: fill(p.title),
+      type: p.type,
+      ...(row === undefined ? {} : { row: fill(row) }),
+      source: p.source,
       width: layout.width,
       ...(layout.description === undefined ? {} : { description: layout.description }),
-      ...(q.timeFrom === undefined ? {} : { timeFrom: q.timeFrom }),
+      ...(p.timeFrom === undefined ? {} : { timeFrom: p.timeFrom }),
       ...(layout.drawStyle === undefined ? {} : { drawStyle: layout.drawStyle }),
     };
   };
 
-  const emptyReason = (q: DashboardPanelQuery, s: PanelSelection, range: { from: number; to: number }) => {
+  const emptyReason = (p: SourcePanel, s: PanelSelection, range: { from: number; to: number }) => {
     const span = describeSpan(range.to - range.from);
     const what = [
-      usesVariable(q.rawQuery, 'device') ? `device ${s.device}` : '',
-      usesVariable(q.rawQuery, 'measure') ? `measure ${s.measure}` : '',
+      usesVariable(p.query, 'device') ? `device ${s.device}` : '',
+      usesVariable(p.query, 'measure') ? `measure ${s.measure}` : '',
     ].filter((w) => w !== '');
     const forWhat = what.length > 0 ? ` for ${what.join(', ')}` : '';
-    if (sourceOf(q) === PanelSource.raw) return `No readings in the last ${span}${forWhat}.`;
+    if (p.source === PanelSource.raw) return `No readings in the last ${span}${forWhat}.`;
     const schedule = options.rollupSchedule
       ? `on ${options.rollupSchedule} (${timeZone})`
       : `daily at 00:15 ${timeZone}`;
@@ -199,58 +232,34 @@ export function createPanelService(options: PanelServiceOptions): PanelService {
   };
 
   return {
-    panels: (selection) => queries.map((q) => info(q, selection)),
-
-    async variables(selection) {
-      const out: VariableOptions[] = [];
-      const context = { ...selection, intervalMs: 86_400_000, variables: variablesOf({}) };
-      for (const v of variableQueries) {
-        const result = await runOrNothing(
-          expandGrafanaMacros(v.rawQuery, context),
-          `variable ${v.name}`,
-          options.aggregateTable,
-        );
-        const values = result.rows.map((r) => String(r[0]));
-        if (values.length > 0 || (v.name !== 'device' && v.name !== 'measure')) {
-          out.push({
-            name: v.name,
-            options: values,
-            source: PanelSource.aggregate,
-            bytesScanned: result.bytesScanned,
-          });
-          continue;
-        }
-        const fallback = await rawFallback(v.name as 'device' | 'measure', selection);
-        out.push({ ...fallback, bytesScanned: result.bytesScanned + fallback.bytesScanned });
-      }
-      return out;
-    },
+    queryCost: source.queryCost,
+    panels: (selection) => source.panels.map((p) => info(p, selection)),
+    variables: (selection) => source.variables(selection),
 
     async runPanel(panelId, selection) {
-      const q = queries.find((p) => String(p.panelId) === panelId);
-      if (!q)
+      const p = source.panels.find((q) => String(q.id) === panelId);
+      if (!p)
         throw new UnknownPanelError(
           panelId,
-          queries.map((p) => p.panelId),
+          source.panels.map((q) => q.id),
         );
       const nowMs = now();
-      const range = panelTimeRange(q, selection, nowMs);
+      const range = panelTimeRange(p, selection, nowMs);
       const intervalMs = panelIntervalMs(
         range.to - range.from,
         selection.maxDataPoints,
-        parseDurationMs(q.minInterval),
+        parseDurationMs(p.minInterval),
       );
-      const panel = info(q, selection);
-      const xRange = panel.source === PanelSource.aggregate ? dailyAxisRange(range, timeZone) : range;
+      const panel = info(p, selection);
+      const xRange = p.source === PanelSource.aggregate ? dailyAxisRange(range, timeZone) : range;
       const missing = (['device', 'measure'] as const).filter(
-        (name) => usesVariable(`${q.rawQuery} ${q.measure ?? ''}`, name) && !selection[name],
+        (name) => usesVariable(p.query, name) && !selection[name],
       );
       if (missing.length > 0) {
         return {
           panel,
           data: null,
           empty: `No ${missing.join(' or ')} to show: no data in the last ${describeSpan(selection.to - selection.from)} yet. Send readings (e.g. \`npm run simulate\`).`,
-          bytesScanned: 0,
           elapsedMs: 0,
           range,
           xRange,
@@ -258,109 +267,33 @@ export function createPanelService(options: PanelServiceOptions): PanelService {
           sql: null,
         };
       }
-      const sql = expandPanelQuery(q, {
+      const { query, result } = await source.runPanel(p, {
         from: selection.from,
         to: selection.to,
-        intervalMs,
         nowMs,
-        variables: variablesOf(selection),
+        intervalMs,
+        device: selection.device ?? '',
+        measure: selection.measure ?? '',
       });
-      const table = sourceOf(q) === PanelSource.raw ? options.rawTable : options.aggregateTable;
-      const result = await runOrNothing(sql, `panel ${q.panelId} (${panel.title})`, table);
       const context = { units, ...(selection.measure ? { measure: selection.measure } : {}) };
-      // no columns: the table has had no record yet (see runOrNothing)
+      // no columns: the table or measurement has had no record yet
       const data =
         result.columns.length === 0
           ? null
-          : q.type === 'table'
+          : p.type === 'table'
             ? toTable(result, context)
             : toTimeSeries(result, context);
       return {
         panel,
         data,
-        ...((data?.points ?? 0) === 0 ? { empty: emptyReason(q, selection, range) } : {}),
-        bytesScanned: result.bytesScanned,
+        ...((data?.points ?? 0) === 0 ? { empty: emptyReason(p, selection, range) } : {}),
+        ...(result.bytesScanned === undefined ? {} : { bytesScanned: result.bytesScanned }),
         elapsedMs: result.elapsedMs,
         range,
         xRange,
         intervalMs,
-        sql,
+        sql: query,
       };
     },
   };
-
-  /**
-   * Runs a query; when it fails because a column cannot be resolved and the table has no columns but time
-   * and measure_name (Timestream adds dimension and measure columns with the first record, so an empty
-   * table has none), the answer is "no rows" instead of the error: the rollup has not run yet, or no
-   * reading has arrived.
-   */
-  async function runOrNothing(sql: string, source: string, table: string): Promise<QueryResult> {
-    const started = performance.now();
-    try {
-      return await runQuery(options.queryClient, sql, source);
-    } catch (error) {
-      if (!(error instanceof PanelQueryError) || !/cannot be resolved/i.test(error.serviceMessage))
-        throw error;
-      const describe = await runQuery(
-        options.queryClient,
-        `DESCRIBE "${options.database}"."${table}"`,
-        `${source} (DESCRIBE ${table})`,
-      );
-      const columns = describe.rows.map((row) => String(row[0]));
-      if (columns.some((c) => c !== 'time' && c !== 'measure_name')) throw error;
-      return { columns: [], rows: [], bytesScanned: 0, pages: 0, elapsedMs: performance.now() - started };
-    }
-  }
-
-  /** Device and measure choices read from the raw table, for a fresh stack where the rollup has not run. */
-  async function rawFallback(
-    name: 'device' | 'measure',
-    range: Pick<PanelSelection, 'from' | 'to'>,
-  ): Promise<VariableOptions> {
-    const table = `"${options.database}"."${options.rawTable}"`;
-    const filter = `time BETWEEN from_milliseconds(${Math.trunc(range.from)}) AND from_milliseconds(${Math.trunc(range.to)})`;
-    if (name === 'device') {
-      const r = await runOrNothing(
-        `SELECT DISTINCT deviceId FROM ${table} WHERE ${filter} ORDER BY deviceId`,
-        'variable device (raw table)',
-        options.rawTable,
-      );
-      return {
-        name,
-        options: r.rows.map((row) => String(row[0])),
-        source: PanelSource.raw,
-        bytesScanned: r.bytesScanned,
-      };
-    }
-    if (options.layout === 'single') {
-      const r = await runQuery(
-        options.queryClient,
-        `SELECT DISTINCT measure_name FROM ${table} WHERE ${filter} ORDER BY measure_name`,
-        'variable measure (raw table)',
-      );
-      return {
-        name,
-        options: r.rows.map((row) => String(row[0])),
-        source: PanelSource.raw,
-        bytesScanned: r.bytesScanned,
-      };
-    }
-    const r = await runQuery(options.queryClient, `DESCRIBE ${table}`, 'variable measure (raw table)');
-    const column = (n: string) => r.columns.findIndex((c) => c.name === n);
-    const [nameAt, typeAt, attributeAt] = [
-      column('Column'),
-      column('Type'),
-      column('Timestream attribute type'),
-    ];
-    const measures = r.rows
-      .filter(
-        (row) =>
-          String(row[attributeAt]).toUpperCase().startsWith('MULTI') &&
-          ['double', 'bigint'].includes(String(row[typeAt]).toLowerCase()),
-      )
-      .map((row) => String(row[nameAt]))
-      .sort();
-    return { name, options: measures, source: PanelSource.raw, bytesScanned: r.bytesScanned };
-  }
 }

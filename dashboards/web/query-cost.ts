@@ -8,6 +8,17 @@ export interface QueryBillingSettings {
 }
 
 /**
+ * A store that bills no query: Amazon Timestream for InfluxDB charges the DB instance's hours, its storage and
+ * data transfer, not queries, and InfluxDB reports no bytes scanned (STORAGE=influxdb).
+ */
+export interface InstanceBilling {
+  readonly model: 'instance';
+}
+
+/** How the page words query cost: Timestream's billing, or none per query (InfluxDB). */
+export type QueryCostModel = QueryBillingSettings | InstanceBilling;
+
+/**
  * TCU billing's floor (Timestream developer guide, "Timestream Compute Unit (TCU)"): queries run on at least
  * 4 TCUs, billed per second with a 30-second minimum. Queries running at the same time share those TCUs.
  */
@@ -61,9 +72,18 @@ export function describeBytesScanned(bytes: number, billing: QueryBillingSetting
  */
 export function describeRefreshCost(
   refresh: { readonly queries: number; readonly bytes: number; readonly refreshEveryMs?: number },
-  billing: QueryBillingSettings,
+  billing: QueryCostModel,
 ): { text: string; title: string } {
   if (refresh.queries === 0) return { text: 'no query run', title: '' };
+  if (billing.model === 'instance') {
+    return {
+      text: `${refresh.queries} ${refresh.queries === 1 ? 'query' : 'queries'} · InfluxDB: no charge per query`,
+      title:
+        'STORAGE=influxdb: InfluxDB reports no bytes scanned, and Amazon Timestream for InfluxDB bills the DB ' +
+        'instance per hour, its storage per GB-month and data transfer, not queries: refreshing adds no ' +
+        'charge, though heavy queries load the instance.',
+    };
+  }
   const scanned = `${refresh.queries} ${refresh.queries === 1 ? 'query' : 'queries'} scanned ${formatBytes(refresh.bytes)}`;
   if (billing.model === 'bytes') {
     const metered = refresh.queries * bytesMeteredMinimum;

@@ -6,12 +6,7 @@
 import uPlot from 'uplot';
 import type { ChartSeries, PanelData, TableData, TimeSeriesData } from '../chart-data';
 import type { PanelInfo, PanelResponse, VariableOptions } from '../panel-service';
-import {
-  describeBytesScanned,
-  describeRefreshCost,
-  formatBytes,
-  type QueryBillingSettings,
-} from '../query-cost';
+import { describeBytesScanned, describeRefreshCost, formatBytes, type QueryCostModel } from '../query-cost';
 
 interface ErrorBody {
   readonly error: { readonly name: string; readonly message: string; readonly sql?: string };
@@ -87,7 +82,7 @@ function fillSelect(select: HTMLSelectElement, variable: VariableOptions | undef
   if (options.length === 0) select.append(el('option', { value: '' }, '(none)'));
   select.value = keep;
   select.title =
-    variable?.source === 'raw' ? 'From the raw table: no daily aggregates yet (run `npm run rollup`)' : '';
+    variable?.source === 'raw' ? 'From the raw readings: no daily aggregates yet (run `npm run rollup`)' : '';
 }
 
 async function loadVariables(): Promise<void> {
@@ -103,10 +98,15 @@ async function loadVariables(): Promise<void> {
 }
 
 const timeZone = document.body.dataset.timeZone || 'UTC';
-const billing: QueryBillingSettings = {
-  model: document.body.dataset.queryBilling === 'bytes' ? 'bytes' : 'tcu',
-  tcuHourUsd: Number(document.body.dataset.tcuHourUsd) || 0,
-};
+const billingModel = document.body.dataset.queryBilling;
+// InfluxDB bills no query and reports no bytes scanned: the panels show their time only
+const billing: QueryCostModel =
+  billingModel === 'instance'
+    ? { model: 'instance' }
+    : {
+        model: billingModel === 'bytes' ? 'bytes' : 'tcu',
+        tcuHourUsd: Number(document.body.dataset.tcuHourUsd) || 0,
+      };
 
 const dayIncrements = [1, 2, 7, 14, 30, 60].map((d) => d * 86_400);
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -344,11 +344,15 @@ function render(article: HTMLElement, response: PanelResponse) {
   body.replaceChildren();
   article.querySelector('h3')!.textContent = response.panel.title;
   const meta = article.querySelector<HTMLElement>('.meta')!;
+  const scanned = response.bytesScanned;
   meta.textContent =
     response.sql === null
       ? ''
-      : `${formatBytes(response.bytesScanned)} scanned · ${Math.round(response.elapsedMs)} ms`;
-  meta.title = response.sql === null ? '' : describeBytesScanned(response.bytesScanned, billing);
+      : `${scanned === undefined ? '' : `${formatBytes(scanned)} scanned · `}${Math.round(response.elapsedMs)} ms`;
+  meta.title =
+    response.sql === null || scanned === undefined || billing.model === 'instance'
+      ? (response.sql ?? '')
+      : describeBytesScanned(scanned, billing);
   const data: PanelData | null = response.data;
   article.dataset.points = String(data?.points ?? 0);
   article.dataset.series = String(
@@ -356,7 +360,7 @@ function render(article: HTMLElement, response: PanelResponse) {
   );
   article.dataset.device = deviceSelect.value;
   article.dataset.measure = measureSelect.value;
-  article.dataset.bytesScanned = String(response.bytesScanned);
+  article.dataset.bytesScanned = String(scanned ?? 0);
   article.dataset.queried = String(response.sql !== null);
   const points = data?.points ?? 0;
   if (response.panel.type === 'timeseries' && data?.kind !== 'table') {

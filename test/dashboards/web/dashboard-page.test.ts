@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DashboardServer, startDashboardServer } from '#dashboards/web';
+import { createTimestreamPanelSource, type DashboardServer, startDashboardServer } from '#dashboards/web';
 import type { TimestreamStack } from '../../consumers/local-stack';
 import { artifacts, launchChromium, waitForGeneration } from './chromium';
 import { startSeededStack } from './seeded-stack';
@@ -60,11 +60,13 @@ beforeAll(async () => {
   stack = await startSeededStack();
   server = await startDashboardServer({
     port: 0,
-    queryClient: stack.query,
-    database: stack.config.database,
-    rawTable: stack.config.rawTable,
-    aggregateTable: stack.config.aggregateTable,
-    layout: stack.config.recordLayout,
+    source: createTimestreamPanelSource({
+      queryClient: stack.query,
+      database: stack.config.database,
+      rawTable: stack.config.rawTable,
+      aggregateTable: stack.config.aggregateTable,
+      layout: stack.config.recordLayout,
+    }),
   });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
@@ -150,11 +152,13 @@ describe('local web dashboard in chromium (seeded local Timestream, multi layout
   it("shows a failed query's error in its panel, and the other panels still draw", async () => {
     const broken = await startDashboardServer({
       port: 0,
-      queryClient: stack.query,
-      database: stack.config.database,
-      rawTable: 'no_such_table',
-      aggregateTable: stack.config.aggregateTable,
-      layout: 'multi',
+      source: createTimestreamPanelSource({
+        queryClient: stack.query,
+        database: stack.config.database,
+        rawTable: 'no_such_table',
+        aggregateTable: stack.config.aggregateTable,
+        layout: 'multi',
+      }),
     });
     try {
       const other = await browser.newPage({ viewport: { width: 1440, height: 1000 } });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createDashboardApp,
   createPanelService,
+  createTimestreamPanelSource,
   PanelQueryError,
   type PanelService,
   UnknownPanelError,
@@ -17,15 +18,16 @@ const last30d = { from: now - 30 * 86_400_000, to: now, maxDataPoints: 500 };
 
 beforeAll(async () => {
   stack = await startSeededStack({ rollup: false });
-  service = createPanelService({
-    queryClient: stack.query,
-    database: stack.config.database,
-    rawTable: stack.config.rawTable,
-    aggregateTable: stack.config.aggregateTable,
-    layout: 'multi',
-    rollupSchedule: 'cron(15 0 * * ? *)',
-    rollupTimezone: 'UTC',
-  });
+  service = createPanelService(
+    createTimestreamPanelSource({
+      queryClient: stack.query,
+      database: stack.config.database,
+      rawTable: stack.config.rawTable,
+      aggregateTable: stack.config.aggregateTable,
+      layout: 'multi',
+    }),
+    { rollupSchedule: 'cron(15 0 * * ? *)', rollupTimezone: 'UTC' },
+  );
 });
 afterAll(() => stack?.close());
 
@@ -76,24 +78,28 @@ describe('panel service before the first rollup', () => {
   });
 
   it('shows the raw panel in the single layout too, from the dashboard written for that layout', () => {
-    const single = createPanelService({
-      queryClient: stack.query,
-      database: stack.config.database,
-      rawTable: stack.config.rawTable,
-      aggregateTable: stack.config.aggregateTable,
-      layout: 'single',
-    });
+    const single = createPanelService(
+      createTimestreamPanelSource({
+        queryClient: stack.query,
+        database: stack.config.database,
+        rawTable: stack.config.rawTable,
+        aggregateTable: stack.config.aggregateTable,
+        layout: 'single',
+      }),
+    );
     expect(single.panels({}).map((p) => p.id)).toEqual([2, 3, 5, 6, 7, 9]);
   });
 
   it('turns a Timestream error into PanelQueryError with the service message and the SQL', async () => {
-    const broken = createPanelService({
-      queryClient: stack.query,
-      database: stack.config.database,
-      rawTable: 'no_such_table',
-      aggregateTable: stack.config.aggregateTable,
-      layout: 'multi',
-    });
+    const broken = createPanelService(
+      createTimestreamPanelSource({
+        queryClient: stack.query,
+        database: stack.config.database,
+        rawTable: 'no_such_table',
+        aggregateTable: stack.config.aggregateTable,
+        layout: 'multi',
+      }),
+    );
     const error = await broken
       .runPanel('9', { ...last30d, device: 'room_a', measure: 'co2' })
       .catch((e: unknown) => e);
@@ -129,13 +135,15 @@ describe('dashboard JSON API', () => {
       /use one of 2, 3/,
     );
     const broken = createDashboardApp({
-      panels: createPanelService({
-        queryClient: stack.query,
-        database: 'NoSuchDatabase',
-        rawTable: 'conditions',
-        aggregateTable: 'conditions_daily',
-        layout: 'multi',
-      }),
+      panels: createPanelService(
+        createTimestreamPanelSource({
+          queryClient: stack.query,
+          database: 'NoSuchDatabase',
+          rawTable: 'conditions',
+          aggregateTable: 'conditions_daily',
+          layout: 'multi',
+        }),
+      ),
       title: 'Test',
       clientScript: '',
       uplotCss: '',

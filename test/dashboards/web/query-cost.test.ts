@@ -5,6 +5,7 @@ import { pricesByRegion } from '#core/cost/prices';
 import {
   createDashboardApp,
   createPanelService,
+  createTimestreamPanelSource,
   describeBytesScanned,
   describeRefreshCost,
   minimumTcuChargeUsd,
@@ -84,18 +85,20 @@ describe('TIMESTREAM_QUERY_BILLING and TIMESTREAM_TCU_HOUR_USD', () => {
     // the page itself runs no query: the client is never called
     const queryClient = createTimestreamQueryClient({ timestreamEndpoint: 'http://127.0.0.1:9' });
     const app = createDashboardApp({
-      panels: createPanelService({
-        queryClient,
-        database: 'RoomCondition',
-        rawTable: 'conditions',
-        aggregateTable: 'conditions_daily',
-        layout: 'multi',
-      }),
+      panels: createPanelService(
+        createTimestreamPanelSource({
+          queryClient,
+          database: 'RoomCondition',
+          rawTable: 'conditions',
+          aggregateTable: 'conditions_daily',
+          layout: 'multi',
+          queryBilling: { model: 'bytes', tcuHourUsd: 0.63 },
+        }),
+      ),
       title: 'IoT room conditions',
       clientScript: '',
       uplotCss: '',
       timeZone: 'Asia/Tokyo',
-      queryBilling: { model: 'bytes', tcuHourUsd: 0.63 },
     });
     const html = await (await app.request('/')).text();
     expect(html).toContain(

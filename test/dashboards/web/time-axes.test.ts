@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPipelineConfig } from '#core/config';
-import { type DashboardServer, startDashboardServer } from '#dashboards/web';
+import { createTimestreamPanelSource, type DashboardServer, startDashboardServer } from '#dashboards/web';
 import { ensureTimestreamTables } from '#local/provision/ensure-timestream-tables';
 import type { TimestreamStack } from '../../consumers/local-stack';
 import { artifacts, launchChromium, waitForGeneration } from './chromium';
@@ -114,13 +114,15 @@ beforeAll(async () => {
   const server = (tables: { rawTable: string; aggregateTable: string }) =>
     startDashboardServer({
       port: 0,
-      queryClient: stack.query,
-      database: stack.config.database,
-      rawTable: tables.rawTable,
-      aggregateTable: tables.aggregateTable,
-      layout: 'multi',
+      source: createTimestreamPanelSource({
+        queryClient: stack.query,
+        database: stack.config.database,
+        rawTable: tables.rawTable,
+        aggregateTable: tables.aggregateTable,
+        layout: 'multi',
+        queryBilling: { model: 'tcu', tcuHourUsd: 0.5 },
+      }),
       rollupTimezone: zone,
-      queryBilling: { model: 'tcu', tcuHourUsd: 0.5 },
       now: () => nowMs,
     });
   seeded = await server(stack.config);
