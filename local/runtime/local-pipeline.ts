@@ -9,10 +9,10 @@ import { createTimestreamQueryClient, createTimestreamWriteClient } from '#adapt
 import { unitRegistryFromEnv } from '#adapters/unit-registry-from-env';
 import { rollupFromConfig } from '#consumers/rollup/rollup-from-config';
 import { createScheduledRollup } from '#consumers/rollup/scheduled-rollup';
-import { batchWriterFromEnv } from '#consumers/writer/batch-writer-from-env';
+import { batchWriterFromEnv, influxDbClientFromConfig } from '#consumers/writer/batch-writer-from-env';
 import { createWriterHandler } from '#consumers/writer/kinesis-writer-handler';
 import { type PipelineConfig, readPipelineConfig, Storage } from '#core/config';
-import { startDashboardServer } from '#dashboards/web';
+import { panelSourceFromConfig, startDashboardServer } from '#dashboards/web';
 import { resolveTokenSecret, signDeviceToken } from '#producers/auth';
 import {
   type EventSourceRunnerEvent,
@@ -62,8 +62,8 @@ export interface LocalPipeline {
     readonly timestream?: string;
     /** InfluxDB (STORAGE=influxdb): INFLUXDB_URL, or the influxd that the pipeline started. */
     readonly influxdb?: string;
-    /** The web dashboard (it reads Timestream: not started with STORAGE=influxdb yet). */
-    readonly dashboard?: string;
+    /** The web dashboard, on the store STORAGE names. */
+    readonly dashboard: string;
   };
   /** A token for `device_1`, for the ready-made curl line. */
   readonly sampleToken: string;
@@ -241,24 +241,24 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       ingest,
     };
 
-    // the local web dashboard: the Grafana dashboard's panels through the same Query API
-    const dashboard = influx
-      ? undefined
-      : await startDashboardServer({
-          port: settings.dashboardPort,
-          host: settings.dashboardHost,
-          allowedHosts: settings.allowedHosts,
-          limits: settings.httpLimits,
-          queryClient: timestreamQuery,
-          database: config.database,
-          rawTable: config.rawTable,
-          aggregateTable: config.aggregateTable,
-          layout: config.recordLayout,
-          rollupSchedule: config.rollupSchedule,
-          rollupTimezone: config.rollupTimezone,
-          queryBilling: { model: config.timestreamQueryBilling, tcuHourUsd: config.timestreamTcuHourUsd },
-        });
-    if (dashboard) closers.push(() => dashboard.close());
+    // the local web dashboard: the panels of the store's Grafana dashboard, with its queries, on that store
+    const dashboard = await startDashboardServer({
+      port: settings.dashboardPort,
+      host: settings.dashboardHost,
+      allowedHosts: settings.allowedHosts,
+      limits: settings.httpLimits,
+      source: panelSourceFromConfig(
+        config,
+        {
+          timestreamQuery: () => timestreamQuery,
+          influxdb: () => influxDbClientFromConfig(config, serviceEndpoints),
+        },
+        unitRegistryFromEnv(handlerEnv),
+      ),
+      rollupSchedule: config.rollupSchedule,
+      rollupTimezone: config.rollupTimezone,
+    });
+    closers.push(() => dashboard.close());
 
     return {
       config,
@@ -268,7 +268,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
         kinesis: kinesisServer.endpoint,
         ...(timestream ? { timestream: timestream.endpoint } : {}),
         ...(config.influxdbUrl ? { influxdb: config.influxdbUrl } : {}),
-        ...(dashboard ? { dashboard: dashboard.url } : {}),
+        dashboard: dashboard.url,
       },
       sampleToken: signDeviceToken('device_1', secret),
       signToken: (deviceId) => signDeviceToken(deviceId, secret),

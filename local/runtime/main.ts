@@ -63,9 +63,7 @@ async function main() {
             `  influxdb    ${endpoints.influxdb}   database "${config.influxdbDatabase || config.database}", measurement "${config.rawTable}"`,
           ]
         : []),
-      endpoints.dashboard
-        ? `  dashboard   ${endpoints.dashboard}   (open it in a browser)`
-        : '  dashboard   not started: the web dashboard reads Timestream (STORAGE=timestream)',
+      `  dashboard   ${endpoints.dashboard}   (open it in a browser)`,
       `  data        ${settings.dataDir}`,
       `  rollup      ${config.rollupSchedule} in ${config.rollupTimezone}`,
       '',

@@ -88,6 +88,27 @@ describe('npm start with STORAGE=influxdb: the seed article end to end on a real
     expect(new Set(fields?.series?.[0]?.values.map((v) => v[1]))).toEqual(new Set(['float']));
   });
 
+  it("serves the web dashboard from InfluxDB: pickers from the raw readings before any rollup, the seed's co2 drawn", async () => {
+    const dashboard = pipeline.endpoints.dashboard;
+    expect(dashboard).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const variables = (await (await fetch(`${dashboard}/api/variables?range=24h`)).json()) as {
+      variables: { name: string; source: string; options: string[] }[];
+    };
+    expect(variables.variables.find((v) => v.name === 'device')).toMatchObject({
+      source: 'raw',
+      options: expect.arrayContaining(['device_1']),
+    });
+    const response = await fetch(`${dashboard}/api/panels/9?range=24h&device=device_1&measure=co2`);
+    expect(response.status).toBe(200);
+    const panel = (await response.json()) as {
+      data: { series: { label: string; unit: string; values: (number | null)[] }[] };
+      sql: string;
+    };
+    expect(panel.sql).toContain('FROM "conditions"');
+    expect(panel.data.series.map((s) => [s.label, s.unit])).toEqual([['co2', 'ppm']]);
+    expect(panel.data.series[0]!.values.filter((v) => v !== null)).toEqual([550]);
+  });
+
   it('stores canonical units, and drops a redelivered copy by its dedupe key', async () => {
     const token = pipeline.signToken('units_1');
     const time = '2022-04-20T05:51:00+09:00';
@@ -260,7 +281,13 @@ describe('npm start with STORAGE=influxdb: a crash loses no acknowledged reading
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  function startChild(): Promise<{ child: ChildProcess; ingest: string; influxdb: string; token: string }> {
+  function startChild(): Promise<{
+    child: ChildProcess;
+    ingest: string;
+    influxdb: string;
+    dashboard: string;
+    token: string;
+  }> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'local/runtime/main.ts'], {
       env: {
         ...process.env,
@@ -278,10 +305,12 @@ describe('npm start with STORAGE=influxdb: a crash loses no acknowledged reading
         out += chunk.toString();
         const ingest = /ingest\s+(http:\/\/\S+)/.exec(out)?.[1];
         const influxdb = /influxdb\s+(http:\/\/\S+)/.exec(out)?.[1];
+        const dashboard = /dashboard\s+(http:\/\/\S+)/.exec(out)?.[1];
         const token = /token for device_1:\s+(\S+)/.exec(out)?.[1];
         if (ingest && influxdb && token && out.includes('Press Ctrl-C')) {
           clearTimeout(timer);
-          resolve({ child, ingest, influxdb, token });
+          if (!dashboard) reject(new Error(`npm start printed no dashboard URL:\n${out}`));
+          else resolve({ child, ingest, influxdb, dashboard, token });
         }
       };
       child.stdout?.on('data', collect);
@@ -345,6 +374,17 @@ describe('npm start with STORAGE=influxdb: a crash loses no acknowledged reading
       );
       const times = new Set(stored.map((r) => r.time as number));
       expect(accepted.filter((t) => !times.has(t))).toEqual([]);
+      // the printed dashboard serves the InfluxDB panels, and says InfluxDB bills no query
+      const page = await (await fetch(second.dashboard)).text();
+      expect(page).toContain('data-query-billing="instance"');
+      const layout = (await (await fetch(`${second.dashboard}/api/panels`)).json()) as {
+        panels: { id: number }[];
+      };
+      expect(layout.panels.map((p) => p.id)).toEqual([2, 3, 5, 6, 7, 9]);
+      const raw = (await (
+        await fetch(`${second.dashboard}/api/panels/9?range=24h&device=device_1&measure=co2`)
+      ).json()) as { data: { points: number } };
+      expect(raw.data.points).toBeGreaterThan(0);
     } finally {
       second.child.kill('SIGTERM');
       await exited(second.child);
