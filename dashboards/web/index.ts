@@ -15,7 +15,6 @@ export {
   PanelShapeError,
   UnknownPanelError,
 } from './errors';
-export { createInfluxDbPanelSource, type InfluxDbPanelSourceOptions } from './influxdb-panel-source';
 export { influxSeriesToResult, metaQueryValues, variableValues } from './influxdb-results';
 export { builtInMeasureUnits, type MeasureUnits } from './measure-units';
 export { parsePanelRequest } from './panel-request';

@@ -44,7 +44,7 @@ const units: Record<Measure, string> = {
 // the dashboard's "now": noon UTC today (21:00 in Tokyo), so that today already has readings in the zone
 const nowMs = Math.floor(Date.now() / dayMs) * dayMs + 12 * 3_600_000;
 
-const valueOf = (d: number, i: number, m: Measure) =>
+const seededValue = (d: number, i: number, m: Measure) =>
   m === 'co2'
     ? 500 + 200 * d + 40 * Math.sin(i / 7)
     : m === 'temperature'
@@ -57,7 +57,7 @@ const valueOf = (d: number, i: number, m: Measure) =>
 const written: { deviceId: string; timeMs: number; values: Record<Measure, number> }[] = [];
 for (let t = nowMs - seededDays * dayMs, i = 0; t < nowMs - 60_000; t += stepMs, i++) {
   for (const [d, deviceId] of devices.entries()) {
-    const values = Object.fromEntries(measures.map((m) => [m, valueOf(d, i, m)])) as Record<Measure, number>;
+    const values = Object.fromEntries(measures.map((m) => [m, seededValue(d, i, m)])) as Record<Measure, number>;
     written.push({ deviceId, timeMs: t + d * 1000, values });
   }
 }
