@@ -184,9 +184,29 @@ function layout(panels: readonly PanelInfo[]) {
   }
 }
 
-/** At rest the legend shows the latest values (under the cursor, the values there). */
+/**
+ * At rest the legend shows the latest values (under the cursor, the values there): those of the last x with a
+ * value, not of a trailing empty bin (InfluxQL's `fill(null)` returns one for every interval of the range).
+ */
 const showLatest = (u: uPlot) => {
-  if (u.data[0].length > 0) u.setLegend({ idx: u.data[0].length - 1 });
+  for (let idx = u.data[0].length - 1; idx >= 0; idx--) {
+    if (u.data.some((values, i) => i > 0 && values[idx] != null)) return u.setLegend({ idx });
+  }
+};
+
+/**
+ * Where points are not all drawn, the values with no neighbour on either side (a line needs two), so that a
+ * reading between gaps still shows, as Grafana draws them: e.g. readings every 10 minutes in 1-minute bins
+ * (InfluxQL's `fill(null)`), which would otherwise draw nothing.
+ */
+const isolatedPoints = (u: uPlot, seriesIdx: number, show: boolean): number[] | null => {
+  if (show) return null;
+  const values = u.data[seriesIdx] ?? [];
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] != null && values[i - 1] == null && values[i + 1] == null) out.push(i);
+  }
+  return out.length > 0 ? out : null;
 };
 
 /** What a chart's x axis drew last: its range and tick labels, as data attributes tests and tools can read. */
@@ -229,7 +249,7 @@ function drawTimeSeries(
       fill: bars ? `${palette[i % palette.length]}99` : undefined,
       width: bars ? 1 : 2,
       spanGaps: false,
-      points: { show: data.x.length <= 60, size: 5 },
+      points: { show: data.x.length <= 60, size: 5, filter: isolatedPoints },
       ...(bars ? { paths: uPlot.paths.bars?.({ size: [0.7, 40] }) } : {}),
       value: (_u: uPlot, v: number | null) =>
         v == null ? '-' : `${formatValue(v)}${s.unit ? ` ${s.unit}` : ''}`,
