@@ -40,6 +40,8 @@ const variableSettings = z.looseObject({
       list: z.array(
         z.looseObject({
           name: z.string(),
+          type: z.string().optional(),
+          query: z.unknown().optional(),
           regex: z.string().optional(),
           sort: z.number().optional(),
         }),
@@ -79,18 +81,22 @@ export function createInfluxDbPanelSource(options: InfluxDbPanelSourceOptions): 
     raw_measurement: options.rawMeasurement,
     aggregate_measurement: options.aggregateMeasurement,
   };
-  // a panel with several targets is drawn from its first (the shipped dashboards have one per panel)
-  const byId = new Map<number, (typeof queries)[number]>();
-  for (const q of queries) if (!byId.has(q.panelId)) byId.set(q.panelId, q);
-  const panels: SourcePanel[] = [...byId.values()].map((q) => ({
-    id: q.panelId,
-    title: q.title,
-    type: q.type,
-    source: usesVariable(q.query, 'raw_measurement') ? PanelSource.raw : PanelSource.aggregate,
-    query: q.query,
-    ...(q.timeFrom === undefined ? {} : { timeFrom: q.timeFrom }),
-    ...(q.minInterval === undefined ? {} : { minInterval: q.minInterval }),
-  }));
+  // a panel with several targets (one query per measure, say) is drawn from all of them
+  const byId = new Map<number, (typeof queries)[number][]>();
+  for (const q of queries) byId.set(q.panelId, [...(byId.get(q.panelId) ?? []), q]);
+  const panels: SourcePanel[] = [...byId.values()].map((targets) => {
+    const q = targets[0]!;
+    const text = targets.map((t) => t.query).join('\n');
+    return {
+      id: q.panelId,
+      title: q.title,
+      type: q.type,
+      source: usesVariable(text, 'raw_measurement') ? PanelSource.raw : PanelSource.aggregate,
+      query: text,
+      ...(q.timeFrom === undefined ? {} : { timeFrom: q.timeFrom }),
+      ...(q.minInterval === undefined ? {} : { minInterval: q.minInterval }),
+    };
+  });
 
   const select = async (query: string, source: string): Promise<readonly InfluxSeries[]> => {
     try {
@@ -122,28 +128,50 @@ export function createInfluxDbPanelSource(options: InfluxDbPanelSourceOptions): 
     queryCost: { model: 'instance' },
 
     async runPanel(panel, context) {
-      const q = byId.get(panel.id)!;
-      const query = expandInfluxDbPanelQuery(q, {
-        from: context.from,
-        to: context.to,
-        intervalMs: context.intervalMs,
-        nowMs: context.nowMs,
-        variables: { ...names, device: context.device, measure: context.measure },
-      });
+      const targets = byId.get(panel.id)!;
+      const expanded = targets.map((q) =>
+        expandInfluxDbPanelQuery(q, {
+          from: context.from,
+          to: context.to,
+          intervalMs: context.intervalMs,
+          nowMs: context.nowMs,
+          variables: { ...names, device: context.device, measure: context.measure },
+        }),
+      );
       const started = performance.now();
-      const series = await select(query, `panel ${q.panelId} (${q.title})`);
-      return { query, result: { ...influxSeriesToResult(series), elapsedMs: performance.now() - started } };
+      const series = await Promise.all(
+        expanded.map((query, i) =>
+          select(
+            query,
+            `panel ${panel.id} (${panel.title})${targets.length > 1 ? ` ${targets[i]!.refId}` : ''}`,
+          ),
+        ),
+      );
+      return {
+        query: expanded.join(';\n'),
+        result: { ...influxSeriesToResult(series.flat()), elapsedMs: performance.now() - started },
+      };
     },
 
     async variables(range) {
       const out: VariableOptions[] = [];
-      for (const v of variables) {
-        if (v.kind !== 'query') continue;
-        const query = expandInfluxQlMacros(v.query, { ...range, intervalMs: 86_400_000, variables: names });
-        const setting = settings.get(v.name);
+      const queryOf = new Map(variables.flatMap((v) => (v.kind === 'query' ? [[v.name, v.query]] : [])));
+      for (const v of settings.values()) {
+        if (v.type === 'custom' && typeof v.query === 'string') {
+          // its comma-separated list (`co2,humidity`, or `CO2 : co2,...` text : value), as Grafana splits it
+          const values = (v.query.match(/(?:\\,|[^,])+/g) ?? []).map((item) => {
+            const [text, value] = item.split(/\s+:\s+/);
+            return (value ?? text ?? '').replace(/\\,/g, ',').trim();
+          });
+          out.push({ name: v.name, options: values.filter((x) => x !== ''), source: PanelSource.aggregate });
+          continue;
+        }
+        const text = queryOf.get(v.name);
+        if (text === undefined) continue;
+        const query = expandInfluxQlMacros(text, { ...range, intervalMs: 86_400_000, variables: names });
         const values = variableValues(metaQueryValues(query, await select(query, `variable ${v.name}`)), {
-          ...(setting?.regex ? { regex: setting.regex } : {}),
-          ...(setting?.sort === undefined ? {} : { sort: setting.sort }),
+          ...(v.regex ? { regex: v.regex } : {}),
+          ...(v.sort === undefined ? {} : { sort: v.sort }),
         });
         if (values.length > 0 || (v.name !== 'device' && v.name !== 'measure')) {
           out.push({ name: v.name, options: values, source: PanelSource.aggregate });

@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zoneDayStartMs } from '#core/time';
-import type {
-  DashboardServer,
-  PanelInfo,
-  PanelResponse,
-  TableData,
-  TimeSeriesData,
-  VariableOptions,
+import { createUnitRegistry } from '#core/units';
+import { buildInfluxDbDashboard, influxDbDashboardOptions } from '#dashboards/grafana/influxdb-dashboard';
+import {
+  createPanelService,
+  type DashboardServer,
+  type PanelInfo,
+  type PanelResponse,
+  type TableData,
+  type TimeSeriesData,
+  type VariableOptions,
 } from '#dashboards/web';
+import { createInfluxDbPanelSource } from '#dashboards/web/influxdb-panel-source';
 import { startTestInfluxd, type TestInfluxd } from '../../helpers/influxd';
 import {
   configFor,
@@ -264,5 +268,50 @@ describe('the web dashboard on InfluxDB (STORAGE=influxdb), over HTTP, on a real
     } finally {
       await missing.close();
     }
+  });
+
+  it("runs a dashboard's other Grafana forms: custom and regex-filtered variables, a panel with two targets", async () => {
+    const config = configFor(influx, 'dashboard');
+    const json = buildInfluxDbDashboard(influxDbDashboardOptions(config, createUnitRegistry())) as {
+      templating: { list: Record<string, unknown>[] };
+      panels: { id: number; targets?: { refId: string; query: string }[] }[];
+    };
+    for (const v of json.templating.list) {
+      if (v.name === 'measure') Object.assign(v, { type: 'custom', query: 'temperature,CO2 : co2' });
+      if (v.name === 'device') Object.assign(v, { regex: '/^room(.*)$/', sort: 2 });
+    }
+    const raw = json.panels.find((p) => p.id === 9)!;
+    const [first] = raw.targets!;
+    raw.targets!.push({ ...first!, refId: 'B', query: first!.query.replaceAll('$measure', 'humidity') });
+    const service = createPanelService(
+      createInfluxDbPanelSource({
+        client: influx.client,
+        database: config.influxdbDatabase,
+        rawMeasurement: config.rawTable,
+        aggregateMeasurement: config.aggregateTable,
+        dashboard: json,
+      }),
+      { rollupTimezone: zone, now: () => nowMs },
+    );
+    const variables = await service.variables({ from: nowMs - 7 * dayMs, to: nowMs });
+    expect(variables.map((v) => [v.name, v.options])).toEqual([
+      ['device', ['_b', 'X1', '.1']],
+      ['measure', ['temperature', 'co2']],
+    ]);
+    const response = await service.runPanel('9', {
+      from: nowMs - 7 * dayMs,
+      to: nowMs,
+      device: 'room_b',
+      measure: 'co2',
+      maxDataPoints: 1440,
+    });
+    const data = response.data as TimeSeriesData;
+    expect(data.series.map((s) => [s.label, s.unit])).toEqual([
+      ['co2', 'ppm'],
+      ['humidity', 'percent'],
+    ]);
+    const expected = written.filter((r) => r.deviceId === 'room_b' && r.timeMs >= nowMs - dayMs);
+    expect([...seriesByX(data, /humidity/).values()]).toEqual(expected.map((r) => r.values.humidity));
+    expect(response.sql?.split(';\n')).toHaveLength(2);
   });
 });
