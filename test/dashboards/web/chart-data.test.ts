@@ -128,4 +128,19 @@ describe('toTable', () => {
     expect(table.rows).toEqual([[day(2), 650.5, 640, 48]]);
     expect(table.points).toBe(1);
   });
+
+  it('gives fields named measure_statistic (co2_avg, temperature_count) the unit of their measure, counts a count', () => {
+    const table = toTable(
+      {
+        columns: [
+          { name: 'temperature_avg', type: 'DOUBLE' },
+          { name: 'temperature_count', type: 'BIGINT' },
+          { name: 'fleet_avg', type: 'DOUBLE' },
+        ],
+        rows: [[21.5, 48, 600]],
+      },
+      { measure: 'co2', units },
+    );
+    expect(table.columns.map((c) => c.unit)).toEqual(['degC', 'count', 'ppm']);
+  });
 });
