@@ -91,11 +91,33 @@ describe('array syntax', () => {
     expect(rows[0]?.[5]).toEqual([]);
   });
 
-  it('refuses a subscript that is not positive rather than counting from the end', async () => {
+  it("refuses a subscript that is not positive with Trino's messages rather than counting from the end", async () => {
     await expect(run(f, 'SELECT ARRAY[1, 2][0]')).rejects.toBeInstanceOf(ValidationException);
-    await expect(run(f, 'SELECT ARRAY[1, 2][-1]')).rejects.toThrow(
-      /Array subscript must be a positive number/,
+    await expect(run(f, 'SELECT ARRAY[1, 2][0]')).rejects.toThrow('SQL array indices start at 1');
+    await expect(run(f, 'SELECT ARRAY[1, 2][-1]')).rejects.toThrow('Array subscript is negative: -1');
+  });
+
+  it('a subscript past the end fails, as in Trino (element_at answers NULL there)', async () => {
+    await expect(run(f, 'SELECT ARRAY[1, 2][3]')).rejects.toThrow(
+      'Array subscript must be less than or equal to array length: 3 > 2',
     );
+    await expect(
+      run(f, 'SELECT a[i] FROM (VALUES (ARRAY[1, 2, 3], 3), (ARRAY[4], 2)) AS t(a, i)'),
+    ).rejects.toThrow('Array subscript must be less than or equal to array length: 2 > 1');
+    await expect(run(f, "SELECT split('a,b', ',')[3]")).rejects.toBeInstanceOf(ValidationException);
+    await expect(run(f, 'SELECT (SELECT ARRAY[1, 2])[3]')).rejects.toThrow(
+      'Array subscript must be less than or equal to array length: 3 > 2',
+    );
+    const { types, rows } = await run(
+      f,
+      'SELECT element_at(ARRAY[1, 2], 3), a[i], ARRAY[ARRAY[1, 2], ARRAY[3]][2][1], (SELECT ARRAY[1, 2])[2], CAST(NULL AS ARRAY(INTEGER))[5], ARRAY[1, NULL][2], TRY(ARRAY[1, 2][3]) FROM (VALUES (ARRAY[7, 8, 9], 3)) AS t(a, i)',
+    );
+    expect(types).toEqual(Array(7).fill('INTEGER'));
+    expect(rows).toEqual([[null, '9', '3', '2', null, null, null]]);
+  });
+
+  it('refuses a subscript on a string rather than answering a character', async () => {
+    await expect(run(f, "SELECT 'abc'[1]")).rejects.toBeInstanceOf(ValidationException);
   });
 
   it('filter, transform, reduce and any_match take lambdas', async () => {
