@@ -120,6 +120,25 @@ describe('array syntax', () => {
     await expect(run(f, "SELECT 'abc'[1]")).rejects.toBeInstanceOf(ValidationException);
   });
 
+  it('array_sort with a comparator lambda: a stable sort by -1, 0, 1; any other answer fails', async () => {
+    const { types, rows } = await run(
+      f,
+      `SELECT array_sort(ARRAY[3, 2, 5, 1, 2], (x, y) -> IF(x < y, 1, IF(x = y, 0, -1))),
+        array_sort(ARRAY['bc', 'a', 'abc', 'de'], (x, y) -> IF(length(x) < length(y), -1, IF(length(x) = length(y), 0, 1))),
+        array_sort(ARRAY[2, NULL, 1], (x, y) -> CASE WHEN x IS NULL THEN -1 WHEN y IS NULL THEN 1 WHEN x < y THEN -1 WHEN x = y THEN 0 ELSE 1 END),
+        array_sort(CAST(ARRAY[] AS ARRAY(INTEGER)), (x, y) -> 0)`,
+    );
+    expect(types).toEqual(['array(INTEGER)', 'array(VARCHAR)', 'array(INTEGER)', 'array(INTEGER)']);
+    // equal lengths keep their order: 'bc' before 'de'
+    expect(rows).toEqual([[ints(5, 3, 2, 2, 1), ['a', 'bc', 'de', 'abc'], [null, '1', '2'], []]]);
+    await expect(run(f, 'SELECT array_sort(ARRAY[1, 2], (x, y) -> 2)')).rejects.toThrow(
+      /comparator .* -1, 0 or 1/,
+    );
+    await expect(run(f, 'SELECT array_sort(ARRAY[1, 2], (x, y) -> NULL)')).rejects.toThrow(
+      /comparator .* -1, 0 or 1/,
+    );
+  });
+
   it('filter, transform, reduce and any_match take lambdas', async () => {
     const { rows } = await run(
       f,
