@@ -72,7 +72,8 @@ export function valuesList(x: SyntaxContext, k: number, end: number, out: string
  * `UNNEST(array [, array ...]) [WITH ORDINALITY]` at k, as a FROM item: a lateral DuckDB subquery with one
  * row per element. As in Trino, an array of rows gives one column per field, so a time series gives the
  * columns `time` and `value`; several arrays are zipped (the shorter padded with NULL); WITH ORDINALITY adds
- * the 1-based position. An array of arrays is refused (DuckDB's recursive unnest would flatten it).
+ * the 1-based position. An array of arrays, or of rows holding arrays or rows, is refused (DuckDB's recursive
+ * unnest would flatten them).
  * Returns the SQL and the index after the item (before its alias).
  */
 export function unnestRelation(x: SyntaxContext, k: number): { sql: string; next: number } {
@@ -81,8 +82,12 @@ export function unnestRelation(x: SyntaxContext, k: number): { sql: string; next
   const close = x.c.matching[open] as number;
   if (close === open + 1) fail(x.c.at(k), 'UNNEST needs at least one array');
   const arrays = x.c.splitTopLevel(open + 1, close, ',').map(([a, b]) => x.range(a, b));
+  // the element type: DuckDB's recursive unnest would also unnest lists and rows inside it
+  const element = (a: string) => `regexp_replace(typeof(${a}), '\\[\\]$', '')`;
   const checked = (a: string) =>
-    `CASE WHEN typeof(${a}) LIKE '%[][]' THEN error('UNNEST of an array of arrays is not supported by the local Timestream') ELSE ${a} END`;
+    `CASE WHEN typeof(${a}) LIKE '%[][]' THEN error('UNNEST of an array of arrays is not supported by the local Timestream') ` +
+    `WHEN starts_with(${element(a)}, 'STRUCT(') AND (contains(${element(a)}, '[]') OR contains(substr(${element(a)}, 2), 'STRUCT(') OR contains(${element(a)}, 'MAP(')) ` +
+    `THEN error('UNNEST of an array of rows holding arrays or rows is not supported by the local Timestream') ELSE ${a} END`;
   const columns = arrays.map((a) => `unnest(${checked(a)}, recursive := true)`);
   let next = close + 1;
   if (x.c.isWord(next, 'with') && x.c.isWord(next + 1, 'ordinality')) {

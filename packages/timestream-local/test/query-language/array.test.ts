@@ -151,6 +151,29 @@ describe('array syntax', () => {
     await expect(run(f, "SELECT 'a' -> 'b'")).rejects.toThrow(/'->' is only valid in a lambda argument/);
   });
 
+  it('refuses UNNEST of an array whose elements hold arrays or rows, rather than flattening them', async () => {
+    await expect(run(f, 'SELECT * FROM UNNEST(ARRAY[ARRAY[1, 2], ARRAY[3]]) AS t(a)')).rejects.toThrow(
+      /UNNEST of an array of arrays is not supported/,
+    );
+    await expect(
+      run(
+        f,
+        'SELECT * FROM UNNEST(ARRAY[CAST(ROW(1, ARRAY[2, 3]) AS ROW(a INTEGER, b ARRAY(INTEGER)))]) AS t(a, b)',
+      ),
+    ).rejects.toThrow(/UNNEST of an array of rows holding arrays or rows is not supported/);
+    await expect(
+      run(
+        f,
+        'SELECT * FROM UNNEST(ARRAY[CAST(ROW(1, ROW(2)) AS ROW(a INTEGER, b ROW(c INTEGER)))]) AS t(a, b)',
+      ),
+    ).rejects.toThrow(/UNNEST of an array of rows holding arrays or rows is not supported/);
+    const { rows } = await run(
+      f,
+      "SELECT a, b FROM UNNEST(ARRAY[CAST(ROW(1, 'x') AS ROW(a INTEGER, b VARCHAR))]) AS t(a, b)",
+    );
+    expect(rows).toEqual([['1', 'x']]);
+  });
+
   it('UNNEST of arrays, with an alias, several arrays and WITH ORDINALITY', async () => {
     const { names, rows } = await run(
       f,
