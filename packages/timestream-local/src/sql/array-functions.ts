@@ -49,6 +49,23 @@ const matchFunction = (quantifier: 'any' | 'all' | 'none') => (c: ArrayCall) => 
   );
 };
 
+/**
+ * array_sort(array, (x, y) -> ...): Trino's comparator sort. The comparator answers -1, 0 or 1 as x is less
+ * than, equal to or greater than y; any other answer, NULL included, fails the query. Each element's place is
+ * the number of elements before it in the order: those it compares greater than, and the equal ones earlier in
+ * the array, so the sort is stable as Trino's (Java's) is; an element is not compared with itself. O(n^2)
+ * comparisons (arrays, not tables).
+ */
+function sortByComparator(c: ArrayCall): string {
+  const f = lambdaArg(c, 1, 2);
+  const [x, y] = f.params as [string, string];
+  const checked = `CASE WHEN __ts_c.j = __ts_i THEN false WHEN __ts_c.c IS NULL OR __ts_c.c NOT IN (-1, 0, 1) THEN error('array_sort: the comparator must return -1, 0 or 1, not ' || coalesce(CAST(__ts_c.c AS VARCHAR), 'NULL')) ELSE __ts_c.c < 0 OR (__ts_c.c = 0 AND __ts_c.j < __ts_i) END`;
+  // for each element y (at __ts_i), its comparisons with every element x (at __ts_j)
+  const before = `len(list_filter(list_transform(__ts_a, (${x}, __ts_j) -> struct_pack(c := ${f.body}, j := __ts_j)), __ts_c -> ${checked}))`;
+  const placed = `list_transform(__ts_a, (${y}, __ts_i) -> struct_pack(p := ${before}, v := ${y}))`;
+  return bind(c.arg(0), '__ts_a', `list_transform(list_sort(${placed}), __ts_e -> __ts_e.v)`);
+}
+
 /** Trino's type names for DuckDB's (typeof), arrays as array(...), time series as timeseries(...). */
 function typeName(duckType: string): string {
   const base = `regexp_replace(${duckType}, '(\\[\\])+$', '')`;
@@ -141,12 +158,9 @@ export const ARRAY_FUNCTIONS: ReadonlyMap<string, Translation> = new Map<string,
   [
     'array_sort',
     (c) => {
-      if (c.count === 2)
-        c.refuse(
-          `Function '${c.name.text}' with a comparator lambda is not supported by the local Timestream`,
-        );
-      c.arity(1);
-      return `list_sort(${c.arg(0)}, 'ASC', 'NULLS LAST')`;
+      c.arity(1, 2);
+      if (c.count === 1) return `list_sort(${c.arg(0)}, 'ASC', 'NULLS LAST')`;
+      return sortByComparator(c);
     },
   ],
   [

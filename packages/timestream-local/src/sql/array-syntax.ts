@@ -17,16 +17,34 @@ export function arrayConstructor(x: SyntaxContext, k: number, out: string[]): nu
 }
 
 /**
- * A subscript `a[i]` at k (the `[`): Trino's 1-based index, refused when not positive (DuckDB would count a
- * negative index from the end); an index past the end is NULL, as element_at.
+ * A subscript `a[i]` at k (the `[`), with Trino's semantics: a 1-based index; an index past the end fails
+ * ("Array subscript must be less than or equal to array length: 3 > 2"), as do 0 and negative indexes (DuckDB
+ * would answer NULL, or count from the end); a NULL array or index gives NULL (element_at is the function that
+ * answers NULL past the end). The array is already written out when the `[` is reached, so the check is
+ * appended after it with DuckDB's method syntax: `a.list_value()` is `[a]`, whose one element a lambda then
+ * checks and subscripts. A parenthesized subquery cannot take a method: it is wrapped as `list_value((...))`.
  */
 export function subscript(x: SyntaxContext, k: number, out: string[]): number {
   const close = x.c.matching[k] as number;
   if (close === k + 1) fail(x.c.at(k), "mismatched input ']': a subscript needs an index");
-  const index = x.range(k + 1, close);
-  out.push(
-    `[CASE WHEN (${index}) > 0 THEN (${index}) ELSE error('Array subscript must be a positive number') END]`,
-  );
+  const before = x.c.at(k - 1);
+  if (before === undefined || before.kind === TokenKind.String || before.kind === TokenKind.Number)
+    fail(x.c.at(k), "mismatched input '[': a subscript [] applies to an array");
+  const i = `(${x.range(k + 1, close)})`;
+  const l = '__ts_l';
+  const check =
+    `CASE WHEN ${l} IS NULL OR ${i} IS NULL THEN NULL ` +
+    `WHEN typeof(${l}) NOT LIKE '%[]' THEN error('a subscript [] applies to an array, not to ' || lower(typeof(${l}))) ` +
+    `WHEN ${i} = 0 THEN error('SQL array indices start at 1') ` +
+    `WHEN ${i} < 0 THEN error('Array subscript is negative: ' || ${i}) ` +
+    `WHEN ${i} > len(${l}) THEN error('Array subscript must be less than or equal to array length: ' || ${i} || ' > ' || len(${l})) ` +
+    `ELSE ${l}[${i}] END`;
+  const last = out.length - 1;
+  const open = x.c.isSymbol(k - 1, ')') ? (x.c.matching[k - 1] as number) : -1;
+  const parenthesized = open >= 0 && (!x.c.isName(open - 1) || x.c.isKeywordAt(open - 1));
+  if (parenthesized && out[last]?.startsWith('(') === true) out[last] = `list_value(${out[last]})`;
+  else out.push('.list_value()');
+  out.push(`.list_transform(${l} -> ${check})[1]`);
   return close + 1;
 }
 
@@ -54,7 +72,8 @@ export function valuesList(x: SyntaxContext, k: number, end: number, out: string
  * `UNNEST(array [, array ...]) [WITH ORDINALITY]` at k, as a FROM item: a lateral DuckDB subquery with one
  * row per element. As in Trino, an array of rows gives one column per field, so a time series gives the
  * columns `time` and `value`; several arrays are zipped (the shorter padded with NULL); WITH ORDINALITY adds
- * the 1-based position. An array of arrays is refused (DuckDB's recursive unnest would flatten it).
+ * the 1-based position. An array of arrays, or of rows holding arrays or rows, is refused (DuckDB's recursive
+ * unnest would flatten them).
  * Returns the SQL and the index after the item (before its alias).
  */
 export function unnestRelation(x: SyntaxContext, k: number): { sql: string; next: number } {
@@ -63,8 +82,12 @@ export function unnestRelation(x: SyntaxContext, k: number): { sql: string; next
   const close = x.c.matching[open] as number;
   if (close === open + 1) fail(x.c.at(k), 'UNNEST needs at least one array');
   const arrays = x.c.splitTopLevel(open + 1, close, ',').map(([a, b]) => x.range(a, b));
+  // the element type: DuckDB's recursive unnest would also unnest lists and rows inside it
+  const element = (a: string) => `regexp_replace(typeof(${a}), '\\[\\]$', '')`;
   const checked = (a: string) =>
-    `CASE WHEN typeof(${a}) LIKE '%[][]' THEN error('UNNEST of an array of arrays is not supported by the local Timestream') ELSE ${a} END`;
+    `CASE WHEN typeof(${a}) LIKE '%[][]' THEN error('UNNEST of an array of arrays is not supported by the local Timestream') ` +
+    `WHEN starts_with(${element(a)}, 'STRUCT(') AND (contains(${element(a)}, '[]') OR contains(substr(${element(a)}, 2), 'STRUCT(') OR contains(${element(a)}, 'MAP(')) ` +
+    `THEN error('UNNEST of an array of rows holding arrays or rows is not supported by the local Timestream') ELSE ${a} END`;
   const columns = arrays.map((a) => `unnest(${checked(a)}, recursive := true)`);
   let next = close + 1;
   if (x.c.isWord(next, 'with') && x.c.isWord(next + 1, 'ordinality')) {

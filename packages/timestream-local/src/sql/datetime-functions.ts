@@ -141,8 +141,14 @@ const MYSQL_SPECIFIERS: Readonly<Record<string, string>> = {
   W: '%A',
   Y: '%Y',
   y: '%y',
+  // the ISO week and its year, as Trino's (Joda's week of weekyear and weekyear)
+  v: '%V',
+  x: '%G',
   '%': '%%',
 };
+
+/** MySQL specifiers Trino's date_format and date_parse fail on, with this message. */
+const TRINO_UNSUPPORTED_SPECIFIERS = new Set(['D', 'U', 'u', 'V', 'w', 'X']);
 
 /** Converts a MySQL format (date_format, date_parse) to DuckDB's; unsupported specifiers are refused. */
 function mysqlFormat(c: FunctionCall, format: string, parsing: boolean): string {
@@ -154,6 +160,10 @@ function mysqlFormat(c: FunctionCall, format: string, parsing: boolean): string 
       continue;
     }
     const spec = format[i + 1];
+    if (spec !== undefined && TRINO_UNSUPPORTED_SPECIFIERS.has(spec))
+      c.refuse(`%${spec} not supported in date format string`);
+    if (parsing && (spec === 'v' || spec === 'x'))
+      c.refuse(`Function '${c.name.text}': format specifier '%${spec}' is not supported for parsing`);
     let mapped = spec === undefined ? undefined : MYSQL_SPECIFIERS[spec];
     if (mapped === undefined)
       c.refuse(`Function '${c.name.text}': format specifier '%${spec ?? ''}' is not supported`);
@@ -193,6 +203,17 @@ function jodaField(letter: string, count: number): string | undefined {
       return '%p';
     case 'D':
       return count === 3 ? '%j' : undefined;
+    case 'x':
+      // the ISO week-based year (Joda's weekyear), four digits and more only
+      return count >= 3 ? '%G' : undefined;
+    case 'w':
+      return count === 2 ? '%V' : undefined;
+    case 'e':
+      // day of the week, 1 (Monday) to 7
+      return `${'0'.repeat(Math.max(0, count - 1))}%u`;
+    case 'G':
+      // the era: every timestamp Timestream holds (1677-2262) is AD
+      return 'AD';
     case 'z':
       return '%Z';
     case 'Z':

@@ -81,42 +81,103 @@ const linearAt: ValueAt = (s, at, i) =>
   `${dbl(`${ns(at)} - ${ns(t(`${s}[${i}]`))}`)} / ${dbl(`${ns(t(`${s}[${i} + 1]`))} - ${ns(t(`${s}[${i}]`))}`)} END`;
 
 /**
+ * The tridiagonal solve of a spline, as DuckDB list expressions that each pass over the rows once (DuckDB has no
+ * loop that carries a growing list without copying it, which made the sequential Thomas algorithm quadratic).
+ * Rows are normalized, `c[i] + a c[i-1] + b c[i+1] = r`, with |a| + |b| <= q = 1/2 (a spline's diagonal is twice
+ * the sum of the other two coefficients). Odd-even reduction: the odd rows, with their even neighbours
+ * substituted, form a system of half the size with |a| + |b| <= q^2 / (1 - q^2) (1/3, 1/8, then 1/63 after 3
+ * levels). Jacobi sweeps from c = r solve that one: each multiplies the error by at most its bound, so 11 leave
+ * less than 63^-12 (2^-71) of the largest coefficient, below a double's precision. The even rows are then read
+ * back level by level. The work is linear in the points; more levels would be faster to run but slower for
+ * DuckDB to plan (nested lambdas), fewer would need more sweeps.
+ */
+const SPLINE_LEVELS = 3;
+const SPLINE_SWEEPS = 11;
+
+/** Row i of a list of rows (struct a, b, r), or zeros past either end. */
+const row = (q: string, i: string, f: 'a' | 'b' | 'r') => `coalesce(${q}[${i}].${f}, 0e0)`;
+const rowStruct = (a: string, b: string, r: string) => `struct_pack(a := ${a}, b := ${b}, r := ${r})`;
+
+/** The odd rows of q with their even neighbours substituted: a system in c[1], c[3], c[5], ... */
+function reducedRows(q: string): string {
+  const i = '(2 * __ts_k - 1)';
+  const [a, b, r] = [row(q, i, 'a'), row(q, i, 'b'), row(q, i, 'r')];
+  const diagonal = `(1e0 - ${a} * ${row(q, `${i} - 1`, 'b')} - ${b} * ${row(q, `${i} + 1`, 'a')})`;
+  return `list_transform(range(1, (len(${q}) + 1) // 2 + 1), __ts_k -> ${rowStruct(
+    `-${a} * ${row(q, `${i} - 1`, 'a')} / ${diagonal}`,
+    `-${b} * ${row(q, `${i} + 1`, 'b')} / ${diagonal}`,
+    `(${r} - ${a} * ${row(q, `${i} - 1`, 'r')} - ${b} * ${row(q, `${i} + 1`, 'r')}) / ${diagonal}`,
+  )})`;
+}
+
+/** Every c of rows q from the solution s of its odd rows: the even rows are read from their neighbours. */
+const fromOddRows = (q: string, s: string) =>
+  `list_transform(range(1, len(${q}) + 1), __ts_k -> CASE WHEN __ts_k % 2 = 1 THEN ${s}[(__ts_k + 1) // 2] ` +
+  `ELSE ${row(q, '__ts_k', 'r')} - ${row(q, '__ts_k', 'a')} * ${s}[__ts_k // 2] - ${row(q, '__ts_k', 'b')} * coalesce(${s}[__ts_k // 2 + 1], 0e0) END)`;
+
+/** One Jacobi sweep over rows q from the estimate p. */
+const jacobiSweep = (q: string, p: string) =>
+  `list_transform(range(1, len(${q}) + 1), __ts_k -> ${row(q, '__ts_k', 'r')} - ${row(q, '__ts_k', 'a')} * coalesce(${p}[__ts_k - 1], 0e0) - ${row(q, '__ts_k', 'b')} * coalesce(${p}[__ts_k + 1], 0e0))`;
+
+/** The solution of the normalized tridiagonal rows q (a DuckDB list of struct a, b, r). */
+function solveTridiagonal(q: string, level = 0): string {
+  if (level === SPLINE_LEVELS) {
+    // list_reduce carries the estimate through the sweeps: its first element is the start (c = r), the other
+    // (empty) elements only count the sweeps
+    const start = `list_transform(${q}, __ts_e -> __ts_e.r)`;
+    const sweeps = `list_transform(range(${SPLINE_SWEEPS}), __ts_e -> CAST([] AS DOUBLE[]))`;
+    return `list_reduce(list_concat([${start}], ${sweeps}), (__ts_p, __ts_e) -> ${jacobiSweep(q, '__ts_p')})`;
+  }
+  const next = `__ts_q${level + 1}`;
+  const solved = `__ts_o${level + 1}`;
+  return bind(reducedRows(q), next, bind(solveTridiagonal(next, level + 1), solved, fromOddRows(q, solved)));
+}
+
+/**
  * INTERPOLATE_SPLINE_CUBIC: a natural cubic spline through the points (second derivative 0 at both ends; the
- * algorithm of Apache Commons Math's SplineInterpolator, which needs at least 3 points: with fewer there is no
- * value), NULL (left out) outside the first and last point. Times are seconds since the first point. The
- * tridiagonal system is solved once per series with two list_reduce sweeps: forward (mu, z), then backward
- * (the coefficients c); each timestamp then evaluates its segment's cubic.
+ * system and segment polynomials of Apache Commons Math's SplineInterpolator, which needs at least 3 points:
+ * with fewer there is no value), NULL (left out) outside the first and last point. Times are seconds since the
+ * first point. The coefficients c (half the second derivatives) solve, for each inner point i,
+ * h[i-1] c[i-1] + 2 (x[i+1] - x[i-1]) c[i] + h[i] c[i+1] = 3 ((y[i+1] - y[i]) / h[i] - (y[i] - y[i-1]) / h[i-1])
+ * with c = 0 at both ends: once per series, in linear time (see {@link solveTridiagonal});
+ * the timestamps are then placed among the points by one sort (see timestampsWithCounts) and each evaluates its
+ * segment's cubic.
  */
 function splineInterpolation(c: ArrayCall): string {
   c.arity(2);
-  const [x, y, u, j] = ['__ts_x', '__ts_y', '__ts_u', '__ts_j'];
+  const [x, y] = ['__ts_x', '__ts_y'];
+  const n = `len(${x})`;
   const h = (k: string) => `(${x}[${k} + 1] - ${x}[${k}])`;
   const seconds = (time: string) => `(${ns(time)} - ${ns(t('__ts_s[1]'))}) / 1e9`;
-  const k = '__ts_e.k';
-  const g = `2e0 * (${x}[${k} + 1] - ${x}[${k} - 1]) - ${h(`${k} - 1`)} * __ts_a.mu[-1]`;
-  const z =
-    `(3e0 * (${y}[${k} + 1] * ${h(`${k} - 1`)} - ${y}[${k}] * (${x}[${k} + 1] - ${x}[${k} - 1]) + ${y}[${k} - 1] * ${h(k)}) ` +
-    `/ (${h(`${k} - 1`)} * ${h(k)}) - ${h(`${k} - 1`)} * __ts_a.z[-1]) / __ts_g`;
-  const forward =
-    `list_reduce(list_transform(range(1, len(${x})), __ts_k -> struct_pack(k := __ts_k, mu := [0e0], z := [0e0])), ` +
-    `(__ts_a, __ts_e) -> ${bind(g, '__ts_g', `struct_pack(k := ${k}, mu := list_append(__ts_a.mu, ${h(k)} / __ts_g), z := list_append(__ts_a.z, ${z}))`)})`;
-  const backward = `struct_extract(list_reduce(list_transform(list_reverse(range(1, len(${x}) + 1)), __ts_k -> struct_pack(j := __ts_k, c := [0e0])), (__ts_a, __ts_e) -> struct_pack(j := __ts_e.j, c := list_prepend(__ts_f.z[__ts_e.j] - __ts_f.mu[__ts_e.j] * __ts_a.c[1], __ts_a.c))), 'c')`;
-  const dt = `(${u} - ${x}[${j}])`;
-  const b = `((${y}[${j} + 1] - ${y}[${j}]) / ${h(j)} - ${h(j)} * (__ts_c[${j} + 1] + 2e0 * __ts_c[${j}]) / 3e0)`;
-  const d = `((__ts_c[${j} + 1] - __ts_c[${j}]) / (3e0 * ${h(j)}))`;
-  // Horner's rule, as Commons Math's PolynomialFunction evaluates a segment
-  const cubic = `((${d} * ${dt} + __ts_c[${j}]) * ${dt} + ${b}) * ${dt} + ${y}[${j}]`;
-  // count: the number of points at or before the time
-  const valueAt = (time: string, count: string) =>
-    bind(
-      seconds(time),
-      u,
-      `CASE WHEN len(${x}) < 3 OR ${u} < ${x}[1] OR ${u} > ${x}[-1] THEN NULL ELSE ${bind(`least(${count}, len(${x}) - 1)`, j, cubic)} END`,
-    );
+  // row i of the system divided by its diagonal: c[i] + a c[i-1] + b c[i+1] = r; c = 0 at both ends
+  const i = '__ts_i';
+  const diagonal = `(2e0 * (${x}[${i} + 1] - ${x}[${i} - 1]))`;
+  const rhs =
+    `3e0 * (${y}[${i} + 1] * ${h(`${i} - 1`)} - ${y}[${i}] * (${x}[${i} + 1] - ${x}[${i} - 1]) + ${y}[${i} - 1] * ${h(i)}) ` +
+    `/ (${h(`${i} - 1`)} * ${h(i)})`;
+  const rows = `list_transform(range(1, ${n} + 1), ${i} -> CASE WHEN ${i} = 1 OR ${i} = ${n} THEN ${rowStruct('0e0', '0e0', '0e0')} ELSE ${rowStruct(`${h(`${i} - 1`)} / ${diagonal}`, `${h(i)} / ${diagonal}`, `${rhs} / ${diagonal}`)} END)`;
+  const coefficients = bind(rows, '__ts_q0', solveTridiagonal('__ts_q0'));
+  // the cubic of segment j (1-based) at u seconds: Horner's rule, as Commons Math's PolynomialFunction
+  // evaluates a segment
+  const cubic = (u: string, j: string) => {
+    const dt = `(${u} - ${x}[${j}])`;
+    const b = `((${y}[${j} + 1] - ${y}[${j}]) / ${h(j)} - ${h(j)} * (__ts_c[${j} + 1] + 2e0 * __ts_c[${j}]) / 3e0)`;
+    const d = `((__ts_c[${j} + 1] - __ts_c[${j}]) / (3e0 * ${h(j)}))`;
+    return `((${d} * ${dt} + __ts_c[${j}]) * ${dt} + ${b}) * ${dt} + ${y}[${j}]`;
+  };
+  // u: seconds since the first point; count: the number of points at or before the time
+  const valueAt = (u: string, count: string) =>
+    `CASE WHEN ${n} < 3 OR ${u} < ${x}[1] OR ${u} > ${x}[-1] THEN NULL ELSE ${cubic(u, `least(${count}, ${n} - 1)`)} END`;
+  // the array form: each timestamp with its seconds and count first (one pass), then its value (no per-element
+  // bind, which would build a list per timestamp)
+  const placed = `list_transform(${timestampsWithCounts('__ts_s', timestampList(c.arg(1)))}, __ts_w -> struct_pack(t := __ts_w.t, u := ${seconds('__ts_w.t')}, i := __ts_w.i))`;
   const result = isArrayArgument(c, 1)
-    ? `list_filter(list_transform(${timestampsWithCounts('__ts_s', timestampList(c.arg(1)))}, __ts_w -> ${point('__ts_w.t', valueAt('__ts_w.t', '__ts_w.i'))}), __ts_r -> ${v('__ts_r')} IS NOT NULL)`
-    : bind(timestampValue(c, 1), '__ts_t', valueAt('__ts_t', lastAtOrBefore('__ts_s', '__ts_t')));
-  const coefficients = `CASE WHEN len(${x}) < 3 THEN NULL ELSE ${forward} END`;
+    ? `list_filter(list_transform(${placed}, __ts_w -> ${point('__ts_w.t', valueAt('__ts_w.u', '__ts_w.i'))}), __ts_r -> ${v('__ts_r')} IS NOT NULL)`
+    : bind(
+        timestampValue(c, 1),
+        '__ts_t',
+        bind(seconds('__ts_t'), '__ts_u', valueAt('__ts_u', lastAtOrBefore('__ts_s', '__ts_t'))),
+      );
   return bind(
     c.arg(0),
     '__ts_s',
@@ -126,11 +187,7 @@ function splineInterpolation(c: ArrayCall): string {
       bind(
         `list_transform(__ts_s, __ts_p -> ${dbl(v('__ts_p'))})`,
         y,
-        bind(
-          coefficients,
-          '__ts_f',
-          bind(`CASE WHEN __ts_f IS NULL THEN NULL ELSE ${backward} END`, '__ts_c', result),
-        ),
+        bind(`CASE WHEN ${n} < 3 THEN NULL ELSE ${coefficients} END`, '__ts_c', result),
       ),
     ),
   );

@@ -144,6 +144,18 @@ function regexpReplace(c: FunctionCall): string {
   return `regexp_replace(${s}, ${p}, ${sqlString(javaReplacement(c, r.value, pattern))}, 'g')`;
 }
 
+/** regexp_extract_all(s, pattern[, group]): DuckDB's (NULL for a group that took no part in a match, as Trino), with Trino's error for a negative group. */
+function extractAll(c: FunctionCall): string {
+  c.arity(2, 3);
+  const [s, p] = [c.arg(0), patternArg(c, 1)];
+  const g =
+    c.count === 2
+      ? ''
+      : `, CASE WHEN ${c.arg(2)} < 0 THEN ${errorSql('Group cannot be negative')} ELSE ${c.arg(2)} END`;
+  // typed even for a NULL string (DuckDB would type regexp_extract_all(NULL, ...) as INTEGER[])
+  return `CAST(regexp_extract_all(${s}, ${p}${g}) AS VARCHAR[])`;
+}
+
 /** The string and regular expression functions of Timestream's guide beyond plain renames. */
 export const STRING_FUNCTIONS: ReadonlyArray<[string, CallTranslation]> = [
   [
@@ -214,18 +226,13 @@ export const STRING_FUNCTIONS: ReadonlyArray<[string, CallTranslation]> = [
     'regexp_extract',
     (c) => {
       c.arity(2, 3);
-      const [s, p] = [c.arg(0), patternArg(c, 1)];
-      // Trino answers NULL when nothing matches (DuckDB an empty string)
-      return `(CASE WHEN regexp_matches(${s}, ${p}) THEN regexp_extract(${s}, ${p}${c.count === 3 ? `, ${c.arg(2)}` : ''}) END)`;
+      // the first match's group from DuckDB's regexp_extract_all, which answers as Trino does: NULL when
+      // nothing matches and for a group that took no part in the match (DuckDB's regexp_extract: '' for both),
+      // an error for a group the pattern does not have, and no limit of 9 groups
+      return `CAST(${extractAll(c)}[1] AS VARCHAR)`;
     },
   ],
-  [
-    'regexp_extract_all',
-    (c) => {
-      c.arity(2, 3);
-      return `regexp_extract_all(${c.arg(0)}, ${patternArg(c, 1)}${c.count === 3 ? `, ${c.arg(2)}` : ''})`;
-    },
-  ],
+  ['regexp_extract_all', extractAll],
   [
     'regexp_split',
     (c) => {

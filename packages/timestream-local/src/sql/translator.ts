@@ -75,6 +75,9 @@ const EXTRACT_FIELDS: Readonly<Record<string, string>> = {
   second: 'second',
 };
 
+/** Above this many characters of operands, a division is not repeated to tell its type (see divisor). */
+const MAX_DIVISION_OPERANDS_SQL = 4000;
+
 const MEASURE_VALUE_TYPES = new Set(['double', 'bigint', 'varchar', 'boolean', 'timestamp']);
 
 /** A query named in a WITH clause. */
@@ -103,6 +106,8 @@ export class Translator {
   private starUsed = false;
   /** what array-syntax.ts needs of this translator */
   private readonly syntax: SyntaxContext;
+  /** per output list, where in it the translation of each token that began a step starts (see divisor) */
+  private readonly stepMarks = new WeakMap<string[], Map<number, number>>();
 
   constructor(
     tokens: readonly Token[],
@@ -203,6 +208,12 @@ export class Translator {
 
   private step(k: number, end: number, out: string[]): number {
     const t = this.tokens[k] as Token;
+    let marks = this.stepMarks.get(out);
+    if (marks === undefined) {
+      marks = new Map();
+      this.stepMarks.set(out, marks);
+    }
+    marks.set(k, out.length);
     switch (t.kind) {
       case TokenKind.String:
         out.push(`'${t.value.replaceAll("'", "''")}'`);
@@ -242,9 +253,15 @@ export class Translator {
   }
 
   /**
-   * `/` or `%` and its right operand: division by zero is an error in Timestream (DuckDB answers NULL). The
-   * error is a failing cast, which TRY(...) turns into NULL as Timestream's TRY does. Timestream's floating
-   * point division by zero (Infinity, NaN) is refused the same way rather than answered NULL.
+   * `/` or `%` and its right operand. Integer division by zero is an error in Timestream (DuckDB answers NULL);
+   * the error is a failing cast, which TRY(...) turns into NULL as Timestream's TRY does. A floating point
+   * division by zero is IEEE's Infinity, -Infinity or NaN (Timestream's double is IEEE 754, as Trino's): x / ±0
+   * is x times ±Infinity, x % 0 is NaN (DuckDB's integer_division mode, which the engine sets, answers NULL).
+   * Which one applies is the type of the division, so the left operand (the product chain before the operator,
+   * already translated) is taken back out of `out`; DuckDB folds `typeof(l / r)` when it plans the query, so
+   * only the branch of the division's type is left, and `cast_to_type` keeps that type (a REAL stays a REAL).
+   * When the left operand cannot be told apart, or the expression would grow too long (each division repeats
+   * its operands), any zero divisor is refused (never another answer).
    */
   private divisor(k: number, end: number, out: string[]): number {
     const operandEnd = this.operandEnd(k + 1, end);
@@ -253,12 +270,87 @@ export class Translator {
         this.tokens[k + 1] ?? this.tokens[k],
         `mismatched input after '${(this.tokens[k] as Token).text}'`,
       );
+    const op = (this.tokens[k] as Token).value;
     const r = `(${this.range(k + 1, operandEnd)})`;
-    out.push(
-      (this.tokens[k] as Token).value,
-      `(CASE WHEN ${r} = 0 THEN CAST('__ts_error: Division by zero' AS INTEGER) ELSE ${r} END)`,
-    );
+    const raise = (message: string) => `CAST('__ts_error: ${message}' AS INTEGER)`;
+    const zero = raise('Division by zero');
+    const leftStart = this.leftOperandStart(k);
+    const from = leftStart === undefined ? undefined : this.stepMarks.get(out)?.get(leftStart);
+    const l = from === undefined || from >= out.length ? undefined : `(${out.slice(from).join(' ')})`;
+    if (l === undefined || l.length + r.length > MAX_DIVISION_OPERANDS_SQL) {
+      out.push(op, `(CASE WHEN ${r} = 0 THEN ${zero} ELSE ${r} END)`);
+      return operandEnd;
+    }
+    out.splice(from as number);
+    const division = `${l} ${op} ${r}`;
+    const type = `typeof(${division})`;
+    const ieee =
+      op === '/'
+        ? `${l} * (CASE WHEN signbit(CAST(${r} AS DOUBLE)) THEN '-Infinity'::DOUBLE ELSE 'Infinity'::DOUBLE END)`
+        : `'NaN'::DOUBLE`;
+    const byZero =
+      `CASE WHEN ${type} IN ('DOUBLE', 'FLOAT') THEN cast_to_type(${ieee}, ${division}) ` +
+      // a decimal literal is a double in Timestream, but DuckDB's DECIMAL has no NaN
+      `WHEN ${type} LIKE 'DECIMAL%' THEN ${raise('% by zero of a number written without an exponent is not supported by the local Timestream: write it as a double (7.5e0)')} ` +
+      `ELSE ${zero} END`;
+    out.push(`(CASE WHEN ${r} = 0 AND ${l} IS NOT NULL THEN ${byZero} ELSE ${division} END)`);
     return operandEnd;
+  }
+
+  /**
+   * The first token of the left operand of the `/` or `%` at k: the primaries joined by `*`, `/` and `%` before
+   * it (unary signs left out: they change no type). Undefined when a primary there is not one this can read.
+   */
+  private leftOperandStart(k: number): number | undefined {
+    let j = k - 1;
+    for (;;) {
+      const start = this.primaryStart(j);
+      if (start === undefined) return undefined;
+      if (!['*', '/', '%'].some((s) => this.c.isSymbol(start - 1, s))) return start;
+      j = start - 2;
+    }
+  }
+
+  /** The first token of the primary expression ending at token j (inclusive), if it is one of the usual forms. */
+  private primaryStart(j: number): number | undefined {
+    const t = this.tokens[j];
+    if (t === undefined) return undefined;
+    const dotted = (a: number) => {
+      let b = a;
+      while (this.c.isSymbol(b - 1, '.') && this.c.isName(b - 2)) b -= 2;
+      return b;
+    };
+    if (this.c.isSymbol(j, ')')) {
+      const open = this.c.matching[j] as number;
+      if (this.c.isWord(open - 1, 'over') || this.c.isWord(open - 1, 'filter'))
+        return this.primaryStart(open - 2);
+      if (this.c.isName(open - 1) && !this.c.isKeywordAt(open - 1)) return dotted(open - 1);
+      if (['cast', 'try_cast', 'extract', 'position'].some((w) => this.c.isWord(open - 1, w)))
+        return open - 1;
+      return open;
+    }
+    if (this.c.isSymbol(j, ']')) {
+      const open = this.c.matching[j] as number;
+      if (this.c.isWord(open - 1, 'array')) return open - 1;
+      return this.primaryStart(open - 1);
+    }
+    if (this.c.isWord(j, 'end')) {
+      let depth = 0;
+      for (let i = j; i >= 0; i--) {
+        if (this.c.isWord(i, 'end')) depth++;
+        else if (this.c.isWord(i, 'case') && --depth === 0) return i;
+      }
+      return undefined;
+    }
+    if (t.kind === TokenKind.String) {
+      const before = this.tokens[j - 1];
+      const typed = before?.kind === TokenKind.Word && ['timestamp', 'date', 'time'].includes(before.value);
+      return typed ? j - 1 : j;
+    }
+    if (t.kind === TokenKind.Number || t.kind === TokenKind.Duration) return j;
+    if (this.c.isSymbol(j - 1, '::') && this.c.isWord(j - 2, 'measure_value')) return j - 2;
+    if (this.c.isName(j) && !this.c.isKeywordAt(j)) return dotted(j);
+    return undefined;
   }
 
   /** The end (exclusive) of the primary expression at j, with its unary signs: what `/` or `%` applies to. */

@@ -91,10 +91,51 @@ describe('array syntax', () => {
     expect(rows[0]?.[5]).toEqual([]);
   });
 
-  it('refuses a subscript that is not positive rather than counting from the end', async () => {
+  it("refuses a subscript that is not positive with Trino's messages rather than counting from the end", async () => {
     await expect(run(f, 'SELECT ARRAY[1, 2][0]')).rejects.toBeInstanceOf(ValidationException);
-    await expect(run(f, 'SELECT ARRAY[1, 2][-1]')).rejects.toThrow(
-      /Array subscript must be a positive number/,
+    await expect(run(f, 'SELECT ARRAY[1, 2][0]')).rejects.toThrow('SQL array indices start at 1');
+    await expect(run(f, 'SELECT ARRAY[1, 2][-1]')).rejects.toThrow('Array subscript is negative: -1');
+  });
+
+  it('a subscript past the end fails, as in Trino (element_at answers NULL there)', async () => {
+    await expect(run(f, 'SELECT ARRAY[1, 2][3]')).rejects.toThrow(
+      'Array subscript must be less than or equal to array length: 3 > 2',
+    );
+    await expect(
+      run(f, 'SELECT a[i] FROM (VALUES (ARRAY[1, 2, 3], 3), (ARRAY[4], 2)) AS t(a, i)'),
+    ).rejects.toThrow('Array subscript must be less than or equal to array length: 2 > 1');
+    await expect(run(f, "SELECT split('a,b', ',')[3]")).rejects.toBeInstanceOf(ValidationException);
+    await expect(run(f, 'SELECT (SELECT ARRAY[1, 2])[3]')).rejects.toThrow(
+      'Array subscript must be less than or equal to array length: 3 > 2',
+    );
+    const { types, rows } = await run(
+      f,
+      'SELECT element_at(ARRAY[1, 2], 3), a[i], ARRAY[ARRAY[1, 2], ARRAY[3]][2][1], (SELECT ARRAY[1, 2])[2], CAST(NULL AS ARRAY(INTEGER))[5], ARRAY[1, NULL][2], TRY(ARRAY[1, 2][3]) FROM (VALUES (ARRAY[7, 8, 9], 3)) AS t(a, i)',
+    );
+    expect(types).toEqual(Array(7).fill('INTEGER'));
+    expect(rows).toEqual([[null, '9', '3', '2', null, null, null]]);
+  });
+
+  it('refuses a subscript on a string rather than answering a character', async () => {
+    await expect(run(f, "SELECT 'abc'[1]")).rejects.toBeInstanceOf(ValidationException);
+  });
+
+  it('array_sort with a comparator lambda: a stable sort by -1, 0, 1; any other answer fails', async () => {
+    const { types, rows } = await run(
+      f,
+      `SELECT array_sort(ARRAY[3, 2, 5, 1, 2], (x, y) -> IF(x < y, 1, IF(x = y, 0, -1))),
+        array_sort(ARRAY['bc', 'a', 'abc', 'de'], (x, y) -> IF(length(x) < length(y), -1, IF(length(x) = length(y), 0, 1))),
+        array_sort(ARRAY[2, NULL, 1], (x, y) -> CASE WHEN x IS NULL THEN -1 WHEN y IS NULL THEN 1 WHEN x < y THEN -1 WHEN x = y THEN 0 ELSE 1 END),
+        array_sort(CAST(ARRAY[] AS ARRAY(INTEGER)), (x, y) -> 0)`,
+    );
+    expect(types).toEqual(['array(INTEGER)', 'array(VARCHAR)', 'array(INTEGER)', 'array(INTEGER)']);
+    // equal lengths keep their order: 'bc' before 'de'
+    expect(rows).toEqual([[ints(5, 3, 2, 2, 1), ['a', 'bc', 'de', 'abc'], [null, '1', '2'], []]]);
+    await expect(run(f, 'SELECT array_sort(ARRAY[1, 2], (x, y) -> 2)')).rejects.toThrow(
+      /comparator .* -1, 0 or 1/,
+    );
+    await expect(run(f, 'SELECT array_sort(ARRAY[1, 2], (x, y) -> NULL)')).rejects.toThrow(
+      /comparator .* -1, 0 or 1/,
     );
   });
 
@@ -108,6 +149,29 @@ describe('array syntax', () => {
 
   it("refuses '->' outside a lambda argument (DuckDB would read it as JSON extraction)", async () => {
     await expect(run(f, "SELECT 'a' -> 'b'")).rejects.toThrow(/'->' is only valid in a lambda argument/);
+  });
+
+  it('refuses UNNEST of an array whose elements hold arrays or rows, rather than flattening them', async () => {
+    await expect(run(f, 'SELECT * FROM UNNEST(ARRAY[ARRAY[1, 2], ARRAY[3]]) AS t(a)')).rejects.toThrow(
+      /UNNEST of an array of arrays is not supported/,
+    );
+    await expect(
+      run(
+        f,
+        'SELECT * FROM UNNEST(ARRAY[CAST(ROW(1, ARRAY[2, 3]) AS ROW(a INTEGER, b ARRAY(INTEGER)))]) AS t(a, b)',
+      ),
+    ).rejects.toThrow(/UNNEST of an array of rows holding arrays or rows is not supported/);
+    await expect(
+      run(
+        f,
+        'SELECT * FROM UNNEST(ARRAY[CAST(ROW(1, ROW(2)) AS ROW(a INTEGER, b ROW(c INTEGER)))]) AS t(a, b)',
+      ),
+    ).rejects.toThrow(/UNNEST of an array of rows holding arrays or rows is not supported/);
+    const { rows } = await run(
+      f,
+      "SELECT a, b FROM UNNEST(ARRAY[CAST(ROW(1, 'x') AS ROW(a INTEGER, b VARCHAR))]) AS t(a, b)",
+    );
+    expect(rows).toEqual([['1', 'x']]);
   });
 
   it('UNNEST of arrays, with an alias, several arrays and WITH ORDINALITY', async () => {

@@ -109,9 +109,32 @@ describe('date / time functions: formatting and parsing', () => {
   });
 
   it('refuses a format specifier it cannot honour, naming it', async () => {
-    expect(await ts.refusal("SELECT date_format(TIMESTAMP '2019-10-20 10:20:20', '%D')")).toMatch(
-      /format specifier '%D' is not supported/,
+    expect(await ts.refusal("SELECT date_format(TIMESTAMP '2019-10-20 10:20:20', '%Q')")).toMatch(
+      /format specifier '%Q' is not supported/,
     );
+  });
+
+  it("fails on the specifiers Trino's date_format does not support, with its message", async () => {
+    for (const spec of ['D', 'U', 'u', 'V', 'w', 'X'])
+      expect(await ts.refusal(`SELECT date_format(TIMESTAMP '2019-10-20 10:20:20', '%${spec}')`)).toMatch(
+        new RegExp(`%${spec} not supported in date format string$`),
+      );
+  });
+
+  it('week-based years and weeks: %x-%v, Joda xxxx-ww, e (day of week) and G (era)', async () => {
+    // 2021-01-03 is a Sunday, in ISO week 53 of 2020; 2021-01-04 starts week 1 of 2021
+    expect(await ts.value("SELECT date_format(TIMESTAMP '2021-01-03 10:00:00', '%x-%v')")).toEqual([
+      '2020-53',
+      'varchar',
+    ]);
+    expect(await ts.value("SELECT format_datetime(TIMESTAMP '2021-01-04 10:00:00', 'xxxx-ww e G')")).toEqual([
+      '2021-01 1 AD',
+      'varchar',
+    ]);
+    expect(await ts.value("SELECT format_datetime(TIMESTAMP '2021-01-03 10:00:00', 'xxxx-ww ee')")).toEqual([
+      '2020-53 07',
+      'varchar',
+    ]);
   });
 });
 

@@ -86,3 +86,40 @@ describe('mathematical functions', () => {
     expect(await ts.refusal("SELECT from_base('fg', 16)")).toMatch(/not a valid base-16 number/);
   });
 });
+
+describe('division by zero (the mathematical operators page: integer division truncates; Trino for the rest)', () => {
+  it('a floating point division by zero is Infinity, -Infinity or NaN, as IEEE 754 and Trino answer', async () => {
+    const { types, rows } = await ts.run(
+      'SELECT 1e0 / 0, -1.5e0 / 0e0, 0e0 / 0, 7.5e0 % 0, 5.5 / 0, 3 / 0e0, x / n FROM (VALUES (2e0, 0)) AS t(x, n)',
+    );
+    expect(types).toEqual(Array(7).fill('double'));
+    expect(rows).toEqual([['Infinity', '-Infinity', 'NaN', 'NaN', 'Infinity', 'Infinity', 'Infinity']]);
+  });
+
+  it('an integer division by zero fails, in a chain and in an expression too; TRY answers NULL', async () => {
+    expect(await ts.refusal('SELECT 8 / 0')).toBe('Division by zero');
+    expect(await ts.refusal('SELECT 16 / 2 / 0')).toBe('Division by zero');
+    expect(await ts.refusal('SELECT 1 + 2 * 3 % 0')).toBe('Division by zero');
+    expect(await ts.refusal('SELECT n / n FROM (VALUES 0) AS t(n)')).toBe('Division by zero');
+    expect(await ts.value('SELECT TRY(8 / 0)')).toEqual([null, 'integer']);
+    expect(await ts.value('SELECT 1 + 16 / 2 / 4 * 3')).toEqual(['7', 'integer']);
+    expect(await ts.value('SELECT CAST(NULL AS INTEGER) / 0')).toEqual([null, 'integer']);
+  });
+
+  it('keeps the type of the division (a real stays a real) and works on aggregates', async () => {
+    expect(await ts.value('SELECT typeof(CAST(1 AS REAL) / 0)')).toEqual(['real', 'varchar']);
+    expect(await ts.value('SELECT CAST(1 AS REAL) / 0')).toEqual(['Infinity', 'double']);
+    expect(await ts.value('SELECT sum(x) / count(*) FROM (VALUES 1e0, 2e0) AS t(x) WHERE x > 5')).toEqual([
+      null,
+      'double',
+    ]);
+    expect(await ts.value('SELECT max(x) / min(x) FROM (VALUES 0e0, 3e0) AS t(x)')).toEqual([
+      'Infinity',
+      'double',
+    ]);
+  });
+
+  it('refuses the remainder by zero of a decimal literal, which DuckDB cannot make NaN', async () => {
+    expect(await ts.refusal('SELECT 5.5 % 0')).toMatch(/write it as a double/);
+  });
+});

@@ -44,6 +44,43 @@ describe('regular expression functions', () => {
     expect(await ts.value("SELECT regexp_extract_all('example', 'z+')")).toEqual([[], 'array(varchar)']);
   });
 
+  it("answers NULL for a group that took no part in the match, '' for one that matched nothing, as Trino", async () => {
+    expect(await ts.value("SELECT regexp_extract('abc', 'a(x)?bc', 1)")).toEqual([null, 'varchar']);
+    expect(await ts.value("SELECT regexp_extract('b', '(a)|b', 1)")).toEqual([null, 'varchar']);
+    expect(await ts.value("SELECT regexp_extract('abc', 'a(x*)bc', 1)")).toEqual(['', 'varchar']);
+    expect(await ts.value("SELECT regexp_extract(NULL, 'a')")).toEqual([null, 'varchar']);
+    expect(await ts.value("SELECT regexp_extract_all('1a 2 3b', '\\d([ab])?', 1)")).toEqual([
+      ['a', null, 'b'],
+      'array(varchar)',
+    ]);
+    expect(await ts.value("SELECT regexp_extract_all('a1 b', '[ab](\\d*)', 1)")).toEqual([
+      ['1', ''],
+      'array(varchar)',
+    ]);
+    expect(
+      await ts.value("SELECT regexp_replace('1a 2', '(\\d)([ab])?', x -> coalesce(x[2], 'none'))"),
+    ).toEqual(['a none', 'varchar']);
+    // more than 9 groups (DuckDB's regexp_extract stops at 9)
+    expect(
+      await ts.value("SELECT regexp_extract('abcdefghijkl', '(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)(l)', 11)"),
+    ).toEqual(['k', 'varchar']);
+  });
+
+  it("refuses a group the pattern does not have, with Trino's messages", async () => {
+    expect(await ts.refusal("SELECT regexp_extract('abc', '(a)(b)', 3)")).toMatch(
+      /Pattern has 2 groups. Cannot access group 3/,
+    );
+    expect(await ts.refusal("SELECT regexp_extract_all('abc', '(a)(b)', 3)")).toMatch(
+      /Pattern has 2 groups. Cannot access group 3/,
+    );
+    expect(await ts.refusal("SELECT regexp_extract('abc', '(a)(b)', -1)")).toMatch(
+      /Group cannot be negative/,
+    );
+    expect(await ts.refusal("SELECT regexp_extract_all('abc', '(a)(b)', -1)")).toMatch(
+      /Group cannot be negative/,
+    );
+  });
+
   it('refuses what RE2 would read differently from Java, or not at all', async () => {
     expect(await ts.refusal("SELECT regexp_like('b', '[a-z&&[^b]]')")).toMatch(/intersections/);
     expect(await ts.refusal("SELECT regexp_like('aa', '(a)\\1')")).toBeTruthy();

@@ -157,6 +157,56 @@ describe('Interpolation functions page', () => {
   });
 });
 
+describe('INTERPOLATE_SPLINE_CUBIC against values worked out independently', () => {
+  it('five unevenly spaced points', async () => {
+    // (0 s, 1), (1 s, 3), (3 s, 2), (4 s, 5), (7 s, 0): the natural spline's second derivatives solved exactly
+    // in fractions (0, -1097/250, 708/125, -526/125, 0) and each segment evaluated in the textbook form
+    // M[i] (x[i+1] - t)^3 / 6h + M[i+1] (t - x[i])^3 / 6h + ..., an independent formulation
+    const { type, value } = await single(
+      f,
+      `SELECT INTERPOLATE_SPLINE_CUBIC(CREATE_TIME_SERIES(t, v), SEQUENCE(TIMESTAMP '2024-01-01 00:00:00.5', TIMESTAMP '2024-01-01 00:00:07', 1500ms))
+       FROM (VALUES (TIMESTAMP '2024-01-01 00:00:00', 1.0), (TIMESTAMP '2024-01-01 00:00:01', 3.0), (TIMESTAMP '2024-01-01 00:00:03', 2.0),
+         (TIMESTAMP '2024-01-01 00:00:04', 5.0), (TIMESTAMP '2024-01-01 00:00:07', 0.0)) AS x(t, v)`,
+    );
+    expect(type).toBe('timeseries(DOUBLE)');
+    const points = value as [string, string][];
+    expect(points.map((p) => p[0].slice(17, 23))).toEqual(['00.500', '02.000', '03.500', '05.000', '06.500']);
+    expect(points.map((p) => Number(p[1]))).toEqual(
+      [9097 / 4000, 2181 / 1000, 3409 / 1000, 1276 / 225, 3341 / 1800].map((x) => expect.closeTo(x, 12)),
+    );
+  });
+
+  it('a series of 2,161 points (6 h every 10 s) completes, with the values of the curve it follows', async () => {
+    // y = k^2 at the k-th point: away from both ends a natural spline through a parabola is the parabola itself
+    // (the end conditions' effect shrinks by 2 - sqrt(3) per point), so at k + 1/2 it is (k + 1/2)^2
+    const { type, value } = await single(
+      f,
+      `WITH pts AS (
+         SELECT t, CAST(date_diff('second', TIMESTAMP '2024-01-01 00:00:00', t) AS DOUBLE) / 10 AS k
+         FROM UNNEST(SEQUENCE(TIMESTAMP '2024-01-01 00:00:00', TIMESTAMP '2024-01-01 06:00:00', 10s)) AS u(t))
+       SELECT INTERPOLATE_SPLINE_CUBIC(CREATE_TIME_SERIES(t, k * k),
+         ARRAY[TIMESTAMP '2024-01-01 02:46:45', TIMESTAMP '2024-01-01 03:00:00', TIMESTAMP '2024-01-01 04:10:05', TIMESTAMP '2024-01-01 06:00:01'])
+       FROM pts`,
+    );
+    expect(type).toBe('timeseries(DOUBLE)');
+    const points = value as [string, string][];
+    // the last timestamp is after the last point: left out
+    expect(points.map((p) => p[0].slice(11, 19))).toEqual(['02:46:45', '03:00:00', '04:10:05']);
+    expect(points.map((p) => Number(p[1]))).toEqual(
+      [1000.5 ** 2, 1080 ** 2, 1500.5 ** 2].map((x) => expect.closeTo(x, 5)),
+    );
+    const single3h = await single(
+      f,
+      `WITH pts AS (
+         SELECT t, CAST(date_diff('second', TIMESTAMP '2024-01-01 00:00:00', t) AS DOUBLE) / 10 AS k
+         FROM UNNEST(SEQUENCE(TIMESTAMP '2024-01-01 00:00:00', TIMESTAMP '2024-01-01 06:00:00', 10s)) AS u(t))
+       SELECT INTERPOLATE_SPLINE_CUBIC(CREATE_TIME_SERIES(t, k * k), TIMESTAMP '2024-01-01 03:00:02.5') FROM pts`,
+    );
+    expect(single3h.type).toBe('DOUBLE');
+    expect(Number(single3h.value)).toBeCloseTo(1080.25 ** 2, 5);
+  });
+});
+
 describe('Timeseries views page', () => {
   it('CREATE_TIME_SERIES, then UNNEST with an alias and without', async () => {
     const series = `WITH interpolated_timeseries AS (
