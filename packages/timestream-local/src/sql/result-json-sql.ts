@@ -27,7 +27,8 @@ import { type RowsText, RowsTextWriter } from './rows-text';
 const nullJson = `'{"NullValue":true}'`;
 /** a SQL string literal */
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
-const scalarSql = (textSql: string) => `'{"ScalarValue":"' || ${textSql} || '"}'`;
+/** one allocation per value: concat() of the pieces, where `||` would copy the growing text at each step */
+const scalarSql = (textSql: string) => `concat('{"ScalarValue":"', ${textSql}, '"}')`;
 
 /** The SQL rendering one value of `column` (of `type`) as its datum's JSON text, NULL where JS must. */
 function datumJsonSql(column: string, type: DuckDBType): string | undefined {
@@ -53,14 +54,14 @@ function datumJsonSql(column: string, type: DuckDBType): string | undefined {
       return `${whenNull} WHEN ${x} = 0 OR (abs(${x}) >= 0.001 AND abs(${x}) < 10000000) THEN ${scalarSql(`CAST(${x} AS VARCHAR)`)} END`;
     }
     case DuckDBTypeId.TIMESTAMP:
-      return `${whenNull} WHEN ${column} BETWEEN TIMESTAMP '1000-01-01' AND TIMESTAMP '9999-12-31 23:59:59.999999' THEN ${scalarSql(`strftime(${column}, '%Y-%m-%d %H:%M:%S.%f') || '000'`)} END`;
+      return `${whenNull} WHEN ${column} BETWEEN TIMESTAMP '1000-01-01' AND TIMESTAMP '9999-12-31 23:59:59.999999' THEN ${`concat('{"ScalarValue":"', strftime(${column}, '%Y-%m-%d %H:%M:%S.%f'), '000"}')`} END`;
     case DuckDBTypeId.TIMESTAMP_NS:
       // TIMESTAMP_NS holds the years 1677 to 2262 (and the infinities)
       return `${whenNull} WHEN isfinite(${column}) THEN ${scalarSql(`strftime(${column}, '%Y-%m-%d %H:%M:%S.%n')`)} END`;
     case DuckDBTypeId.DATE:
       return `${whenNull} WHEN ${column} BETWEEN DATE '1000-01-01' AND DATE '9999-12-31' THEN ${scalarSql(`strftime(${column}, '%Y-%m-%d')`)} END`;
     case DuckDBTypeId.VARCHAR:
-      return `${whenNull} ELSE '{"ScalarValue":' || CAST(to_json(${column}) AS VARCHAR) || '}' END`;
+      return `${whenNull} ELSE concat('{"ScalarValue":', CAST(to_json(${column}) AS VARCHAR), '}') END`;
     default:
       return undefined;
   }
@@ -93,10 +94,14 @@ export function rowsJsonQuery(sql: string, types: readonly DuckDBType[]): RowsJs
     datums.push(datum);
   }
   if (datums.length === 0) return undefined;
-  const rowJson = `${literal('{"Data":[')} || ${datums.join(" || ',' || ")} || ']}'`;
-  const numbered = `SELECT row_number() OVER () - 1 AS __ts_row, ${rowJson} AS __ts_json, ${columns.join(', ')} FROM (${sql}) AS __ts_result(${columns.join(', ')})`;
+  const datumNames = datums.map((_, i) => `__ts_d${i}`);
+  // concat() skips NULLs, so a row with a value left to JS is NULL explicitly
+  const rowJson = `CASE WHEN ${datumNames.map((d) => `${d} IS NULL`).join(' OR ')} THEN NULL ELSE concat('{"Data":[', ${datumNames.join(", ',', ")}, ']}') END`;
+  const datumsOf = `SELECT row_number() OVER () - 1 AS __ts_row, ${datums.map((d, i) => `${d} AS ${datumNames[i]}`).join(', ')}, ${columns.join(', ')} FROM (${sql}) AS __ts_result(${columns.join(', ')})`;
+  const rowsOf = `SELECT __ts_row, ${rowJson} AS __ts_json, ${columns.join(', ')} FROM (${datumsOf})`;
   const leftToJs = `{${columns.map((c) => `${literal(c.slice(1, -1))}: ${c}`).join(', ')}}`;
-  const wrapped = `SELECT encode(string_agg(__ts_json, ',' ORDER BY __ts_row)) AS text, list(CAST(strlen(__ts_json) AS INTEGER) ORDER BY __ts_row) AS lengths, list(${leftToJs} ORDER BY __ts_row) FILTER (WHERE __ts_json IS NULL) AS left_to_js FROM (${numbered}) GROUP BY __ts_row // ${rowsPerBlock} ORDER BY __ts_row // ${rowsPerBlock}`;
+  const block = `__ts_row // ${rowsPerBlock}`;
+  const wrapped = `SELECT encode(string_agg(__ts_json, ',' ORDER BY __ts_row)) AS text, list(CAST(strlen(__ts_json) AS INTEGER) ORDER BY __ts_row) AS lengths, list(${leftToJs} ORDER BY __ts_row) FILTER (WHERE __ts_json IS NULL) AS left_to_js FROM (${rowsOf}) GROUP BY ${block} ORDER BY ${block}`;
   return { sql: wrapped, read: (result) => readBlocks(result, types) };
 }
 
