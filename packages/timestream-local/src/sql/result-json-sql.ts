@@ -111,7 +111,8 @@ function readBlocks(result: ResultChunks, types: readonly DuckDBType[]): RowsTex
   const names = types.map((_, i) => `__ts_c${i}`);
   const jsRow = (values: DuckDBStructValue) =>
     `{"Data":[${json.map((f, c) => f(values.entries[names[c] as string] ?? null)).join(',')}]}`;
-  const writer = new RowsTextWriter();
+  const blocks: { text: Uint8Array; rowLengths: (number | null)[]; jsRows: DuckDBStructValue[] }[] = [];
+  let bytes = 0;
   for (let k = 0; k < result.chunkCount; k++) {
     const chunk = result.getChunk(k);
     const texts = chunk.getColumnVector(0) as DuckDBBlobVector;
@@ -119,29 +120,37 @@ function readBlocks(result: ResultChunks, types: readonly DuckDBType[]): RowsTex
     const leftToJs = chunk.getColumnVector(2) as DuckDBListVector;
     for (let b = 0; b < chunk.rowCount; b++) {
       const text = texts.getItemBytes(b) ?? new Uint8Array(0);
-      const rowLengths = (lengths.getItem(b) as DuckDBListValue).items as (number | null)[];
-      const jsRows = ((leftToJs.getItem(b) as DuckDBListValue | null)?.items ?? []) as DuckDBStructValue[];
-      let at = 0; // in `text`
-      let run: number[] = []; // lengths of the rows DuckDB wrote, since the last row left to JS
-      let runStart = 0;
-      let nextJs = 0;
-      const flush = () => {
-        if (run.length === 0) return;
-        writer.appendJoined(text.subarray(runStart, at - 1), run);
-        run = [];
-      };
-      for (const length of rowLengths) {
-        if (length === null) {
-          flush();
-          writer.append([jsRow(jsRows[nextJs++] as DuckDBStructValue)]);
-          runStart = at;
-        } else {
-          run.push(length);
-          at += length + 1;
-        }
-      }
-      flush();
+      bytes += text.length + 1;
+      blocks.push({
+        text,
+        rowLengths: (lengths.getItem(b) as DuckDBListValue).items as (number | null)[],
+        jsRows: ((leftToJs.getItem(b) as DuckDBListValue | null)?.items ?? []) as DuckDBStructValue[],
+      });
     }
+  }
+  // the whole text's size is known: one buffer, never grown (rows left to JS may still grow it)
+  const writer = new RowsTextWriter(bytes);
+  for (const { text, rowLengths, jsRows } of blocks) {
+    let at = 0; // in `text`
+    let run: number[] = []; // lengths of the rows DuckDB wrote, since the last row left to JS
+    let runStart = 0;
+    let nextJs = 0;
+    const flush = () => {
+      if (run.length === 0) return;
+      writer.appendJoined(text.subarray(runStart, at - 1), run);
+      run = [];
+    };
+    for (const length of rowLengths) {
+      if (length === null) {
+        flush();
+        writer.append([jsRow(jsRows[nextJs++] as DuckDBStructValue)]);
+        runStart = at;
+      } else {
+        run.push(length);
+        at += length + 1;
+      }
+    }
+    flush();
   }
   return writer.finish();
 }
