@@ -97,7 +97,8 @@ export function rowsJsonQuery(sql: string, types: readonly DuckDBType[]): RowsJs
   const datumNames = datums.map((_, i) => `__ts_d${i}`);
   // concat() skips NULLs, so a row with a value left to JS is NULL explicitly
   const rowJson = `CASE WHEN ${datumNames.map((d) => `${d} IS NULL`).join(' OR ')} THEN NULL ELSE concat('{"Data":[', ${datumNames.join(", ',', ")}, ']}') END`;
-  const datumsOf = `SELECT row_number() OVER () - 1 AS __ts_row, ${datums.map((d, i) => `${d} AS ${datumNames[i]}`).join(', ')}, ${columns.join(', ')} FROM (${sql}) AS __ts_result(${columns.join(', ')})`;
+  const datumsOf = `SELECT row_number() OVER () - 1 AS __ts_row, ${datums.map((d, i) => `${d} AS ${datumNames[i]}`).join(', ')}, ${columns.join(', ')} FROM (${sql}
+) AS __ts_result(${columns.join(', ')})`;
   const rowsOf = `SELECT __ts_row, ${rowJson} AS __ts_json, ${columns.join(', ')} FROM (${datumsOf})`;
   const leftToJs = `{${columns.map((c) => `${literal(c.slice(1, -1))}: ${c}`).join(', ')}}`;
   const block = `__ts_row // ${rowsPerBlock}`;
