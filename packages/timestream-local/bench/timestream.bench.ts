@@ -311,6 +311,8 @@ async function benchAggregate(dataRoot: string): Promise<void> {
     const times: number[] = [];
     const httpTimes: number[] = [];
     const bytesTimes: number[] = [];
+    /** the server's CPU seconds (all its threads) per query: the work, whatever else loads the machine */
+    const serverCpu: number[] = [];
     let rows = 0;
     let httpRows = 0;
     for (let k = 0; k < 5; k++) {
@@ -321,8 +323,11 @@ async function benchAggregate(dataRoot: string): Promise<void> {
       httpRows = await runQueryHttp(true);
       httpTimes.push(performance.now() - t0);
       t0 = performance.now();
+      const cpuBefore = cpuSeconds(server.child.pid);
       await runQueryHttp(false);
       bytesTimes.push(performance.now() - t0);
+      const cpuAfter = cpuSeconds(server.child.pid);
+      if (cpuBefore !== undefined && cpuAfter !== undefined) serverCpu.push(cpuAfter - cpuBefore);
     }
     await server.stop();
 
@@ -341,10 +346,14 @@ async function benchAggregate(dataRoot: string): Promise<void> {
     await connection.runAndReadAll(direct);
     const baseTimes: number[] = [];
     let baseRows = 0;
+    const baseCpu: number[] = [];
     for (let k = 0; k < 5; k++) {
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       baseRows = (await connection.runAndReadAll(direct)).currentRowCount;
       baseTimes.push(performance.now() - t0);
+      const cpu = process.cpuUsage(cpu0);
+      baseCpu.push((cpu.user + cpu.system) / 1e6);
     }
     connection.closeSync();
     instance.closeSync();
@@ -363,6 +372,12 @@ async function benchAggregate(dataRoot: string): Promise<void> {
     console.log(
       `  the same pages over plain HTTP, bodies read but not parsed (the service's share alone): ${(bytesBest / 1000).toFixed(3)} s best of 5`,
     );
+    if (serverCpu.length > 0) {
+      const ms = (xs: number[]) => `${(Math.min(...xs) * 1000).toFixed(0)} ms`;
+      console.log(
+        `  CPU per query (all threads, least of 5): the server ${ms(serverCpu)} (query, formatting, pages, HTTP), DuckDB alone ${ms(baseCpu)}; ratio ${(Math.min(...serverCpu) / Math.min(...baseCpu)).toFixed(2)} (the clock's 10 ms ticks)`,
+      );
+    }
     await influxdbBaseline(dataRoot, { devices, perDevice, startMs, stepNs }, best);
     console.log(
       `  baseline (same aggregate straight on DuckDB, values left in DuckDB): ${(baseBest / 1000).toFixed(3)} s (${baseRows} rows); ratio HTTP ${(httpBest / baseBest).toFixed(2)} (target <= 2), HTTP unparsed ${(bytesBest / baseBest).toFixed(2)}, SDK ${(best / baseBest).toFixed(2)}`,
