@@ -217,6 +217,15 @@ describe('rows written as JSON text by DuckDB (result-json-sql.ts) against resul
     );
   });
 
+  it('keeps the order of a large sorted result that DuckDB sorts on all its threads', async () => {
+    await connection.run(
+      "CREATE TABLE big AS SELECT i, 'device_' || (i % 997) AS s, i / 3 AS d FROM range(200000) AS t(i)",
+    );
+    const both = await bothWays(connection, 'SELECT s, d, i FROM big ORDER BY hash(i), i');
+    expect(both.duck.count).toBe(200_000);
+    expect(both.duck.slice(0, both.duck.count).equals(both.js.slice(0, both.js.count))).toBe(true);
+  });
+
   it('answers an empty result', async () => {
     const both = await bothWays(connection, 'SELECT 1.5::DOUBLE AS x WHERE false');
     expect(both.duck.count).toBe(0);
