@@ -277,8 +277,10 @@ async function benchAggregate(dataRoot: string): Promise<void> {
       return rows;
     };
     // the same pages over plain HTTP, parsed with JSON.parse: the local service's own share (engine, result
-    // formatting, pages, HTTP), without the SDK client's deserialization of every datum into objects
-    const runQueryHttp = async () => {
+    // formatting, pages, HTTP), without the SDK client's deserialization of every datum into objects.
+    // `parse: false` reads each body without parsing its rows (the NextToken is taken from the page's head,
+    // which the service writes before the rows): the service's share alone, without the client's JSON.parse
+    const runQueryHttp = async (parse: boolean) => {
       let rows = 0;
       let token: string | undefined;
       do {
@@ -290,18 +292,27 @@ async function benchAggregate(dataRoot: string): Promise<void> {
           },
           body: JSON.stringify({ QueryString: sql, NextToken: token }),
         });
-        const page = JSON.parse(await response.text()) as { Rows?: unknown[]; NextToken?: string };
-        if (!response.ok)
-          throw new Error(`Query over HTTP answered ${response.status}: ${JSON.stringify(page)}`);
-        rows += page.Rows?.length ?? 0;
-        token = page.NextToken;
+        const text = await response.text();
+        if (!response.ok) throw new Error(`Query over HTTP answered ${response.status}: ${text}`);
+        if (parse) {
+          const page = JSON.parse(text) as { Rows?: unknown[]; NextToken?: string };
+          rows += page.Rows?.length ?? 0;
+          token = page.NextToken;
+        } else {
+          const head = text.slice(0, text.indexOf('"Rows":['));
+          token = /"NextToken":"([^"]+)"/.exec(head)?.[1];
+        }
       } while (token);
       return rows;
     };
     await runQuery(); // warm-up (DuckDB buffer pool, the engine's first compile)
-    await runQueryHttp();
+    await runQueryHttp(true);
+    await runQueryHttp(false);
     const times: number[] = [];
     const httpTimes: number[] = [];
+    const bytesTimes: number[] = [];
+    /** the server's CPU seconds (all its threads) per query: the work, whatever else loads the machine */
+    const serverCpu: number[] = [];
     let rows = 0;
     let httpRows = 0;
     for (let k = 0; k < 5; k++) {
@@ -309,8 +320,14 @@ async function benchAggregate(dataRoot: string): Promise<void> {
       rows = await runQuery();
       times.push(performance.now() - t0);
       t0 = performance.now();
-      httpRows = await runQueryHttp();
+      httpRows = await runQueryHttp(true);
       httpTimes.push(performance.now() - t0);
+      t0 = performance.now();
+      const cpuBefore = cpuSeconds(server.child.pid);
+      await runQueryHttp(false);
+      bytesTimes.push(performance.now() - t0);
+      const cpuAfter = cpuSeconds(server.child.pid);
+      if (cpuBefore !== undefined && cpuAfter !== undefined) serverCpu.push(cpuAfter - cpuBefore);
     }
     await server.stop();
 
@@ -329,15 +346,20 @@ async function benchAggregate(dataRoot: string): Promise<void> {
     await connection.runAndReadAll(direct);
     const baseTimes: number[] = [];
     let baseRows = 0;
+    const baseCpu: number[] = [];
     for (let k = 0; k < 5; k++) {
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       baseRows = (await connection.runAndReadAll(direct)).currentRowCount;
       baseTimes.push(performance.now() - t0);
+      const cpu = process.cpuUsage(cpu0);
+      baseCpu.push((cpu.user + cpu.system) / 1e6);
     }
     connection.closeSync();
     instance.closeSync();
     const best = Math.min(...times);
     const httpBest = Math.min(...httpTimes);
+    const bytesBest = Math.min(...bytesTimes);
     const baseBest = Math.min(...baseTimes);
     if (httpRows !== rows || rows !== baseRows)
       throw new Error(`row counts differ: SDK ${rows}, HTTP ${httpRows}, DuckDB ${baseRows}`);
@@ -347,9 +369,18 @@ async function benchAggregate(dataRoot: string): Promise<void> {
     console.log(
       `  the same pages over plain HTTP + JSON.parse (the service's share, without the SDK's deserialization): ${(httpBest / 1000).toFixed(3)} s best of 5`,
     );
+    console.log(
+      `  the same pages over plain HTTP, bodies read but not parsed (the service's share alone): ${(bytesBest / 1000).toFixed(3)} s best of 5`,
+    );
+    if (serverCpu.length > 0) {
+      const ms = (xs: number[]) => `${(Math.min(...xs) * 1000).toFixed(0)} ms`;
+      console.log(
+        `  CPU per query (all threads, least of 5): the server ${ms(serverCpu)} (query, formatting, pages, HTTP), DuckDB alone ${ms(baseCpu)}; ratio ${(Math.min(...serverCpu) / Math.min(...baseCpu)).toFixed(2)} (the clock's 10 ms ticks)`,
+      );
+    }
     await influxdbBaseline(dataRoot, { devices, perDevice, startMs, stepNs }, best);
     console.log(
-      `  baseline (same aggregate straight on DuckDB, values left in DuckDB): ${(baseBest / 1000).toFixed(3)} s (${baseRows} rows); ratio HTTP ${(httpBest / baseBest).toFixed(2)} (target <= 2), SDK ${(best / baseBest).toFixed(2)}`,
+      `  baseline (same aggregate straight on DuckDB, values left in DuckDB): ${(baseBest / 1000).toFixed(3)} s (${baseRows} rows); ratio HTTP ${(httpBest / baseBest).toFixed(2)} (target <= 2), HTTP unparsed ${(bytesBest / baseBest).toFixed(2)}, SDK ${(best / baseBest).toFixed(2)}`,
     );
   } finally {
     query.destroy();

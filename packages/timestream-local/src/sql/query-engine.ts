@@ -1,10 +1,11 @@
 import type { ColumnInfo, Row } from '@aws-sdk/client-timestream-query';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBType } from '@duckdb/node-api';
 import { InternalServerException, TimestreamServiceError, ValidationException } from '../errors';
 import type { QueryCatalog } from '../storage/catalog';
 import { estimateBytesScanned } from './bytes-scanned';
 import { isMetadataStatement, runMetadataStatement } from './metadata';
-import { formatResult } from './result-format';
+import { columnInfoOf, type FormattedResult, formatResult } from './result-format';
+import { rowsJsonQuery } from './result-json-sql';
 import { RowsText } from './rows-text';
 import { positionPrefix, type Token, TokenKind, tokenize } from './tokenizer';
 import { Translator } from './translator';
@@ -114,6 +115,31 @@ function toServiceError(error: unknown, tokens: readonly Token[]): TimestreamSer
 }
 
 /**
+ * Runs a translated query and writes its rows as JSON text: by DuckDB where every column's type allows it
+ * (result-json-sql.ts), else by result-format.ts from the result's values.
+ */
+async function runFormatted(connection: DuckDBConnection, sql: string): Promise<FormattedResult> {
+  const prepared = await connection.prepare(sql);
+  const names: string[] = [];
+  const types: DuckDBType[] = [];
+  try {
+    for (let i = 0; i < prepared.columnCount; i++) {
+      names.push(prepared.columnName(i));
+      types.push(prepared.columnType(i));
+    }
+  } finally {
+    prepared.destroySync();
+  }
+  const inDuckDB = rowsJsonQuery(sql, types);
+  if (inDuckDB !== undefined) {
+    const rows = inDuckDB.read(await connection.run(inDuckDB.sql));
+    return { columnInfo: columnInfoOf(names, types), rows };
+  }
+  const result = await connection.run(sql);
+  return formatResult(result.columnNames(), result.columnTypes(), result);
+}
+
+/**
  * The Query API's SQL engine: Timestream SQL in, Timestream-shaped results out, computed by DuckDB over the
  * storage tables the catalog describes. SHOW/DESCRIBE are answered from the catalog.
  *
@@ -161,9 +187,8 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
     };
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
-      const result = await opts.connection.run(translation.sql);
+      const { columnInfo, rows } = await runFormatted(opts.connection, translation.sql);
       signal?.throwIfAborted();
-      const { columnInfo, rows } = formatResult(result.columnNames(), result.columnTypes(), result);
       const bytesScanned = await estimateBytesScanned(opts.connection, translation.tables);
       return resultSet(columnInfo, rows, bytesScanned);
     } catch (error) {

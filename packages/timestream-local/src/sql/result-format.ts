@@ -246,6 +246,19 @@ function structFormat(type: DuckDBStructType): ColumnFormat {
   });
 }
 
+/**
+ * How a value of a DuckDB column `type` is written as its datum's JSON text (an INTERVAL as day to second:
+ * {@link formatResult} alone decides year to month from the whole column).
+ */
+export function datumJson(type: DuckDBType): (value: DuckDBValue) => string {
+  return columnFormat(type).json;
+}
+
+/** The Query API's ColumnInfo of columns `names` of DuckDB `types` (an INTERVAL as day to second). */
+export function columnInfoOf(names: readonly string[], types: readonly DuckDBType[]): ColumnInfo[] {
+  return names.map((Name, i) => ({ Name, Type: columnFormat(types[i] as DuckDBType).type }));
+}
+
 /** A result in the Query API's shape: column types, and the rows as their JSON text. */
 export interface FormattedResult {
   readonly columnInfo: ColumnInfo[];

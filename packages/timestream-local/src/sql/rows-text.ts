@@ -57,17 +57,20 @@ export class RowsTextWriter {
     this.bytes = Buffer.allocUnsafe(Math.max(1024, initialBytes));
   }
 
+  /** Room for `bytes` more bytes. */
+  private reserve(bytes: number): void {
+    if (this.at + bytes <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.at + bytes));
+    this.bytes.copy(grown, 0, 0, this.at);
+    this.bytes = grown;
+  }
+
   /** Appends rows given as their JSON texts (`{"Data":[...]}`), written into the buffer in one go. */
   append(rowsJson: readonly string[]): void {
     if (rowsJson.length === 0) return;
     const text = rowsJson.join(',');
     // UTF-8 takes at most 3 bytes per UTF-16 unit, and the comma one more
-    const room = text.length * 3 + 1;
-    if (this.at + room > this.bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.at + room));
-      this.bytes.copy(grown, 0, 0, this.at);
-      this.bytes = grown;
-    }
+    this.reserve(text.length * 3 + 1);
     if (this.ends.length > 0) this.bytes[this.at++] = 0x2c; // ','
     const start = this.at;
     const written = this.bytes.write(text, start, 'utf8');
@@ -80,6 +83,28 @@ export class RowsTextWriter {
       end += (i > 0 ? 1 : 0) + (ascii ? row.length : Buffer.byteLength(row, 'utf8'));
       this.ends.push(end);
     }
+  }
+
+  /**
+   * Appends rows given as UTF-8 bytes: their JSON texts joined by commas, with each row's byte length
+   * (its text's, without the comma).
+   */
+  appendJoined(joined: Uint8Array, byteLengths: readonly number[]): void {
+    if (byteLengths.length === 0) return;
+    let total = byteLengths.length - 1;
+    for (const length of byteLengths) total += length;
+    if (total !== joined.length) {
+      throw new Error(`rows of ${total} bytes in all expected, got ${joined.length} bytes`);
+    }
+    this.reserve(joined.length + 1);
+    if (this.ends.length > 0) this.bytes[this.at++] = 0x2c; // ','
+    this.bytes.set(joined, this.at);
+    let end = this.at;
+    for (let i = 0; i < byteLengths.length; i++) {
+      end += (i > 0 ? 1 : 0) + (byteLengths[i] as number);
+      this.ends.push(end);
+    }
+    this.at += joined.length;
   }
 
   finish(): RowsText {
