@@ -173,4 +173,56 @@ describe('the rollup on InfluxDB, against a real influxd', () => {
     );
     expect(row).toEqual({ time: day, x_avg: 1, x_count: 1, x_avg_avg: 5, x_avg_count: 1 });
   });
+
+  it('reports every aggregate of a point InfluxDB refuses, writes the other devices, and fails the run', async () => {
+    // Prepare: temperature_count is a string field in the aggregate shard, so d1's point (co2 and temperature)
+    // is refused, d2's (co2 only) is not
+    const db = 'rollup_refused';
+    await influx.client.createDatabase(db);
+    const day = Date.parse('2022-04-20T00:00:00Z');
+    await influx.client.write(
+      db,
+      [
+        `conditions,deviceId=d1 co2=400.0,temperature=20.0 ${day + 60_000}`,
+        `conditions,deviceId=d2 co2=500.0 ${day + 60_000}`,
+        `conditions_daily,deviceId=old temperature_count="n/a" ${day}`,
+      ].join('\n'),
+      'ms',
+    );
+    const days = zoneDays('UTC', '2022-04-20', '2022-04-20');
+    const seen: { groups: number; written: number; problems: readonly string[] }[] = [];
+
+    // Act
+    const error = await runInfluxDailyRollup(
+      {
+        client: influx.client,
+        database: db,
+        rawMeasurement: 'conditions',
+        aggregateSink: new InfluxDbReadingSink({
+          client: influx.client,
+          database: db,
+          measurement: 'conditions_daily',
+          concurrency: 1,
+        }),
+        measures: ['co2', 'temperature'],
+      },
+      days,
+      { deadline: deadline(), onDay: (report) => seen.push(report) },
+    ).catch((e: unknown) => e as Error);
+
+    // Assess
+    expect(error).toMatchObject({
+      name: 'RollupIncompleteError',
+      message: expect.stringContaining('2022-04-20'),
+    });
+    expect(seen.map((r) => [r.groups, r.written])).toEqual([[3, 1]]);
+    expect(seen[0]!.problems.map((p) => p.split(':')[0])).toEqual([
+      'd1/co2/2022-04-20',
+      'd1/temperature/2022-04-20',
+    ]);
+    expect(seen[0]!.problems[0]).toContain('temperature_count');
+    expect(
+      await selectRows(influx.client, db, `SELECT "co2_sum" FROM "conditions_daily" WHERE deviceId = 'd2'`),
+    ).toEqual([{ time: day, co2_sum: 500 }]);
+  });
 });
