@@ -9,7 +9,8 @@
  * flight) for speed, not through the writer, then left to influxd's snapshot and compaction, as older days are
  * (--hot: measured with the points still in the write cache). Then the rollup as the pipeline runs it with STORAGE=influxdb
  * (`rollupFromConfig` with STORAGE=influxdb, as the Lambda, `npm run rollup` and `npm start` run it): per zone day one
- * InfluxQL query, the aggregates written back through the InfluxDB sink. Baseline, in the same run: the same
+ * InfluxQL query, the aggregates written back through the InfluxDB sink (one point per device and day, fields
+ * `<measure>_<statistic>`). Baseline, in the same run: the same
  * aggregates as one InfluxQL query over the 30 days (GROUP BY time(1d), deviceId), nothing written back.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { mapWithConcurrency } from '#adapters/map-with-concurrency';
 import { unitRegistryFromEnv } from '#adapters/unit-registry-from-env';
+import { aggregateField } from '#consumers/rollup/influxdb-daily-rollup';
 import { rollupFromConfig } from '#consumers/rollup/rollup-from-config';
 import { addDays, zoneDate, zoneDays } from '#consumers/rollup/zone-days';
 import { readPipelineConfig } from '#core/config';
@@ -129,23 +131,34 @@ async function main() {
     await pipelineRollup.close();
     const groups = rollup.result.reduce((n, r) => n + r.groups, 0);
     const written = rollup.result.reduce((n, r) => n + r.written, 0);
-    const stored = await countPoints(url, database, config.aggregateTable, 'avg');
+    // one point per device and day, with the <measure>_<statistic> fields of every measure
+    let stored = 0;
+    for (const m of measures) {
+      stored += await countPoints(url, database, config.aggregateTable, aggregateField(m, 'avg'));
+    }
+    const { results: pointResults } = await influxQl(
+      url,
+      database,
+      `SELECT count("deviceId") FROM (SELECT "deviceId", /_count$/ FROM "${config.aggregateTable}")`,
+    );
+    const storedPoints = Number(pointResults[0]?.series?.[0]?.values[0]?.[1] ?? 0);
     const expected = days * devices * measures.length;
     if (
       groups !== expected ||
       written !== expected ||
       stored !== expected ||
+      storedPoints !== days * devices ||
       baselineAggregates !== expected
     ) {
       throw new Error(
-        `aggregates: rollup found ${groups}, wrote ${written}, the measurement holds ${stored}, the baseline query found ${baselineAggregates}; expected ${expected} (days x devices x measures)`,
+        `aggregates: rollup found ${groups}, wrote ${written}, the measurement holds ${stored} in ${storedPoints} points, the baseline query found ${baselineAggregates}; expected ${expected} (days x devices x measures) in ${days * devices} points (days x devices)`,
       );
     }
 
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     console.log('');
     console.log(
-      `  rollup of ${days} ${timeZone} days (InfluxQL per day + aggregates written back): ${s(rollup.wallMs)} wall; CPU Node ${s(rollup.ownCpuMs)}, influxd ${s(rollup.serverCpuMs)}; ${stored.toLocaleString('en-US')} aggregates stored (= ${days} x ${devices} x ${measures.length})`,
+      `  rollup of ${days} ${timeZone} days (InfluxQL per day + aggregates written back): ${s(rollup.wallMs)} wall; CPU Node ${s(rollup.ownCpuMs)}, influxd ${s(rollup.serverCpuMs)}; ${stored.toLocaleString('en-US')} aggregates stored in ${storedPoints.toLocaleString('en-US')} points (= ${days} x ${devices}, one per device and day)`,
     );
     console.log(
       `  baseline (the same aggregates as one InfluxQL query, nothing written): ${s(baseline.wallMs)} wall; CPU Node ${s(baseline.ownCpuMs)}, influxd ${s(baseline.serverCpuMs)}`,

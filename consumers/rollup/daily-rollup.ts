@@ -1,4 +1,5 @@
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
+import type { _Record } from '@aws-sdk/client-timestream-write';
 import { queryAll, quoteIdentifier } from '#adapters/timestream-query';
 import type { ZoneDay } from '#core/time';
 import { builtInMeasures } from '#core/units';
@@ -92,30 +93,48 @@ export async function runDailyRollup(
 }
 
 /**
+ * The records of a day's aggregates, each with the aggregates it carries: one record per aggregate on
+ * Timestream (the default); the InfluxDB rollup writes one point per device carrying all its measures.
+ */
+export type AggregateRecords = (
+  aggregates: readonly DailyAggregate[],
+  version: number,
+) => { readonly record: _Record; readonly aggregates: readonly DailyAggregate[] }[];
+
+const recordPerAggregate: AggregateRecords = (aggregates, version) =>
+  aggregates.map((a) => ({ record: toAggregateRecord(a, version), aggregates: [a] }));
+
+/**
  * Writes one zone day's aggregates to the aggregate sink, `perRequest` records a request, and reports what was
- * written and why the rest was not (both stores' rollups).
+ * written and why the rest was not (both stores' rollups), counting (device, measure) aggregates whatever
+ * records carry them.
  */
 export async function writeDayAggregates(
   sink: ReadingSink,
   aggregates: readonly DailyAggregate[],
   day: ZoneDay,
-  options: { readonly version: number; readonly perRequest: number; readonly deadline: number },
+  options: {
+    readonly version: number;
+    readonly perRequest: number;
+    readonly deadline: number;
+    readonly toRecords?: AggregateRecords;
+  },
 ): Promise<DayReport> {
-  const records = aggregates.map((a) => toAggregateRecord(a, options.version));
+  const records = (options.toRecords ?? recordPerAggregate)(aggregates, options.version);
   const requests: WriteRequest[] = [];
   for (let i = 0; i < records.length; i += options.perRequest) {
-    requests.push({ records: records.slice(i, i + options.perRequest) });
+    requests.push({ records: records.slice(i, i + options.perRequest).map((r) => r.record) });
   }
   const outcomes = await sink.write(requests, { deadline: options.deadline });
   const problems: string[] = [];
   let written = 0;
   outcomes.forEach((request, r) => {
     request.forEach((outcome, i) => {
-      if (outcome.status === 'written') written++;
+      const carried = records[r * options.perRequest + i]?.aggregates ?? [];
+      if (outcome.status === 'written') written += carried.length;
       else {
-        const a = aggregates[r * options.perRequest + i];
         const why = outcome.status === 'rejected' ? outcome.reason : outcome.error.message;
-        problems.push(`${a?.deviceId}/${a?.measure}/${day.date}: ${why}`);
+        for (const a of carried) problems.push(`${a.deviceId}/${a.measure}/${day.date}: ${why}`);
       }
     });
   });

@@ -4,7 +4,7 @@ import type { ZoneDay } from '#core/time';
 import { InfluxDbReadingSink } from '../writer/influxdb-reading-sink';
 import type { ReadingSink } from '../writer/reading-sink';
 import type { DailyAggregate } from './daily-aggregates';
-import { type DayReport, throwIfIncomplete, writeDayAggregates } from './daily-rollup';
+import { type AggregateRecords, type DayReport, throwIfIncomplete, writeDayAggregates } from './daily-rollup';
 
 /** What the rollup on InfluxDB reads and writes (STORAGE=influxdb). */
 export interface InfluxDailyRollupDeps {
@@ -19,21 +19,41 @@ export interface InfluxDailyRollupDeps {
   readonly log?: (message: string, details: Record<string, unknown>) => void;
 }
 
-const functions = ['mean', 'min', 'max', 'sum', 'count', 'first', 'last'] as const;
+/** The statistics of the aggregate contract, in its order, and the InfluxQL function of each. */
+const statistics = [
+  ['avg', 'mean'],
+  ['min', 'min'],
+  ['max', 'max'],
+  ['sum', 'sum'],
+  ['count', 'count'],
+  ['first', 'first'],
+  ['last', 'last'],
+] as const;
+type Statistic = (typeof statistics)[number][0];
 const recordsPerRequest = 5_000;
 
 /**
- * The InfluxQL of one zone day: every function of the aggregate contract for every measure, per device, over
- * `[startMs, endMs)`. Only InfluxQL that InfluxDB 3 supports (MEAN, MIN, MAX, SUM, COUNT, FIRST, LAST, a time
- * range, GROUP BY a tag); no SELECT ... INTO: the aggregates are written back by the writer's sink.
+ * The field of the aggregate measurement that holds one statistic of one measure: `<measure>_<statistic>`
+ * (`co2_avg`, `co2_count`). No two (measure, statistic) pairs share a field: the statistics hold no `_`, so the
+ * last `_` of a field always separates the measure (letters, digits and `_`, as the unit registry allows) from
+ * the statistic (`x_avg_min` is measure `x_avg`, statistic `min`). The dashboards name the same fields
+ * (`"${measure}_avg"`) and list the measures from the fields ending in `_avg`.
+ */
+export const aggregateField = (measure: string, statistic: Statistic): string => `${measure}_${statistic}`;
+
+/**
+ * The InfluxQL of one zone day: every statistic of the aggregate contract for every measure, per device, over
+ * `[startMs, endMs)`, named as the aggregate measurement's fields. Only InfluxQL that InfluxDB 3 supports
+ * (MEAN, MIN, MAX, SUM, COUNT, FIRST, LAST, a time range, GROUP BY a tag); no SELECT ... INTO: the aggregates
+ * are written back by the writer's sink.
  *
  * @example
  * dailyAggregateInfluxQl('conditions', ['co2'], { date: '2022-04-20', startMs: 1650412800000, endMs: 1650499200000 })
- * // SELECT mean("co2") AS "co2|mean", ... FROM "conditions" WHERE time >= 1650412800000ms AND time < 1650499200000ms GROUP BY "deviceId"
+ * // SELECT mean("co2") AS "co2_avg", ... FROM "conditions" WHERE time >= 1650412800000ms AND time < 1650499200000ms GROUP BY "deviceId"
  */
 function dailyAggregateInfluxQl(measurement: string, measures: readonly string[], day: ZoneDay): string {
   const columns = measures.flatMap((m) =>
-    functions.map((f) => `${f}(${quoteIdentifier(m)}) AS ${quoteIdentifier(`${m}|${f}`)}`),
+    statistics.map(([s, f]) => `${f}(${quoteIdentifier(m)}) AS ${quoteIdentifier(aggregateField(m, s))}`),
   );
   return (
     `SELECT ${columns.join(', ')} FROM ${quoteIdentifier(measurement)} ` +
@@ -42,11 +62,44 @@ function dailyAggregateInfluxQl(measurement: string, measures: readonly string[]
 }
 
 /**
+ * One point per device and day: tag `deviceId`, fields `<measure>_<statistic>` of every measure the device
+ * reported that day (count an integer, the others floats), time = the day's first instant.
+ */
+const pointPerDevice: AggregateRecords = (aggregates) => {
+  const byDevice = new Map<string, DailyAggregate[]>();
+  for (const a of aggregates) {
+    const list = byDevice.get(a.deviceId);
+    if (list) list.push(a);
+    else byDevice.set(a.deviceId, [a]);
+  }
+  return [...byDevice].map(([deviceId, carried]) => ({
+    aggregates: carried,
+    record: {
+      Dimensions: [{ Name: 'deviceId', Value: deviceId }],
+      MeasureName: 'daily',
+      MeasureValueType: 'MULTI',
+      MeasureValues: carried.flatMap((a) =>
+        statistics.map(([s]) => ({
+          Name: aggregateField(a.measure, s),
+          Value: String(a[s]),
+          Type: s === 'count' ? ('BIGINT' as const) : ('DOUBLE' as const),
+        })),
+      ),
+      Time: String(carried[0]!.day.startMs),
+      TimeUnit: 'MILLISECONDS',
+    },
+  }));
+};
+
+/**
  * The rollup on InfluxDB: the same zone days and aggregate contract as on Timestream (avg, min, max, sum, count,
  * first, last per device, measure and day), read with InfluxQL from the raw measurement and written to the
- * aggregate measurement with tags `deviceId` and `measure` at the day's first instant; re-rolling a day writes
- * the same series and time again, which replaces the earlier aggregates. Days without data write nothing.
- * Fails after trying every day if any aggregate was not written.
+ * aggregate measurement as one point per device and day (tag `deviceId`, fields {@link aggregateField}, time =
+ * the day's first instant): one series per device, so the daily panels read as many series as there are
+ * devices, not devices x measures. The raw measurement's other tags (the dimensions) are not kept, as on
+ * Timestream: a device's day is aggregated over all its readings. Re-rolling a day writes the same series and
+ * time again, which replaces the fields written before. Days without data write nothing. Reports count
+ * (device, measure) aggregates. Fails after trying every day if any aggregate was not written.
  */
 export async function runInfluxDailyRollup(
   deps: InfluxDailyRollupDeps,
@@ -64,6 +117,7 @@ export async function runInfluxDailyRollup(
       version: 1,
       perRequest: recordsPerRequest,
       deadline: options.deadline,
+      toRecords: pointPerDevice,
     });
     log?.('rollup day done', { ...report, problems: report.problems.slice(0, 5) });
     options.onDay?.(report);
@@ -87,14 +141,14 @@ async function dayAggregates(
     const deviceId = series.tags?.deviceId;
     const row = series.values[0];
     if (deviceId === undefined || deviceId === '' || row === undefined) continue;
-    const cell = (measure: string, f: (typeof functions)[number]) => {
-      const value = row[series.columns.indexOf(`${measure}|${f}`)];
+    const cell = (measure: string, s: Statistic) => {
+      const value = row[series.columns.indexOf(aggregateField(measure, s))];
       return typeof value === 'number' ? value : undefined;
     };
     for (const measure of measures) {
       const count = cell(measure, 'count');
       if (count === undefined || count === 0) continue;
-      const numbers = functions.map((f) => cell(measure, f));
+      const numbers = statistics.map(([s]) => cell(measure, s));
       if (numbers.some((n) => n === undefined)) continue;
       const [avg, min, max, sum, , first, last] = numbers as number[];
       aggregates.push({

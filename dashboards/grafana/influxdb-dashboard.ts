@@ -49,7 +49,28 @@ const aggregateFrom = '"${aggregate_measurement}"';
 const rawFrom = '"${raw_measurement}"';
 /** Tag filters as Grafana's documentation writes them: the value is regex-escaped by the data source. */
 const deviceFilter = '"deviceId" =~ /^$device$/';
-const measureFilter = '"measure" =~ /^$measure$/';
+
+/**
+ * The aggregate measurement's field of a statistic of the selected measure, `"${measure}_avg"` (the rollup's
+ * `<measure>_<statistic>` fields): `${measure}` in braces, since `$measure_avg` would name another variable.
+ */
+const selected = (statistic: string) => `"\${measure}_${statistic}"`;
+
+/**
+ * The measure picker's values: the aggregate measurement's fields that end in `_avg`, the measure being what
+ * precedes it (Grafana keeps a variable regex's first capture group). Measure names hold letters, digits and
+ * `_`, the statistics no `_`, so `x_avg_avg` is measure `x_avg`, and every measure has exactly one `_avg` field.
+ */
+const measureFromField = '/^(.+)_avg$/';
+
+/**
+ * Hides the series a query returns without a single value (the fleet panel names every measure of the units
+ * registry; those the fleet does not report stay out of the legend and the tooltip).
+ */
+const hideEmptySeries = {
+  matcher: { id: 'byValue', options: { reducer: 'allIsNull', op: 'gte', value: 0 } },
+  properties: [{ id: 'custom.hideFrom', value: { legend: true, tooltip: true, viz: true } }],
+};
 
 /**
  * A field override per measure: the measure's unit on every field whose display name holds the measure name as
@@ -78,10 +99,12 @@ const lines = (...parts: string[]) => parts.join('\n');
 
 /**
  * Builds the "IoT room conditions" dashboard for Grafana's InfluxDB data source in InfluxQL mode, with the
- * panels of the Timestream dashboard: the daily panels read the aggregate measurement (AGGREGATE_TABLE: tags
- * `deviceId`, `measure`; fields avg, min, max, sum, count, first, last; one point per device, measure and day at
- * the day's start in ROLLUP_TIMEZONE), the last-24-hours panel reads the raw measurement (RAW_TABLE: tag
- * `deviceId`, one float field per measure). The fleet panels group the daily points by day with
+ * panels of the Timestream dashboard: the daily panels read the aggregate measurement (AGGREGATE_TABLE: tag
+ * `deviceId`; fields `<measure>_<statistic>`, e.g. `co2_avg`, `co2_min`, `co2_max`, `co2_sum`, `co2_count`,
+ * `co2_first`, `co2_last`; one point per device and day at the day's start in ROLLUP_TIMEZONE, so one series per
+ * device), the last-24-hours panel reads the raw measurement (RAW_TABLE: tag `deviceId`, one float field per
+ * measure). The device picker lists the aggregate measurement's `deviceId` values (SHOW TAG VALUES), the measure
+ * picker its `_avg` fields (SHOW FIELD KEYS); the fleet panel per measure names the units registry's measures. The fleet panels group the daily points by day with
  * `GROUP BY time(1d) tz('<ROLLUP_TIMEZONE>')`, whose buckets start at the zone's midnights (daylight saving
  * days included), so each bucket holds exactly one rolled-up day.
  *
@@ -102,8 +125,7 @@ export function buildInfluxDbDashboard(options: InfluxDbDashboardOptions) {
     hide: 0,
     description,
   });
-  const picker = (name: string, label: string, key: string) => {
-    const query = `SHOW TAG VALUES FROM ${aggregateFrom} WITH KEY = "${key}"`;
+  const picker = (name: string, label: string, query: string, regex: string, description: string) => {
     return {
       name,
       label,
@@ -111,7 +133,8 @@ export function buildInfluxDbDashboard(options: InfluxDbDashboardOptions) {
       datasource,
       definition: query,
       query,
-      description: `${label}s with a daily aggregate (the ${key} tag of the aggregate measurement)`,
+      regex,
+      description,
       refresh: 1,
       sort: 1,
       multi: false,
@@ -121,7 +144,8 @@ export function buildInfluxDbDashboard(options: InfluxDbDashboardOptions) {
       options: [],
     };
   };
-  const aggregateSelection = `WHERE $timeFilter AND ${deviceFilter} AND ${measureFilter}`;
+  const deviceSelection = `WHERE $timeFilter AND ${deviceFilter}`;
+  const measures = Object.keys(options.measureUnits).sort();
 
   return {
     __inputs: [],
@@ -169,8 +193,20 @@ export function buildInfluxDbDashboard(options: InfluxDbDashboardOptions) {
           options.aggregateMeasurement,
           'AGGREGATE_TABLE',
         ),
-        picker('device', 'Device', 'deviceId'),
-        picker('measure', 'Measure', 'measure'),
+        picker(
+          'device',
+          'Device',
+          `SHOW TAG VALUES FROM ${aggregateFrom} WITH KEY = "deviceId"`,
+          '',
+          'Devices with a daily aggregate (the deviceId tag of the aggregate measurement)',
+        ),
+        picker(
+          'measure',
+          'Measure',
+          `SHOW FIELD KEYS FROM ${aggregateFrom}`,
+          measureFromField,
+          "Measures with a daily aggregate (the aggregate measurement's <measure>_avg fields)",
+        ),
       ],
     },
     panels: [
@@ -189,7 +225,15 @@ export function buildInfluxDbDashboard(options: InfluxDbDashboardOptions) {
         description: `One point per day from the aggregate measurement (time = the start of the day in ${options.timezone}).`,
         datasource,
         gridPos: { h: 9, w: 16, x: 0, y: 1 },
-        targets: [target(lines('SELECT "avg", "min", "max"', `FROM ${aggregateFrom}`, aggregateSelection))],
+        targets: [
+          target(
+            lines(
+              `SELECT ${['avg', 'min', 'max'].map((s) => `${selected(s)} AS "${s}"`).join(', ')}`,
+              `FROM ${aggregateFrom}`,
+              deviceSelection,
+            ),
+          ),
+        ],
         fieldConfig: { defaults: { custom: { ...dailyLines, axisLabel: '${measure}' } }, overrides: [] },
         options: legendAndTooltip,
       },
@@ -203,9 +247,9 @@ export function buildInfluxDbDashboard(options: InfluxDbDashboardOptions) {
         targets: [
           target(
             lines(
-              'SELECT "avg", "min", "max", "sum", "count", "first", "last"',
+              `SELECT ${['avg', 'min', 'max', 'sum', 'count', 'first', 'last'].map((s) => `${selected(s)} AS "${s}"`).join(', ')}`,
               `FROM ${aggregateFrom}`,
-              aggregateSelection,
+              deviceSelection,
               'ORDER BY time DESC',
             ),
             { resultFormat: 'table' },
@@ -238,16 +282,16 @@ export function buildInfluxDbDashboard(options: InfluxDbDashboardOptions) {
         type: 'timeseries',
         title: 'Devices reporting per day',
         description:
-          'Distinct devices with at least one daily aggregate (any measure) per day: one point per device and day ' +
-          'in the subquery, counted per day.',
+          'Devices with a daily aggregate (any measure) per day: the subquery lists the points (one per device ' +
+          'and day, any measure: every measure reported has a <measure>_count field) with their deviceId, the ' +
+          'outer query counts them per day.',
         datasource,
         gridPos: { h: 8, w: 8, x: 0, y: 11 },
         targets: [
           target(
             lines(
-              'SELECT count("reported") AS "devices" FROM (',
-              `  SELECT max("count") AS "reported" FROM ${aggregateFrom}`,
-              `  WHERE $timeFilter GROUP BY time(1d), "deviceId" fill(none)${tz}`,
+              'SELECT count("deviceId") AS "devices" FROM (',
+              `  SELECT "deviceId", /_count$/ FROM ${aggregateFrom} WHERE $timeFilter`,
               `) WHERE $timeFilter ${byDay}`,
             ),
             { alias: 'devices' },
@@ -269,22 +313,25 @@ export function buildInfluxDbDashboard(options: InfluxDbDashboardOptions) {
         title: 'Fleet daily average per measure',
         description:
           'Average of all readings of the fleet per day (sum of sums / sum of counts, so that every reading ' +
-          'weighs the same), one series per measure, each on the axis of its unit.',
+          'weighs the same), one series per measure of the units registry that has data, each on the axis of its unit.',
         datasource,
         gridPos: { h: 8, w: 8, x: 8, y: 11 },
         targets: [
           target(
             lines(
-              'SELECT sum("sum") / sum("count") AS "fleet_avg"',
+              `SELECT ${measures.map((m) => `sum("${m}_sum") / sum("${m}_count") AS "${m}"`).join(', ')}`,
               `FROM ${aggregateFrom}`,
               'WHERE $timeFilter',
-              `GROUP BY time(1d), "measure" fill(none)${tz}`,
+              byDay,
             ),
-            // the series is named by its measure, which the unit overrides match
-            { alias: '$tag_measure' },
+            // a series per column, named by its measure, which the unit overrides match
+            { alias: '$col' },
           ),
         ],
-        fieldConfig: { defaults: { custom: { ...dailyLines, axisPlacement: 'auto' } }, overrides },
+        fieldConfig: {
+          defaults: { custom: { ...dailyLines, axisPlacement: 'auto' } },
+          overrides: [...overrides, hideEmptySeries],
+        },
         options: legendAndTooltip,
       },
       {
@@ -298,9 +345,10 @@ export function buildInfluxDbDashboard(options: InfluxDbDashboardOptions) {
         targets: [
           target(
             lines(
-              'SELECT sum("sum") / sum("count") AS "fleet_avg", min("min") AS "fleet_min", max("max") AS "fleet_max"',
+              `SELECT sum(${selected('sum')}) / sum(${selected('count')}) AS "fleet_avg", ` +
+                `min(${selected('min')}) AS "fleet_min", max(${selected('max')}) AS "fleet_max"`,
               `FROM ${aggregateFrom}`,
-              `WHERE $timeFilter AND ${measureFilter}`,
+              'WHERE $timeFilter',
               byDay,
             ),
           ),

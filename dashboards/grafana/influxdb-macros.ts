@@ -186,10 +186,58 @@ export interface InfluxDbPanelQuery {
   readonly minInterval?: string;
 }
 
-/** A variable of an InfluxDB dashboard: a query variable (an InfluxQL metaquery) or a textbox value. */
+/**
+ * A variable of an InfluxDB dashboard: a query variable (an InfluxQL metaquery, and the regex Grafana applies
+ * to its answers, `''` for none) or a textbox value.
+ */
 export type InfluxDbDashboardVariable =
-  | { readonly kind: 'query'; readonly name: string; readonly query: string }
+  | { readonly kind: 'query'; readonly name: string; readonly query: string; readonly regex: string }
   | { readonly kind: 'value'; readonly name: string; readonly value: string };
+
+/** Grafana's `stringToJsRegex` (`@grafana/data`): `/body/flags`, or a bare pattern that must match whole. */
+function variableRegex(text: string): RegExp {
+  if (!text.startsWith('/')) return new RegExp(`^${text}$`);
+  const match = /^\/(.*?)\/(g?i?m?y?s?)$/.exec(text);
+  if (!match) throw new InvalidDashboardError([`variable regex ${JSON.stringify(text)}: not a /regex/flags`]);
+  return new RegExp(match[1]!, match[2]);
+}
+
+/**
+ * The values a query variable offers, from the InfluxDB answer to its metaquery, as Grafana's InfluxDB data
+ * source and variable code take them: each row's first column for `SHOW FIELD KEYS` (and `SHOW RETENTION
+ * POLICIES`), the second for the others (`SHOW TAG VALUES` answers `[key, value]`); then the variable's regex
+ * keeps the matching values, each replaced by its `value` named group or its first capture group when it has
+ * one; duplicates once, in answer order.
+ *
+ * @example
+ * influxDbVariableValues({ query: 'SHOW FIELD KEYS FROM "daily"', regex: '/^(.+)_avg$/' },
+ *   [{ values: [['co2_avg', 'float'], ['co2_count', 'integer']] }]); // ['co2']
+ */
+export function influxDbVariableValues(
+  variable: { readonly query: string; readonly regex: string },
+  series: readonly { readonly values: readonly (readonly unknown[])[] }[],
+): string[] {
+  const lower = variable.query.toLowerCase();
+  const valueFirst = lower.includes('show field keys') || lower.includes('show retention policies');
+  const regex = variable.regex === '' ? undefined : variableRegex(variable.regex);
+  const out = new Set<string>();
+  for (const s of series) {
+    for (const row of s.values) {
+      const raw = valueFirst || row[1] === undefined ? row[0] : row[1];
+      let value = String(raw);
+      if (regex) {
+        regex.lastIndex = 0;
+        const match = regex.exec(value);
+        if (!match) continue;
+        const named = match.groups?.value;
+        if (named !== undefined) value = named;
+        else if (match.length > 1 && match[1] !== undefined) value = match[1];
+      }
+      out.add(value);
+    }
+  }
+  return [...out];
+}
 
 const target = z.looseObject({
   refId: z.string().default('A'),
@@ -215,6 +263,7 @@ const dashboardSchema = z.looseObject({
           name: z.string(),
           type: z.string(),
           query: z.unknown().optional(),
+          regex: z.string().optional(),
           current: z.looseObject({ value: z.unknown().optional() }).optional(),
         }),
       ),
@@ -268,7 +317,7 @@ export function listInfluxDbVariables(json: unknown): InfluxDbDashboardVariable[
         typeof q === 'object' && q !== null && 'query' in q
           ? String((q as { query: unknown }).query)
           : String(q ?? '');
-      out.push({ kind: 'query', name: v.name, query: text });
+      out.push({ kind: 'query', name: v.name, query: text, regex: v.regex ?? '' });
     } else if (v.type === 'textbox' || v.type === 'constant') {
       out.push({ kind: 'value', name: v.name, value: String(v.current?.value ?? v.query ?? '') });
     }

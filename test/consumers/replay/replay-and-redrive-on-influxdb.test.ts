@@ -122,7 +122,7 @@ describe('replay and dead-letter redrive with STORAGE=influxdb, through npm run 
     expect(stdout).toContain('Rolled up 2 day(s)');
     expect(await stored()).toEqual(expected);
     const daily = await rows(
-      `SELECT deviceId, "count", "sum", "first", "last" FROM "conditions_daily" WHERE deviceId =~ /^replay_/ AND measure = 'co2'`,
+      `SELECT deviceId, "co2_count" AS "count", "co2_sum" AS "sum", "co2_first" AS "first", "co2_last" AS "last" FROM "conditions_daily" WHERE deviceId =~ /^replay_/`,
     );
     const want = ['replay_1', 'replay_2'].flatMap((deviceId) =>
       [0, 1].map((day) => {

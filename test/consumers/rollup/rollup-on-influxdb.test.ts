@@ -43,12 +43,31 @@ async function closedPort(): Promise<number> {
 
 describe('the rollup with STORAGE=influxdb, through its command and its Lambda handler', () => {
   let influx: TestInfluxd;
-  const daily = (where = '') =>
-    selectRows(
+  /** The aggregates of co2 and temperature as rows per (device, measure, day), from the point of each device and day. */
+  const daily = async (where = '') => {
+    const points = await selectRows(
       influx.client,
       database,
-      `SELECT "deviceId", "measure", "count", "sum", "first", "last" FROM "conditions_daily"${where}`,
+      `SELECT "deviceId", /^(co2|temperature)_(count|sum|first|last)$/ FROM "conditions_daily"${where}`,
     );
+    return points.flatMap((p) =>
+      ['co2', 'temperature'].flatMap((measure) =>
+        p[`${measure}_count`] === null
+          ? []
+          : [
+              {
+                time: p.time,
+                deviceId: p.deviceId,
+                measure,
+                count: p[`${measure}_count`],
+                sum: p[`${measure}_sum`],
+                first: p[`${measure}_first`],
+                last: p[`${measure}_last`],
+              },
+            ],
+      ),
+    );
+  };
 
   beforeAll(async () => {
     influx = await startTestInfluxd();

@@ -15,6 +15,7 @@ import {
 import {
   expandInfluxDbPanelQuery,
   expandInfluxQlMacros,
+  influxDbVariableValues,
   listInfluxDbPanelQueries,
   listInfluxDbVariables,
 } from '#dashboards/grafana/influxdb-macros';
@@ -127,7 +128,7 @@ describe('the InfluxDB Grafana dashboard on a real influxd, with data from the w
       },
     ] as const;
 
-  it('fills the device and measure pickers from SHOW TAG VALUES with every device and measure', async () => {
+  it('fills the device picker from SHOW TAG VALUES and the measure picker from the _avg fields, with every device and measure', async () => {
     for (const { name, db, json } of dashboards()) {
       const variables = listInfluxDbVariables(json);
       const values = Object.fromEntries(
@@ -143,9 +144,8 @@ describe('the InfluxDB Grafana dashboard on a real influxd, with data from the w
           intervalMs: 60_000,
           variables: values,
         });
-        const [series] = await select(db, query);
-        // SHOW TAG VALUES answers [key, value] rows; Grafana offers the values
-        pickers[v.name] = (series?.values ?? []).map((row) => String(row[1])).sort();
+        // the values Grafana offers: SHOW TAG VALUES' value column, SHOW FIELD KEYS' keys through the regex
+        pickers[v.name] = influxDbVariableValues(v, await select(db, query)).sort();
       }
       expect(pickers, name).toEqual({ device: [...devices].sort(), measure: [...measures] });
     }
@@ -231,17 +231,25 @@ describe('the InfluxDB Grafana dashboard on a real influxd, with data from the w
       const [reporting] = await run(5, 'room.1', 'co2');
       expect(reporting!.values.find((v) => v[0] === day!.startMs)?.[1], `${name}: devices that day`).toBe(3);
 
-      // panel 6: one series per measure; panel 7: the fleet mean of co2 that day equals the raw mean
-      const perMeasure = await run(6, 'room.1', 'co2');
-      expect(perMeasure.map((s) => s.tags?.measure).sort(), name).toEqual([...measures]);
+      // panel 6: a column per measure of the registry, with values for the measures stored, each the fleet's
+      // mean of that day; panel 7: the fleet mean and extremes of co2 that day equal the raw ones
       const [fleetRaw] = await select(
         db,
-        `SELECT mean("co2"), min("co2"), max("co2") FROM "${raw}" WHERE time >= ${day!.startMs}ms AND time < ${day!.endMs}ms`,
+        `SELECT ${measures.map((m) => `mean("${m}") AS "${m}"`).join(', ')}, min("co2"), max("co2") FROM "${raw}" WHERE time >= ${day!.startMs}ms AND time < ${day!.endMs}ms`,
       );
+      const rawOf = (column: string) => fleetRaw!.values[0]![fleetRaw!.columns.indexOf(column)] as number;
+      const [perMeasure] = await run(6, 'room.1', 'co2');
+      expect(perMeasure!.columns, name).toEqual(['time', ...createUnitRegistry().measureNames()]);
+      const perMeasureRow = perMeasure!.values.find((v) => v[0] === day!.startMs)!;
+      const withData = perMeasure!.columns.filter((_, i) => i > 0 && perMeasureRow[i] !== null);
+      expect(withData, name).toEqual([...measures]);
+      for (const m of measures) {
+        expect(perMeasureRow[perMeasure!.columns.indexOf(m)], `${name}: fleet ${m}`).toBeCloseTo(rawOf(m), 9);
+      }
       const [fleet] = await run(7, 'room.1', 'co2');
       const fleetRow = fleet!.values.find((v) => v[0] === day!.startMs)!;
-      expect(fleetRow[1]).toBeCloseTo(fleetRaw!.values[0]![1] as number, 9);
-      expect(fleetRow.slice(2)).toEqual(fleetRaw!.values[0]!.slice(2));
+      expect(fleetRow[1]).toBeCloseTo(rawOf('co2'), 9);
+      expect(fleetRow.slice(2)).toEqual([rawOf('min'), rawOf('max')]);
     }
   });
 });

@@ -19,13 +19,15 @@ const run = promisify(execFile);
 const repoRoot = new URL('../../../', import.meta.url);
 
 interface Override {
-  matcher: { id: string; options: string };
+  matcher: { id: string; options: unknown };
   properties: { id: string; value: unknown }[];
 }
 interface Dashboard {
   timezone: string;
   panels: { id: number; fieldConfig?: { overrides: Override[] } }[];
-  templating: { list: { name: string; type: string; query?: unknown; current?: { value?: unknown } }[] };
+  templating: {
+    list: { name: string; type: string; query?: unknown; regex?: string; current?: { value?: unknown } }[];
+  };
 }
 
 const build = (overrides: Partial<PipelineConfig> = {}) =>
@@ -35,7 +37,11 @@ const build = (overrides: Partial<PipelineConfig> = {}) =>
 
 const unitOf = (overrides: Override[], displayName: string) =>
   overrides
-    .filter((o) => new RegExp(/^\/(.*)\/$/.exec(o.matcher.options)![1]!).test(displayName))
+    .filter(
+      (o) =>
+        o.matcher.id === 'byRegexp' &&
+        new RegExp(/^\/(.*)\/$/.exec(String(o.matcher.options))![1]!).test(displayName),
+    )
     .map((o) => o.properties.find((p) => p.id === 'unit')?.value);
 
 describe('the InfluxDB (InfluxQL) Grafana dashboard generator', () => {
@@ -76,7 +82,7 @@ describe('the InfluxDB (InfluxQL) Grafana dashboard generator', () => {
     ).not.toContain('tz(');
   });
 
-  it('names the measurements of the configuration and fills the pickers from SHOW TAG VALUES', () => {
+  it('names the measurements of the configuration, and fills the device picker from SHOW TAG VALUES and the measure picker from the _avg fields', () => {
     const d = build({ rawTable: 'raw_m', aggregateTable: 'agg_m' });
     const byName = Object.fromEntries(d.templating.list.map((v) => [v.name, v]));
     expect(byName.raw_measurement?.current?.value).toBe('raw_m');
@@ -84,12 +90,23 @@ describe('the InfluxDB (InfluxQL) Grafana dashboard generator', () => {
     expect(byName.device?.query).toBe(
       'SHOW TAG VALUES FROM "${aggregate_measurement}" WITH KEY = "deviceId"',
     );
-    expect(byName.measure?.query).toBe(
-      'SHOW TAG VALUES FROM "${aggregate_measurement}" WITH KEY = "measure"',
-    );
+    expect(byName.measure?.query).toBe('SHOW FIELD KEYS FROM "${aggregate_measurement}"');
+    expect(byName.measure?.regex).toBe('/^(.+)_avg$/');
     const rawPanel = listInfluxDbPanelQueries(d).find((q) => q.panelId === 9)!;
     expect(rawPanel.query).toContain('FROM "${raw_measurement}"');
     expect(rawPanel.query).toContain('GROUP BY time($__interval) fill(null)');
+  });
+
+  it('reads the aggregate fields <measure>_<statistic> of the selected measure, and no measure tag', () => {
+    const queries = new Map(listInfluxDbPanelQueries(build()).map((q) => [q.panelId, q.query]));
+    expect(queries.get(2)).toContain('SELECT "${measure}_avg" AS "avg", "${measure}_min" AS "min"');
+    expect(queries.get(3)).toContain('"${measure}_count" AS "count"');
+    expect(queries.get(7)).toContain('sum("${measure}_sum") / sum("${measure}_count") AS "fleet_avg"');
+    // the fleet panel per measure: one column per measure of the units registry
+    for (const m of createUnitRegistry().measureNames()) {
+      expect(queries.get(6)).toContain(`sum("${m}_sum") / sum("${m}_count") AS "${m}"`);
+    }
+    for (const [id, q] of queries) expect(q, `panel ${id}`).not.toMatch(/"measure"|\$measure_|\$tag_/);
   });
 
   it("gives each measure's series the unit of the units registry", () => {
@@ -98,6 +115,11 @@ describe('the InfluxDB (InfluxQL) Grafana dashboard generator', () => {
     expect(unitOf(fleet, 'co2')).toEqual(['ppm']);
     expect(unitOf(fleet, 'temperature')).toEqual(['celsius']);
     expect(unitOf(fleet, 'pressure')).toEqual(['pressurehpa']);
+    // the measures without data (all values null) are left out of the legend, the tooltip and the chart
+    expect(fleet.find((o) => o.matcher.id === 'byValue')).toEqual({
+      matcher: { id: 'byValue', options: { reducer: 'allIsNull', op: 'gte', value: 0 } },
+      properties: [{ id: 'custom.hideFrom', value: { legend: true, tooltip: true, viz: true } }],
+    });
     const raw = d.panels.find((p) => p.id === 9)!.fieldConfig!.overrides;
     expect(unitOf(raw, 'conditions.humidity')).toEqual(['percent']);
   });

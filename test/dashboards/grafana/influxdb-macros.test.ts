@@ -4,6 +4,7 @@ import { InvalidMacroContextError, UnknownMacroError, UnknownVariableError } fro
 import {
   expandInfluxDbPanelQuery,
   expandInfluxQlMacros,
+  influxDbVariableValues,
   influxIntervalText,
   interpolateInfluxQlVariables,
 } from '#dashboards/grafana/influxdb-macros';
@@ -78,5 +79,47 @@ describe("Grafana's InfluxQL macros and variables, expanded as the InfluxDB data
     expect(
       expandInfluxDbPanelQuery({ query: 'WHERE $timeFilter', timeFrom: '24h' }, { ...context, nowMs }),
     ).toBe(`WHERE time >= ${nowMs - 86_400_000}ms and time <= ${nowMs}ms`);
+  });
+
+  it("takes a variable's values from its metaquery's answer as Grafana does: the value column, then the regex's capture", () => {
+    // SHOW TAG VALUES answers [key, value]; SHOW FIELD KEYS [fieldKey, fieldType]
+    expect(
+      influxDbVariableValues({ query: 'SHOW TAG VALUES FROM "d" WITH KEY = "deviceId"', regex: '' }, [
+        {
+          values: [
+            ['deviceId', 'room.1'],
+            ['deviceId', 'room_b'],
+          ],
+        },
+      ]),
+    ).toEqual(['room.1', 'room_b']);
+    const fields = [
+      {
+        values: [
+          ['co2_avg', 'float'],
+          ['co2_count', 'integer'],
+          ['x_avg_avg', 'float'],
+          ['x_avg_min', 'float'],
+          ['x_avg', 'float'],
+        ],
+      },
+    ];
+    expect(
+      influxDbVariableValues({ query: 'show field keys from "d"', regex: '/^(.+)_avg$/' }, fields),
+    ).toEqual(['co2', 'x_avg', 'x']);
+    expect(
+      influxDbVariableValues(
+        { query: 'SHOW FIELD KEYS FROM "d"', regex: '/^(?<value>[a-z]+)\\d?_avg$/' },
+        fields,
+      ),
+    ).toEqual(['co', 'x']);
+    // a bare pattern must match the whole value; no capture keeps the value
+    expect(influxDbVariableValues({ query: 'SHOW FIELD KEYS FROM "d"', regex: 'co2_.*' }, fields)).toEqual([
+      'co2_avg',
+      'co2_count',
+    ]);
+    expect(() => influxDbVariableValues({ query: 'SHOW FIELD KEYS', regex: '/unclosed' }, fields)).toThrow(
+      /unclosed/,
+    );
   });
 });

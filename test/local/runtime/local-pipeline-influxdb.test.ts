@@ -226,19 +226,17 @@ describe('npm start with STORAGE=influxdb: the seed article end to end on a real
       { timeout: 20_000, interval: 100 },
     );
     await pipeline.runRollup(new Date());
-    const daily = await rows(`SELECT * FROM "conditions_daily" WHERE deviceId = 'rollup_1'`);
+    const daily = await rows(`SELECT /^co2_/ FROM "conditions_daily" WHERE deviceId = 'rollup_1'`);
     expect(daily).toEqual([
       {
         time: yesterdayNoon - 12 * 3_600_000,
-        deviceId: 'rollup_1',
-        measure: 'co2',
-        avg: 600,
-        min: 400,
-        max: 900,
-        sum: 1800,
-        count: 3,
-        first: 400,
-        last: 900,
+        co2_avg: 600,
+        co2_min: 400,
+        co2_max: 900,
+        co2_sum: 1800,
+        co2_count: 3,
+        co2_first: 400,
+        co2_last: 900,
       },
     ]);
   });

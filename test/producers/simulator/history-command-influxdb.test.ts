@@ -82,10 +82,10 @@ describe('npm run simulate -- --history with STORAGE=influxdb, against npm start
     const daily = await selectRows(
       influx,
       database,
-      `SELECT "count" FROM "conditions_daily" WHERE measure = 'co2' GROUP BY "deviceId"`,
+      `SELECT "co2_count" FROM "conditions_daily" GROUP BY "deviceId"`,
     );
     expect(new Set(daily.map((r) => r.deviceId))).toEqual(new Set(['sim-0000', 'sim-0001', 'sim-0002']));
-    expect(daily.reduce((sum, r) => sum + Number(r.count), 0)).toBe(Number(sent));
+    expect(daily.reduce((sum, r) => sum + Number(r.co2_count), 0)).toBe(Number(sent));
   });
 
   it('fails with the count and the measurement when InfluxDB stores no more of a history', async () => {
