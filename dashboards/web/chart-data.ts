@@ -39,7 +39,12 @@ const partitionTypes = new Set(['VARCHAR', 'BOOLEAN']);
  */
 export function toTimeSeries(
   result: Pick<QueryResult, 'columns' | 'rows'>,
-  context: { readonly measure?: string; readonly units: MeasureUnits },
+  context: {
+    readonly measure?: string;
+    readonly units: MeasureUnits;
+    /** Leave out the series without a single value (the panel's Grafana override hides them). */
+    readonly hideEmptySeries?: boolean;
+  },
 ): TimeSeriesData {
   const describe = () => result.columns.map((c) => `${c.name}:${c.type}`);
   const timeIndex = result.columns.findIndex((c) => c.type === 'TIMESTAMP');
@@ -91,12 +96,13 @@ export function toTimeSeries(
       points++;
     }
   }
+  const drawn = context.hideEmptySeries
+    ? [...series.values()].filter((s) => s.values.some((v) => v !== null))
+    : [...series.values()];
   return {
     kind: 'timeseries',
     x: xMs.map((t) => t / 1000),
-    series: [...series.values()].sort((a, b) =>
-      partitionIndexes.length ? a.label.localeCompare(b.label) : 0,
-    ),
+    series: drawn.sort((a, b) => (partitionIndexes.length ? a.label.localeCompare(b.label) : 0)),
     points,
   };
 }

@@ -275,7 +275,11 @@ export function createPanelService(source: PanelDataSource, options: PanelServic
         device: selection.device ?? '',
         measure: selection.measure ?? '',
       });
-      const context = { units, ...(selection.measure ? { measure: selection.measure } : {}) };
+      const context = {
+        units,
+        ...(selection.measure ? { measure: selection.measure } : {}),
+        ...(layouts.get(p.id)?.hideEmptySeries ? { hideEmptySeries: true } : {}),
+      };
       // no columns: the table or measurement has had no record yet
       const data =
         result.columns.length === 0

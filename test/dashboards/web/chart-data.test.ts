@@ -101,6 +101,25 @@ describe('toTimeSeries', () => {
     });
   });
 
+  it('leaves out the series without a value when the panel hides empty series, and keeps them otherwise', () => {
+    const result = {
+      columns: [
+        { name: 'time', type: 'TIMESTAMP' },
+        { name: 'co2', type: 'DOUBLE' },
+        { name: 'pressure', type: 'DOUBLE' },
+      ],
+      rows: [
+        [86_400_000, 600, null],
+        [172_800_000, 650, null],
+      ],
+    };
+    const hidden = toTimeSeries(result, { units, hideEmptySeries: true });
+    expect(hidden.series.map((s) => s.label)).toEqual(['co2']);
+    expect(hidden.points).toBe(2);
+    const shown = toTimeSeries(result, { units });
+    expect(shown.series.map((s) => s.label)).toEqual(['co2', 'pressure']);
+  });
+
   it('throws PanelShapeError naming the columns when there is no time or no number', () => {
     const noTime = { columns: [{ name: 'deviceId', type: 'VARCHAR' }], rows: [] };
     expect(() => toTimeSeries(noTime, { units })).toThrow(PanelShapeError);
