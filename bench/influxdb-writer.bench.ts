@@ -98,7 +98,6 @@ async function main() {
           }),
           deadLetters: new FileDeadLetterSink(join(dataDir, 'dead-letters.jsonl')),
           units,
-          layout: config.recordLayout,
           recent: new RecentKeys(config.dedupeCacheSize),
           storage: Storage.influxdb,
         }),

@@ -6,8 +6,14 @@ import {
 } from '#adapters/influxdb-client';
 import { mapWithConcurrency } from '#adapters/map-with-concurrency';
 import { RetriesExhaustedError, retry } from '#adapters/retry';
-import { LinePrecision, recordLine } from '#core/line-protocol';
-import type { ReadingSink, RecordOutcome, WriteRequest } from './reading-sink';
+import { LinePrecision, ReadingLines, recordLine } from '#core/line-protocol';
+import {
+  type ReadingBatch,
+  type ReadingSink,
+  type RecordOutcome,
+  type WriteRequest,
+  writtenOutcome,
+} from './reading-sink';
 
 /**
  * The InfluxDB server refused the writer's credentials or does not have the database: a fault of the
@@ -36,8 +42,8 @@ export interface InfluxDbReadingSinkOptions {
   readonly retry?: { baseDelayMs?: number; maxDelayMs?: number };
 }
 
-/** A record to write: its line and where its outcome goes. */
-type Pending = { readonly line: string; readonly request: number; readonly record: number };
+/** Lines to write in one precision, and the outcome slot of each (`slots[i]` is the slot of `lines[i]`). */
+type Lines = { readonly lines: string[]; readonly slots: number[] };
 
 /** Throttling (429), server errors (5xx) and network failures are worth another attempt; nothing else is. */
 function isRetryable(error: unknown): boolean {
@@ -55,9 +61,11 @@ function isLineRejection(error: unknown): error is InfluxDbHttpError {
 
 /**
  * Adapter of the {@link ReadingSink} port for InfluxDB (1.x, 2 with a DBRP mapping, 3, Amazon Timestream for
- * InfluxDB): each record becomes one line-protocol line (measurement = the raw table, tags = deviceId and the
- * dimensions, fields = the canonical measures as floats, time in ms), sent in gzipped batches of up to
- * `maxLines` lines with `POST /write?db=...&precision=ms` (`ns` for a batch with sub-millisecond times).
+ * InfluxDB): each reading (`writeReadings`, the writer's path) becomes one line-protocol line straight from the
+ * reading (core's `ReadingLines`: measurement = the raw table, tags = deviceId and the dimensions, fields =
+ * the canonical measures as floats, time in ms), in either record layout; each prebuilt record (`write`, the
+ * rollup's aggregates) one line too (`recordLine`). Lines go in gzipped batches of up to `maxLines` lines with
+ * `POST /write?db=...&precision=ms` (`ns` for a batch with sub-millisecond times).
  *
  * - 429, 5xx and network errors are retried with the shared backoff until the deadline, then the records fail
  *   (the event source retries the batch).
@@ -68,79 +76,144 @@ function isLineRejection(error: unknown): error is InfluxDbHttpError {
  *   time: the last write wins with the same values).
  * - 401/403 (token) and 404 (database) fail every record with {@link InfluxDbConfigurationError}: a
  *   configuration error, never dead letters.
- * - A record line protocol cannot carry (a tag value with a line break, or a trailing backslash; the ingest
+ * - A reading or record line protocol cannot carry (a tag value with a line break, or a trailing backslash; the ingest
  *   refuses those at the door) is rejected with the reason, never sent.
  */
 export class InfluxDbReadingSink implements ReadingSink {
   private database: Promise<void> | undefined;
+  private readonly lines: ReadingLines;
 
-  constructor(private readonly options: InfluxDbReadingSinkOptions) {}
+  constructor(private readonly options: InfluxDbReadingSinkOptions) {
+    this.lines = new ReadingLines(options.measurement);
+  }
 
+  /** The writer's path: each reading straight to one line (versions are not used: the last write wins). */
+  async writeReadings(
+    { readings }: ReadingBatch,
+    { deadline }: { deadline: number },
+  ): Promise<RecordOutcome[]> {
+    const outcomes: RecordOutcome[] = new Array(readings.length).fill(writtenOutcome);
+    const ms: Lines = { lines: [], slots: [] };
+    let ns: Lines | undefined;
+    for (let i = 0; i < readings.length; i++) {
+      const line = this.lines.line(readings[i]!);
+      if (!line.ok) outcomes[i] = notStorable(line.reason);
+      else if (line.precision === LinePrecision.milliseconds) {
+        ms.lines.push(line.line);
+        ms.slots.push(i);
+      } else {
+        ns ??= { lines: [], slots: [] };
+        ns.lines.push(line.line);
+        ns.slots.push(i);
+      }
+    }
+    await this.writeLines(ms, ns, outcomes, deadline);
+    return outcomes;
+  }
+
+  /** Prebuilt Timestream-shaped records (the rollup's aggregates), one line per record. */
   async write(
     requests: readonly WriteRequest[],
     { deadline }: { deadline: number },
   ): Promise<RecordOutcome[][]> {
-    const outcomes: RecordOutcome[][] = requests.map((r) => r.records.map(() => written));
-    const byPrecision: Record<LinePrecision, Pending[]> = { ms: [], ns: [] };
-    requests.forEach((request, r) => {
-      request.records.forEach((record, i) => {
+    const outcomes: RecordOutcome[] = [];
+    const ms: Lines = { lines: [], slots: [] };
+    const ns: Lines = { lines: [], slots: [] };
+    for (const request of requests) {
+      for (const record of request.records) {
+        const slot = outcomes.length;
+        outcomes.push(writtenOutcome);
         const line = recordLine(this.options.measurement, request.commonAttributes, record);
-        if (line.ok) byPrecision[line.precision].push({ line: line.line, request: r, record: i });
-        else outcomes[r]![i] = { status: 'rejected', reason: `not stored in InfluxDB: ${line.reason}` };
-      });
-    });
-    const maxLines = this.options.maxLines ?? 5_000;
-    const batches: { precision: LinePrecision; lines: Pending[] }[] = [];
-    for (const precision of [LinePrecision.milliseconds, LinePrecision.nanoseconds]) {
-      const all = byPrecision[precision];
-      for (let start = 0; start < all.length; start += maxLines) {
-        batches.push({ precision, lines: all.slice(start, start + maxLines) });
+        if (!line.ok) outcomes[slot] = notStorable(line.reason);
+        else {
+          const into = line.precision === LinePrecision.milliseconds ? ms : ns;
+          into.lines.push(line.line);
+          into.slots.push(slot);
+        }
       }
     }
-    if (batches.length === 0) return outcomes;
+    await this.writeLines(ms, ns, outcomes, deadline);
+    let at = 0;
+    return requests.map((r) => {
+      const from = at;
+      at += r.records.length;
+      return outcomes.slice(from, at);
+    });
+  }
+
+  /** Sends the lines in batches of `maxLines`, `concurrency` at a time, and settles `outcomes` by slot. */
+  private async writeLines(
+    ms: Lines,
+    ns: Lines | undefined,
+    outcomes: RecordOutcome[],
+    deadline: number,
+  ): Promise<void> {
+    const maxLines = this.options.maxLines ?? 5_000;
+    const batches: { precision: LinePrecision; lines: Lines }[] = [];
+    for (const [precision, all] of [
+      [LinePrecision.milliseconds, ms],
+      [LinePrecision.nanoseconds, ns],
+    ] as const) {
+      if (all === undefined) continue;
+      for (let start = 0; start < all.lines.length; start += maxLines) {
+        const lines =
+          start === 0 && all.lines.length <= maxLines
+            ? all
+            : {
+                lines: all.lines.slice(start, start + maxLines),
+                slots: all.slots.slice(start, start + maxLines),
+              };
+        batches.push({ precision, lines });
+      }
+    }
+    if (batches.length === 0) return;
     try {
       await this.ensureDatabase(deadline);
     } catch (error) {
       const failed: RecordOutcome = { status: 'failed', error: asError(error) };
-      for (const b of batches) for (const p of b.lines) outcomes[p.request]![p.record] = failed;
-      return outcomes;
+      for (const b of batches) for (const slot of b.lines.slots) outcomes[slot] = failed;
+      return;
     }
     await mapWithConcurrency(batches, this.options.concurrency, (batch) =>
       this.writeBatch(batch.lines, batch.precision, deadline, outcomes),
     );
-    return outcomes;
   }
 
   /** Writes lines; on a line rejection, bisects until each refused line is alone. */
   private async writeBatch(
-    lines: readonly Pending[],
+    batch: Lines,
     precision: LinePrecision,
     deadline: number,
-    outcomes: RecordOutcome[][],
+    outcomes: RecordOutcome[],
   ): Promise<void> {
-    const settle = (outcome: RecordOutcome, of: readonly Pending[] = lines) => {
-      for (const p of of) outcomes[p.request]![p.record] = outcome;
-    };
     try {
-      await this.send(lines, precision, deadline);
+      await this.send(batch.lines, precision, deadline);
     } catch (error) {
       if (isLineRejection(error)) {
-        if (lines.length === 1) {
-          settle({ status: 'rejected', reason: `InfluxDB refused the point: ${error.serverMessage}` });
+        if (batch.lines.length === 1) {
+          outcomes[batch.slots[0]!] = {
+            status: 'rejected',
+            reason: `InfluxDB refused the point: ${error.serverMessage}`,
+          };
           return;
         }
-        const half = Math.ceil(lines.length / 2);
-        await this.writeBatch(lines.slice(0, half), precision, deadline, outcomes);
-        await this.writeBatch(lines.slice(half), precision, deadline, outcomes);
+        const half = Math.ceil(batch.lines.length / 2);
+        const part = (from: number, to?: number): Lines => ({
+          lines: batch.lines.slice(from, to),
+          slots: batch.slots.slice(from, to),
+        });
+        await this.writeBatch(part(0, half), precision, deadline, outcomes);
+        await this.writeBatch(part(half), precision, deadline, outcomes);
         return;
       }
-      settle({ status: 'failed', error: this.explain(error) });
+      const failed: RecordOutcome = { status: 'failed', error: this.explain(error) };
+      for (const slot of batch.slots) outcomes[slot] = failed;
     }
   }
 
-  private async send(lines: readonly Pending[], precision: LinePrecision, deadline: number) {
+  private async send(lines: readonly string[], precision: LinePrecision, deadline: number) {
     const { client, database, observer } = this.options;
-    const body = lines.map((p) => p.line).join('\n');
+    const body = lines.join('\n');
     await retry(
       async () => {
         const started = performance.now();
@@ -218,7 +291,10 @@ export class InfluxDbReadingSink implements ReadingSink {
   }
 }
 
-const written: RecordOutcome = Object.freeze({ status: 'written' });
+const notStorable = (reason: string): RecordOutcome => ({
+  status: 'rejected',
+  reason: `not stored in InfluxDB: ${reason}`,
+});
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));

@@ -5,4 +5,5 @@ export {
   quoteString,
   tagValueProblem,
 } from './escape';
+export { ReadingLines } from './reading-lines';
 export { LinePrecision, type RecordLike, type RecordLine, recordLine } from './record-lines';
