@@ -6,7 +6,7 @@ import {
 } from '#adapters/influxdb-client';
 import { mapWithConcurrency } from '#adapters/map-with-concurrency';
 import { RetriesExhaustedError, retry } from '#adapters/retry';
-import { LinePrecision, ReadingLines, recordLine } from '#core/line-protocol';
+import { LineBuffer, LinePrecision, ReadingLines, recordLine } from '#core/line-protocol';
 import {
   type ReadingBatch,
   type ReadingSink,
@@ -42,8 +42,63 @@ export interface InfluxDbReadingSinkOptions {
   readonly retry?: { baseDelayMs?: number; maxDelayMs?: number };
 }
 
-/** Lines to write in one precision, and the outcome slot of each (`slots[i]` is the slot of `lines[i]`). */
-type Lines = { readonly lines: string[]; readonly slots: number[] };
+/**
+ * Lines of one precision to send in one request: `size` lines whose outcomes go to `slots`, split in halves
+ * to find a line the server refuses.
+ */
+interface LineBatch {
+  readonly size: number;
+  readonly slots: readonly number[];
+  body(): string | Uint8Array;
+  halves(): [LineBatch, LineBatch];
+}
+
+/** Lines as strings (prebuilt records). */
+class StringLines implements LineBatch {
+  constructor(
+    private readonly lines: readonly string[],
+    readonly slots: readonly number[],
+  ) {}
+  get size() {
+    return this.lines.length;
+  }
+  body() {
+    return this.lines.join('\n');
+  }
+  halves(): [LineBatch, LineBatch] {
+    const half = Math.ceil(this.size / 2);
+    return [
+      new StringLines(this.lines.slice(0, half), this.slots.slice(0, half)),
+      new StringLines(this.lines.slice(half), this.slots.slice(half)),
+    ];
+  }
+}
+
+/** Lines `from`..`to` (exclusive) of a {@link LineBuffer} (readings), sent as its bytes. */
+class BufferLines implements LineBatch {
+  constructor(
+    private readonly buffer: LineBuffer,
+    private readonly from: number,
+    private readonly to: number,
+    readonly slots: readonly number[],
+  ) {}
+  get size() {
+    return this.to - this.from;
+  }
+  body() {
+    return this.buffer.bytes(this.from, this.to);
+  }
+  halves(): [LineBatch, LineBatch] {
+    const half = Math.ceil(this.size / 2);
+    return [
+      new BufferLines(this.buffer, this.from, this.from + half, this.slots.slice(0, half)),
+      new BufferLines(this.buffer, this.from + half, this.to, this.slots.slice(half)),
+    ];
+  }
+}
+
+/** Lines of one precision as built, and the outcome slot of each. */
+type Built = { readonly buffer: LineBuffer; readonly slots: number[] };
 
 /** Throttling (429), server errors (5xx) and network failures are worth another attempt; nothing else is. */
 function isRetryable(error: unknown): boolean {
@@ -93,21 +148,35 @@ export class InfluxDbReadingSink implements ReadingSink {
     { deadline }: { deadline: number },
   ): Promise<RecordOutcome[]> {
     const outcomes: RecordOutcome[] = new Array(readings.length).fill(writtenOutcome);
-    const ms: Lines = { lines: [], slots: [] };
-    let ns: Lines | undefined;
+    const ms: Built = { buffer: new LineBuffer(readings.length * 128), slots: [] };
+    let ns: Built | undefined;
     for (let i = 0; i < readings.length; i++) {
-      const line = this.lines.line(readings[i]!);
-      if (!line.ok) outcomes[i] = notStorable(line.reason);
-      else if (line.precision === LinePrecision.milliseconds) {
-        ms.lines.push(line.line);
-        ms.slots.push(i);
-      } else {
-        ns ??= { lines: [], slots: [] };
-        ns.lines.push(line.line);
-        ns.slots.push(i);
+      const reading = readings[i]!;
+      let into = ms;
+      if (ReadingLines.precision(reading) === LinePrecision.nanoseconds) {
+        ns ??= { buffer: new LineBuffer(), slots: [] };
+        into = ns;
+      }
+      const problem = this.lines.append(reading, into.buffer);
+      if (problem !== undefined) outcomes[i] = notStorable(problem);
+      else into.slots.push(i);
+    }
+    const maxLines = this.maxLines();
+    const batches: { precision: LinePrecision; lines: LineBatch }[] = [];
+    for (const [precision, built] of [
+      [LinePrecision.milliseconds, ms],
+      [LinePrecision.nanoseconds, ns],
+    ] as const) {
+      if (built === undefined) continue;
+      for (let start = 0; start < built.slots.length; start += maxLines) {
+        const to = Math.min(start + maxLines, built.slots.length);
+        batches.push({
+          precision,
+          lines: new BufferLines(built.buffer, start, to, built.slots.slice(start, to)),
+        });
       }
     }
-    await this.writeLines(ms, ns, outcomes, deadline);
+    await this.writeLines(batches, outcomes, deadline);
     return outcomes;
   }
 
@@ -117,8 +186,10 @@ export class InfluxDbReadingSink implements ReadingSink {
     { deadline }: { deadline: number },
   ): Promise<RecordOutcome[][]> {
     const outcomes: RecordOutcome[] = [];
-    const ms: Lines = { lines: [], slots: [] };
-    const ns: Lines = { lines: [], slots: [] };
+    const byPrecision: Record<LinePrecision, { lines: string[]; slots: number[] }> = {
+      ms: { lines: [], slots: [] },
+      ns: { lines: [], slots: [] },
+    };
     for (const request of requests) {
       for (const record of request.records) {
         const slot = outcomes.length;
@@ -126,13 +197,23 @@ export class InfluxDbReadingSink implements ReadingSink {
         const line = recordLine(this.options.measurement, request.commonAttributes, record);
         if (!line.ok) outcomes[slot] = notStorable(line.reason);
         else {
-          const into = line.precision === LinePrecision.milliseconds ? ms : ns;
-          into.lines.push(line.line);
-          into.slots.push(slot);
+          byPrecision[line.precision].lines.push(line.line);
+          byPrecision[line.precision].slots.push(slot);
         }
       }
     }
-    await this.writeLines(ms, ns, outcomes, deadline);
+    const maxLines = this.maxLines();
+    const batches: { precision: LinePrecision; lines: LineBatch }[] = [];
+    for (const precision of [LinePrecision.milliseconds, LinePrecision.nanoseconds]) {
+      const { lines, slots } = byPrecision[precision];
+      for (let start = 0; start < lines.length; start += maxLines) {
+        batches.push({
+          precision,
+          lines: new StringLines(lines.slice(start, start + maxLines), slots.slice(start, start + maxLines)),
+        });
+      }
+    }
+    await this.writeLines(batches, outcomes, deadline);
     let at = 0;
     return requests.map((r) => {
       const from = at;
@@ -141,31 +222,16 @@ export class InfluxDbReadingSink implements ReadingSink {
     });
   }
 
-  /** Sends the lines in batches of `maxLines`, `concurrency` at a time, and settles `outcomes` by slot. */
+  private maxLines(): number {
+    return this.options.maxLines ?? 5_000;
+  }
+
+  /** Sends the batches, `concurrency` at a time, and settles `outcomes` by slot. */
   private async writeLines(
-    ms: Lines,
-    ns: Lines | undefined,
+    batches: readonly { precision: LinePrecision; lines: LineBatch }[],
     outcomes: RecordOutcome[],
     deadline: number,
   ): Promise<void> {
-    const maxLines = this.options.maxLines ?? 5_000;
-    const batches: { precision: LinePrecision; lines: Lines }[] = [];
-    for (const [precision, all] of [
-      [LinePrecision.milliseconds, ms],
-      [LinePrecision.nanoseconds, ns],
-    ] as const) {
-      if (all === undefined) continue;
-      for (let start = 0; start < all.lines.length; start += maxLines) {
-        const lines =
-          start === 0 && all.lines.length <= maxLines
-            ? all
-            : {
-                lines: all.lines.slice(start, start + maxLines),
-                slots: all.slots.slice(start, start + maxLines),
-              };
-        batches.push({ precision, lines });
-      }
-    }
     if (batches.length === 0) return;
     try {
       await this.ensureDatabase(deadline);
@@ -181,29 +247,25 @@ export class InfluxDbReadingSink implements ReadingSink {
 
   /** Writes lines; on a line rejection, bisects until each refused line is alone. */
   private async writeBatch(
-    batch: Lines,
+    batch: LineBatch,
     precision: LinePrecision,
     deadline: number,
     outcomes: RecordOutcome[],
   ): Promise<void> {
     try {
-      await this.send(batch.lines, precision, deadline);
+      await this.send(batch, precision, deadline);
     } catch (error) {
       if (isLineRejection(error)) {
-        if (batch.lines.length === 1) {
+        if (batch.size === 1) {
           outcomes[batch.slots[0]!] = {
             status: 'rejected',
             reason: `InfluxDB refused the point: ${error.serverMessage}`,
           };
           return;
         }
-        const half = Math.ceil(batch.lines.length / 2);
-        const part = (from: number, to?: number): Lines => ({
-          lines: batch.lines.slice(from, to),
-          slots: batch.slots.slice(from, to),
-        });
-        await this.writeBatch(part(0, half), precision, deadline, outcomes);
-        await this.writeBatch(part(half), precision, deadline, outcomes);
+        const [first, second] = batch.halves();
+        await this.writeBatch(first, precision, deadline, outcomes);
+        await this.writeBatch(second, precision, deadline, outcomes);
         return;
       }
       const failed: RecordOutcome = { status: 'failed', error: this.explain(error) };
@@ -211,16 +273,16 @@ export class InfluxDbReadingSink implements ReadingSink {
     }
   }
 
-  private async send(lines: readonly string[], precision: LinePrecision, deadline: number) {
+  private async send(batch: LineBatch, precision: LinePrecision, deadline: number) {
     const { client, database, observer } = this.options;
-    const body = lines.join('\n');
+    const body = batch.body();
     await retry(
       async () => {
         const started = performance.now();
         try {
           await client.write(database, body, precision);
         } finally {
-          observer?.onWrite?.(performance.now() - started, lines.length);
+          observer?.onWrite?.(performance.now() - started, batch.size);
         }
       },
       {

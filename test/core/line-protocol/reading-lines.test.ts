@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReadingLines, recordLine } from '#core/line-protocol';
+import { LineBuffer, ReadingLines, recordLine } from '#core/line-protocol';
 import type { Reading } from '#core/reading';
 import { toWriteChunks } from '#core/records';
 import { readingFactory } from '../../helpers/readings';
@@ -11,6 +11,23 @@ function viaRecord(measurement: string, reading: Reading) {
 }
 
 const base = Date.parse('2022-04-20T00:00:00Z');
+
+/** The reading's line as ReadingLines appends it (to a buffer holding a line already), in recordLine's shape. */
+function viaReading(lines: ReadingLines, reading: Reading) {
+  const out = new LineBuffer(8);
+  expect(lines.append(readingFactory({ deviceId: 'before' }), out)).toBeUndefined();
+  const problem = lines.append(reading, out);
+  if (problem !== undefined) {
+    expect(out.lines).toBe(1);
+    return { ok: false, reason: problem };
+  }
+  expect(out.lines).toBe(2);
+  return {
+    ok: true,
+    line: new TextDecoder().decode(out.bytes(1, 2)),
+    precision: ReadingLines.precision(reading),
+  };
+}
 
 /** Readings that exercise every part of a line: names and values to escape, times, values, dimensions. */
 const corpus: Reading[] = [
@@ -49,9 +66,10 @@ describe('ReadingLines', () => {
       // twice: the second pass is served from the per-device, field-key and value caches
       for (const pass of [1, 2]) {
         for (const reading of corpus) {
-          expect(lines.line(reading), `${measurement} pass ${pass}: ${JSON.stringify(reading)}`).toEqual(
-            viaRecord(measurement, reading),
-          );
+          expect(
+            viaReading(lines, reading),
+            `${measurement} pass ${pass}: ${JSON.stringify(reading)}`,
+          ).toEqual(viaRecord(measurement, reading));
         }
       }
     }
@@ -60,7 +78,8 @@ describe('ReadingLines', () => {
   it("builds a device's tags again when its dimensions change, and keeps each device's own", () => {
     const lines = new ReadingLines('conditions');
     const line = (r: Partial<Reading>) => {
-      const l = lines.line(
+      const l = viaReading(
+        lines,
         readingFactory({ measures: { co2: { value: 1, unit: 'ppm' } }, timeMs: base, ...r }),
       );
       return l.ok ? l.line : l.reason;
@@ -82,10 +101,41 @@ describe('ReadingLines', () => {
 
   it('refuses a time that is not a whole epoch time, as recordLine does', () => {
     const lines = new ReadingLines('conditions');
-    for (const timeMs of [-1, 1.5, 1e21]) {
-      const reading = readingFactory({ timeMs });
-      expect(lines.line(reading)).toEqual(viaRecord('conditions', reading));
-      expect(lines.line(reading).ok).toBe(false);
+    for (const time of [
+      { timeMs: -1 },
+      { timeMs: 1.5 },
+      { timeMs: 1e21 },
+      { timeMs: base, timeSubMsNanos: 0.5 },
+    ]) {
+      const reading = readingFactory(time);
+      expect(viaReading(lines, reading)).toEqual(viaRecord('conditions', reading));
+      expect(viaReading(lines, reading).ok).toBe(false);
     }
+    // whole times beyond 2^53 are written as recordLine writes them
+    const far = readingFactory({ timeMs: 2 ** 60 });
+    expect(viaReading(lines, far)).toEqual(viaRecord('conditions', far));
+  });
+});
+
+describe('LineBuffer', () => {
+  it('holds lines as UTF-8 bytes, gives any run of them newline-separated, and drops a line given up', () => {
+    const out = new LineBuffer(4);
+    const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    out.put(new TextEncoder().encode('a=1 Zürich'));
+    out.endLine();
+    out.putDigits(42);
+    out.putByte(32);
+    out.putDigits(7, 6);
+    out.endLine();
+    const start = out.offset;
+    out.put(new TextEncoder().encode('not finished'));
+    out.rewind(start);
+    out.putDigits(0);
+    out.putDigits(9_007_199_254_740_992);
+    out.endLine();
+    expect(out.lines).toBe(3);
+    expect(text(out.bytes(0, 3))).toBe('a=1 Zürich\n42 000007\n09007199254740992');
+    expect(text(out.bytes(1, 2))).toBe('42 000007');
+    expect(text(out.bytes(2, 3))).toBe('09007199254740992');
   });
 });
