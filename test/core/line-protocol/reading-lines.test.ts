@@ -133,9 +133,22 @@ describe('LineBuffer', () => {
     out.putDigits(0);
     out.putDigits(9_007_199_254_740_992);
     out.endLine();
-    expect(out.lines).toBe(3);
+    for (const [n, width] of [
+      [1_650_412_800_123, 1],
+      [1_650_412_800_999, 1],
+      [1_650_413_000_001, 1],
+      [1_234_567, 9],
+      [1_000_000, 1],
+      [999_999, 1],
+    ] as const) {
+      out.putDigits(n, width);
+      out.putByte(32);
+    }
+    out.endLine();
+    expect(out.lines).toBe(4);
     expect(text(out.bytes(0, 3))).toBe('a=1 Zürich\n42 000007\n09007199254740992');
     expect(text(out.bytes(1, 2))).toBe('42 000007');
     expect(text(out.bytes(2, 3))).toBe('09007199254740992');
+    expect(text(out.bytes(3, 4))).toBe('1650412800123 1650412800999 1650413000001 001234567 1000000 999999 ');
   });
 });
