@@ -101,11 +101,13 @@ export class InfluxDbClient {
     this.url = options.url.replace(/\/+$/, '');
   }
 
-  /** `POST /write?db=<database>&precision=<precision>` with the lines, gzipped. Resolves on 204. */
-  async write(database: string, lines: string, precision: 'ms' | 'ns' = 'ms'): Promise<void> {
-    const body = new Blob([
-      new Uint8Array(await gzip(Buffer.from(lines, 'utf8'), { level: this.options.gzipLevel ?? 1 })),
-    ]);
+  /**
+   * `POST /write?db=<database>&precision=<precision>` with the lines (text, or its UTF-8 bytes), gzipped.
+   * Resolves on 204.
+   */
+  async write(database: string, lines: string | Uint8Array, precision: 'ms' | 'ns' = 'ms'): Promise<void> {
+    const raw = typeof lines === 'string' ? Buffer.from(lines, 'utf8') : lines;
+    const body = new Blob([new Uint8Array(await gzip(raw, { level: this.options.gzipLevel ?? 1 }))]);
     const params = new URLSearchParams({ db: database, precision });
     await this.request('write', `/write?${params}`, {
       method: 'POST',

@@ -7,14 +7,19 @@
  * Starts Debian's influxd (1.x) under a temporary data directory, as `npm start` does with STORAGE=influxdb.
  * The writer: Kinesis-shaped events through the handler (decode, validate, dedupe, convert, map) and the
  * InfluxDB sink (line protocol, gzip level 1, --lines per request, WRITE_CONCURRENCY requests in flight), one
- * invocation at a time (one shard), or --shards invocations at once (in this one process, where Lambda would
- * give each shard a container of its own).
+ * invocation at a time (one shard, in this process), or with --shards N > 1 one Node process per shard, all
+ * at once, each running its shard's invocations in order (as Lambda gives each shard a container of its own).
  * Baseline, in the same run: the same points as prebuilt lines, POSTed raw with fetch to a fresh database of the
  * same influxd, with the same batch size, gzip level and concurrency (run before and after; the better counts).
+ * CPU per point is Node's (this process, plus the shard processes) and influxd's, over each phase; "GC" is the
+ * time Node spent in garbage collection pauses over the phase (all its processes).
  */
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
@@ -41,9 +46,120 @@ const devices = 1000;
 const shape = { total, perRecord, devices };
 /** What the sink sends: its default batch size (or --lines) and the client's default gzip level. */
 const linesPerRequest = numberOption('lines', 5_000);
-/** Invocations running at once: one per shard, as Lambda runs a stream of this many shards (each in order). */
+/** Shards: one invocation at a time each, in order; with more than one, each in its own process. */
 const shards = numberOption('shards', 1);
 const gzipLevel = 1;
+/** Set in a shard's process: which shard it runs, and where influxd is. */
+const shardEnv = process.env.BENCH_INFLUXDB_WRITER_SHARD;
+
+/** Milliseconds of GC pauses in this process since it started observing. */
+function gcPauses() {
+  let ms = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) ms += entry.duration;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    /** Stops observing once the entries of the last pauses are in, and returns the total. */
+    stop: async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      observer.disconnect();
+      return ms;
+    },
+  };
+}
+
+/** What a shard process is told, and what it reports. */
+type ShardJob = { shard: number; url: string; startMs: number; dataDir: string };
+type ShardReport = { failed: number; cpuMs: number; gcMs: number };
+
+/**
+ * One shard's writer, as one Lambda container runs it: its own handler (dedupe cache, sink), a warm-up on
+ * other devices' readings (not measured), then its share of the events, one invocation at a time.
+ */
+async function shardWriter(job: ShardJob) {
+  const url = job.url;
+  const config = readPipelineConfig({ STORAGE: 'influxdb', INFLUXDB_URL: url });
+  const database = config.influxdbDatabase || config.database;
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  const handler = createWriterHandler({
+    writer: new BatchWriter({
+      sink: new InfluxDbReadingSink({
+        client: new InfluxDbClient({ url, gzipLevel }),
+        database,
+        measurement: config.rawTable,
+        concurrency: config.writeConcurrency,
+        maxLines: linesPerRequest,
+      }),
+      deadLetters: new FileDeadLetterSink(join(job.dataDir, `dead-letters-${job.shard}.jsonl`)),
+      units: createUnitRegistry(),
+      recent: new RecentKeys(config.dedupeCacheSize),
+      storage: Storage.influxdb,
+    }),
+    logger: new Logger({ serviceName: 'writer', logLevel: 'WARN' }),
+    metrics: new Metrics({ namespace: 'IotTelemetry', serviceName: 'writer' }),
+  });
+  const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'bench' } as unknown as Context;
+  let failed = 0;
+  const warmUp = async () => {
+    // as the baseline had (a Lambda container runs warm after its first batches): other devices' readings,
+    // about 40,000 of them, not measured
+    const warmUpEvents = Math.max(1, Math.round(40_000 / (perRecord * eventBatch)));
+    for (const event of kinesisEvents(
+      benchPayloads(shape, `warm-${job.shard}-`, job.startMs),
+      eventBatch,
+      9_000_000,
+      job.startMs,
+    ).slice(0, warmUpEvents)) {
+      failed += (await handler(event, context)).batchItemFailures.length;
+    }
+  };
+  const events = kinesisEvents(benchPayloads(shape, 'dev-', job.startMs), eventBatch, 1_000_000, job.startMs);
+  const run = async () => {
+    // a device's records go to one shard (its partition key), each shard's events in order
+    for (let i = job.shard; i < events.length; i += shards) {
+      failed += (await handler(events[i]!, context)).batchItemFailures.length;
+    }
+    return failed;
+  };
+  return { warmUp, run };
+}
+
+/** A shard's process: warms up, says so, runs its events when told, reports its own CPU and GC time. */
+async function shardProcess(job: ShardJob) {
+  const writer = await shardWriter(job);
+  await writer.warmUp();
+  process.once('message', async () => {
+    const gc = gcPauses();
+    const cpu0 = process.cpuUsage();
+    const failed = await writer.run();
+    const cpu = process.cpuUsage(cpu0);
+    const report: ShardReport = { failed, cpuMs: (cpu.user + cpu.system) / 1000, gcMs: await gc.stop() };
+    process.send?.(report, () => process.exit(0));
+  });
+  process.send?.('ready');
+}
+
+/** Starts one process per shard, waits until all are warm, then runs them at once. */
+async function runShardProcesses(jobs: ShardJob[]) {
+  const children = jobs.map((job) =>
+    fork(fileURLToPath(import.meta.url), process.argv.slice(2), {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, BENCH_INFLUXDB_WRITER_SHARD: JSON.stringify(job) },
+    }),
+  );
+  const next = (child: (typeof children)[number]) =>
+    new Promise<unknown>((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (code) => reject(new Error(`a shard process exited with ${code}`)));
+    });
+  await Promise.all(children.map(next));
+  return async () => {
+    const reports = children.map(next);
+    for (const child of children) child.send('go');
+    return (await Promise.all(reports)) as ShardReport[];
+  };
+}
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-influxdb-writer-'));
@@ -84,55 +200,26 @@ async function main() {
     await runBaseline('warmup');
     const baselineBefore = await runBaseline('baseline');
 
-    // the writer Lambda's handler, as deployed, fed Kinesis events, with the InfluxDB sink
-    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-    const newHandler = () =>
-      createWriterHandler({
-        writer: new BatchWriter({
-          sink: new InfluxDbReadingSink({
-            client: new InfluxDbClient({ url, gzipLevel }),
-            database,
-            measurement,
-            concurrency,
-            maxLines: linesPerRequest,
-          }),
-          deadLetters: new FileDeadLetterSink(join(dataDir, 'dead-letters.jsonl')),
-          units,
-          layout: config.recordLayout,
-          recent: new RecentKeys(config.dedupeCacheSize),
-          storage: Storage.influxdb,
-        }),
-        logger: new Logger({ serviceName: 'writer', logLevel: 'WARN' }),
-        metrics: new Metrics({ namespace: 'IotTelemetry', serviceName: 'writer' }),
-      });
-    // one handler (one Lambda container: its own dedupe cache and sink) per shard
-    const handlers = Array.from({ length: shards }, newHandler);
-    const handler = handlers[0]!;
-    const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'bench' } as unknown as Context;
-    let failed = 0;
-    // warm-up, as the baseline had (a Lambda container runs warm after its first batches): other devices'
-    // readings, about 40,000 of them, not measured
-    const warmUpEvents = Math.max(1, Math.round(40_000 / (perRecord * eventBatch)));
-    for (const event of kinesisEvents(
-      benchPayloads(shape, 'warm-', startMs),
-      eventBatch,
-      9_000_000,
-      startMs,
-    ).slice(0, warmUpEvents)) {
-      failed += (await handler(event, context)).batchItemFailures.length;
-    }
+    // the writer Lambda's handler, as deployed, fed Kinesis events, with the InfluxDB sink: this process is
+    // the one shard, or one process per shard
+    const jobs = Array.from({ length: shards }, (_, shard) => ({ shard, url, startMs, dataDir }));
+    let go: () => Promise<ShardReport[]>;
+    if (shards === 1) {
+      const writer = await shardWriter(jobs[0]!);
+      await writer.warmUp();
+      go = async () => {
+        const gc = gcPauses();
+        const failed = await writer.run();
+        return [{ failed, cpuMs: 0, gcMs: await gc.stop() }];
+      };
+    } else go = await runShardProcesses(jobs);
     const before = await countPoints(url, database, measurement, 'co2');
-    const events = kinesisEvents(benchPayloads(shape, 'dev-', startMs), eventBatch, 1_000_000, startMs);
-    const writer = await measured(influx.pid, () =>
-      Promise.all(
-        handlers.map(async (shardHandler, shard) => {
-          // a device's records go to one shard (its partition key), each shard's events in order
-          for (let i = shard; i < events.length; i += shards) {
-            failed += (await shardHandler(events[i]!, context)).batchItemFailures.length;
-          }
-        }),
-      ),
-    );
+    const writer = await measured(influx.pid, go);
+    const reports = writer.result;
+    const failed = reports.reduce((a, r) => a + r.failed, 0);
+    // this process's CPU (measured) plus the shard processes' own
+    const nodeCpuMs = writer.ownCpuMs + reports.reduce((a, r) => a + r.cpuMs, 0);
+    const gcMs = reports.reduce((a, r) => a + r.gcMs, 0);
     if (failed > 0) throw new Error(`${failed} records failed: the figure would not be honest`);
     const stored = (await countPoints(url, database, measurement, 'co2')) - before;
     if (stored !== total) throw new Error(`the writer stored ${stored} points, expected ${total}`);
@@ -144,7 +231,7 @@ async function main() {
     const perPoint = (ms: number) => `${((ms * 1000) / total).toFixed(1)} µs`;
     console.log('');
     console.log(
-      `  writer handler (decode, validate, dedupe, convert, map, line protocol, gzip, POST): ${perSecond(rate(writer))} points; CPU per point: Node ${perPoint(writer.ownCpuMs)}, influxd ${perPoint(writer.serverCpuMs)}`,
+      `  writer handler (decode, validate, dedupe, convert, map, line protocol, gzip, POST): ${perSecond(rate(writer))} points; CPU per point: Node ${perPoint(nodeCpuMs)} (GC pauses ${perPoint(gcMs)}), influxd ${perPoint(writer.serverCpuMs)}`,
     );
     console.log(
       `  baseline (raw line-protocol POSTs of the same points, prebuilt lines):             ${perSecond(rate(baseline))} points; CPU per point: Node ${perPoint(baseline.ownCpuMs)}, influxd ${perPoint(baseline.serverCpuMs)}`,
@@ -159,7 +246,7 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
+(shardEnv ? shardProcess(JSON.parse(shardEnv) as ShardJob) : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -5,6 +5,7 @@
  * (--batch defaults to the event source's configured batch size, WRITER_BATCH_SIZE: 100 unless set)
  * The local Timestream runs in its own process. Baseline, in the same run: the same readings as prebuilt
  * 100-record MULTI WriteRecords calls, 4 in flight (the local Timestream's raw write rate).
+ * Also printed: the CPU time of this process (the writer and its SDK client) per reading over the writer phase.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,11 +82,11 @@ async function main() {
           client,
           database: config.database,
           table: config.rawTable,
+          layout: 'multi',
           concurrency,
         }),
         deadLetters: new FileDeadLetterSink(join(dataDir, 'dead-letters.jsonl')),
         units,
-        layout: 'multi',
         recent: new RecentKeys(config.dedupeCacheSize),
       }),
       logger: new Logger({ serviceName: 'writer', logLevel: 'WARN' }),
@@ -103,11 +104,14 @@ async function main() {
       failed += (await handler(event, context)).batchItemFailures.length;
     }
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
     for (const event of events) {
       const response = await handler(event, context);
       failed += response.batchItemFailures.length;
     }
     const writerRate = total / ((performance.now() - started) / 1000);
+    const cpu = process.cpuUsage(cpu0);
+    const writerCpuUs = (cpu.user + cpu.system) / total;
     if (failed > 0) throw new Error(`${failed} records failed: the figure would not be honest`);
     const baselineAfter = await runBaseline('baseline_after');
     // the better of the two baseline runs (before and after), so that the ratio is not flattered by load
@@ -115,7 +119,7 @@ async function main() {
 
     console.log('');
     console.log(
-      `  writer handler (decode, validate, dedupe, convert, map, write): ${perSecond(writerRate)} readings`,
+      `  writer handler (decode, validate, dedupe, convert, map, write): ${perSecond(writerRate)} readings; this process's CPU ${writerCpuUs.toFixed(1)} µs a reading (the SDK's included)`,
     );
     console.log(
       `  baseline (raw WriteRecords, same readings prebuilt):            ${perSecond(baselineRate)} readings`,

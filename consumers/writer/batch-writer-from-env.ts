@@ -31,7 +31,6 @@ export function batchWriterFromEnv(
     deadLetters: deadLetterSinkFromEnv(env, () => createSqsClient(endpoints)),
     units: unitRegistryFromEnv(env),
     dimensions: config.dimensions,
-    layout: config.recordLayout,
     recent: new RecentKeys(config.dedupeCacheSize),
     storage: config.storage,
   });
@@ -55,6 +54,7 @@ function readingSinkFromConfig(
     client: createTimestreamWriteClient(endpoints),
     database: config.database,
     table: config.rawTable,
+    layout: config.recordLayout,
     concurrency: config.writeConcurrency,
     ...(observer ? { observer } : {}),
   });

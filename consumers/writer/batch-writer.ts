@@ -7,17 +7,16 @@ import {
   type ReadingIssue,
   type RecentKeys,
   toReadingInput,
-  toWriteChunks,
   type UnitRegistry,
 } from '#core';
-import type { RecordLayout, Storage } from '#core/config';
+import type { Storage } from '#core/config';
 import {
   type DeadLetter,
   DeadLetterCode,
   type DeadLetterSink,
   type KinesisCoordinates,
 } from './dead-letter/dead-letter-sink';
-import type { ReadingSink, RecordOutcome } from './reading-sink';
+import type { ReadingSink } from './reading-sink';
 
 /** The parts of a Kinesis record the writer needs (from a Lambda event, or from GetRecords on replay). */
 export interface StreamRecord {
@@ -56,7 +55,8 @@ export interface BatchResult {
 }
 
 export interface BatchWriterDeps {
-  readonly sink: ReadingSink;
+  /** Maps the readings to the store's form itself (Timestream records, InfluxDB lines) and writes them. */
+  readonly sink: Pick<ReadingSink, 'writeReadings'>;
   readonly deadLetters: DeadLetterSink;
   /** The measures (and their units) readings may carry. */
   readonly units: UnitRegistry;
@@ -66,7 +66,6 @@ export interface BatchWriterDeps {
    * @default the configuration's default
    */
   readonly dimensions?: readonly string[];
-  readonly layout: RecordLayout;
   /** The configuration's STORAGE: with InfluxDB, dimension values it cannot keep are dead-lettered. @default 'timestream' */
   readonly storage?: Storage;
   /** Keys of readings stored by earlier batches of this container. */
@@ -112,7 +111,7 @@ export class BatchWriter {
     records: readonly StreamRecord[],
     options: { readonly deadline: number },
   ): Promise<BatchResult> {
-    const { sink, deadLetters, layout, recent } = this.deps;
+    const { sink, deadLetters, recent } = this.deps;
     const schema = this.schema;
     const now = this.deps.now ?? Date.now;
     const failures = new Map<string, Error>();
@@ -128,11 +127,12 @@ export class BatchWriter {
     };
 
     // decode and validate; remember which stream record each reading came from
-    const origin = new Map<Reading, StreamRecord>();
     const readings: Reading[] = [];
+    const recordOf: number[] = [];
     let converted = 0;
     const nowMs = now();
-    for (const record of records) {
+    for (let r = 0; r < records.length; r++) {
+      const record = records[r]!;
       const decoded = decodeKinesisPayload(record.data, { schema, nowMs });
       if (!decoded.ok) {
         addLetter(record, {
@@ -152,61 +152,47 @@ export class BatchWriter {
         });
       }
       for (const reading of decoded.readings) {
-        origin.set(reading, record);
         readings.push(reading);
-        for (const name in reading.measures) if (reading.measures[name]?.original) converted++;
+        recordOf.push(r);
+        for (const name in reading.measures) if (reading.measures[name]!.original) converted++;
       }
     }
 
-    const { fresh, keys, duplicates } = dedupe(readings, recent);
-    const chunks = toWriteChunks(fresh, {
-      layout,
-      version: (reading) => Math.max(1, Math.floor(origin.get(reading)?.approximateArrivalMs ?? nowMs)),
-    });
-    const outcomes = await sink.write(
-      chunks.map((c) => ({ commonAttributes: c.commonAttributes, records: c.records })),
+    const { fresh, keys, indexes, duplicates } = dedupe(readings, recent);
+    const recordOfFresh = (i: number) => records[recordOf[indexes[i]!]!]!;
+    const outcomes = await sink.writeReadings(
+      {
+        readings: fresh,
+        version: (_reading, i) => Math.max(1, Math.floor(recordOfFresh(i).approximateArrivalMs)),
+      },
       { deadline: options.deadline },
     );
 
-    // fold record outcomes back onto readings: a reading is stored only when all its records are
-    const worst = new Map<number, RecordOutcome[]>();
-    chunks.forEach((chunk, c) => {
-      chunk.readingIndexes.forEach((readingIndex, r) => {
-        const outcome = outcomes[c]?.[r];
-        if (!outcome || outcome.status === 'written') return;
-        const list = worst.get(readingIndex);
-        if (list) list.push(outcome);
-        else worst.set(readingIndex, [outcome]);
-      });
-    });
     const storedKeys: string[] = [];
     let minTimeMs = Number.POSITIVE_INFINITY;
     let maxTimeMs = Number.NEGATIVE_INFINITY;
-    fresh.forEach((reading, i) => {
-      const record = origin.get(reading) as StreamRecord;
-      const problems = worst.get(i);
-      if (!problems) {
-        storedKeys.push(keys[i] as string);
+    for (let i = 0; i < fresh.length; i++) {
+      const reading = fresh[i]!;
+      const outcome = outcomes[i];
+      if (outcome === undefined || outcome.status === 'written') {
+        storedKeys.push(keys[i]!);
         if (reading.timeMs < minTimeMs) minTimeMs = reading.timeMs;
         if (reading.timeMs > maxTimeMs) maxTimeMs = reading.timeMs;
-        return;
+        continue;
       }
-      const failed = problems.find((p) => p.status === 'failed');
-      if (failed) {
-        if (!failures.has(record.sequenceNumber)) failures.set(record.sequenceNumber, failed.error);
-        return;
+      const record = recordOfFresh(i);
+      if (outcome.status === 'failed') {
+        if (!failures.has(record.sequenceNumber)) failures.set(record.sequenceNumber, outcome.error);
+        continue;
       }
-      const rejections = problems.filter((p) => p.status === 'rejected');
-      const reason = [...new Set(rejections.map((p) => p.reason))].join('; ');
-      const existing = rejections.find((p) => p.existingVersion !== undefined)?.existingVersion;
       addLetter(record, {
         id: `${record.shardId}:${record.sequenceNumber}:${keys[i]}`,
-        code: classifyRejection(reason),
-        reason,
+        code: classifyRejection(outcome.reason),
+        reason: outcome.reason,
         payload: toBase64(JSON.stringify(toReadingInput(reading))),
-        ...(existing !== undefined ? { existingVersion: existing } : {}),
+        ...(outcome.existingVersion !== undefined ? { existingVersion: outcome.existingVersion } : {}),
       });
-    });
+    }
 
     // the letters of a record that must be retried anyway are produced again by the retry
     const toSend = letters.filter((l) => !failures.has(l.source.sequenceNumber));

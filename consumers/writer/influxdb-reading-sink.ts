@@ -6,8 +6,14 @@ import {
 } from '#adapters/influxdb-client';
 import { mapWithConcurrency } from '#adapters/map-with-concurrency';
 import { RetriesExhaustedError, retry } from '#adapters/retry';
-import { LinePrecision, recordLine } from '#core/line-protocol';
-import type { ReadingSink, RecordOutcome, WriteRequest } from './reading-sink';
+import { LineBuffer, LinePrecision, ReadingLines, recordLine } from '#core/line-protocol';
+import {
+  type ReadingBatch,
+  type ReadingSink,
+  type RecordOutcome,
+  type WriteRequest,
+  writtenOutcome,
+} from './reading-sink';
 
 /**
  * The InfluxDB server refused the writer's credentials or does not have the database: a fault of the
@@ -36,8 +42,63 @@ export interface InfluxDbReadingSinkOptions {
   readonly retry?: { baseDelayMs?: number; maxDelayMs?: number };
 }
 
-/** A record to write: its line and where its outcome goes. */
-type Pending = { readonly line: string; readonly request: number; readonly record: number };
+/**
+ * Lines of one precision to send in one request: `size` lines whose outcomes go to `slots`, split in halves
+ * to find a line the server refuses.
+ */
+interface LineBatch {
+  readonly size: number;
+  readonly slots: readonly number[];
+  body(): string | Uint8Array;
+  halves(): [LineBatch, LineBatch];
+}
+
+/** Lines as strings (prebuilt records). */
+class StringLines implements LineBatch {
+  constructor(
+    private readonly lines: readonly string[],
+    readonly slots: readonly number[],
+  ) {}
+  get size() {
+    return this.lines.length;
+  }
+  body() {
+    return this.lines.join('\n');
+  }
+  halves(): [LineBatch, LineBatch] {
+    const half = Math.ceil(this.size / 2);
+    return [
+      new StringLines(this.lines.slice(0, half), this.slots.slice(0, half)),
+      new StringLines(this.lines.slice(half), this.slots.slice(half)),
+    ];
+  }
+}
+
+/** Lines `from`..`to` (exclusive) of a {@link LineBuffer} (readings), sent as its bytes. */
+class BufferLines implements LineBatch {
+  constructor(
+    private readonly buffer: LineBuffer,
+    private readonly from: number,
+    private readonly to: number,
+    readonly slots: readonly number[],
+  ) {}
+  get size() {
+    return this.to - this.from;
+  }
+  body() {
+    return this.buffer.bytes(this.from, this.to);
+  }
+  halves(): [LineBatch, LineBatch] {
+    const half = Math.ceil(this.size / 2);
+    return [
+      new BufferLines(this.buffer, this.from, this.from + half, this.slots.slice(0, half)),
+      new BufferLines(this.buffer, this.from + half, this.to, this.slots.slice(half)),
+    ];
+  }
+}
+
+/** Lines of one precision as built, and the outcome slot of each. */
+type Built = { readonly buffer: LineBuffer; readonly slots: number[] };
 
 /** Throttling (429), server errors (5xx) and network failures are worth another attempt; nothing else is. */
 function isRetryable(error: unknown): boolean {
@@ -55,9 +116,11 @@ function isLineRejection(error: unknown): error is InfluxDbHttpError {
 
 /**
  * Adapter of the {@link ReadingSink} port for InfluxDB (1.x, 2 with a DBRP mapping, 3, Amazon Timestream for
- * InfluxDB): each record becomes one line-protocol line (measurement = the raw table, tags = deviceId and the
- * dimensions, fields = the canonical measures as floats, time in ms), sent in gzipped batches of up to
- * `maxLines` lines with `POST /write?db=...&precision=ms` (`ns` for a batch with sub-millisecond times).
+ * InfluxDB): each reading (`writeReadings`, the writer's path) becomes one line-protocol line straight from the
+ * reading (core's `ReadingLines`: measurement = the raw table, tags = deviceId and the dimensions, fields =
+ * the canonical measures as floats, time in ms), in either record layout; each prebuilt record (`write`, the
+ * rollup's aggregates) one line too (`recordLine`). Lines go in gzipped batches of up to `maxLines` lines with
+ * `POST /write?db=...&precision=ms` (`ns` for a batch with sub-millisecond times).
  *
  * - 429, 5xx and network errors are retried with the shared backoff until the deadline, then the records fail
  *   (the event source retries the batch).
@@ -68,86 +131,158 @@ function isLineRejection(error: unknown): error is InfluxDbHttpError {
  *   time: the last write wins with the same values).
  * - 401/403 (token) and 404 (database) fail every record with {@link InfluxDbConfigurationError}: a
  *   configuration error, never dead letters.
- * - A record line protocol cannot carry (a tag value with a line break, or a trailing backslash; the ingest
+ * - A reading or record line protocol cannot carry (a tag value with a line break, or a trailing backslash; the ingest
  *   refuses those at the door) is rejected with the reason, never sent.
  */
 export class InfluxDbReadingSink implements ReadingSink {
   private database: Promise<void> | undefined;
+  private readonly lines: ReadingLines;
 
-  constructor(private readonly options: InfluxDbReadingSinkOptions) {}
+  constructor(private readonly options: InfluxDbReadingSinkOptions) {
+    this.lines = new ReadingLines(options.measurement);
+  }
 
+  /** The writer's path: each reading straight to one line (versions are not used: the last write wins). */
+  async writeReadings(
+    { readings }: ReadingBatch,
+    { deadline }: { deadline: number },
+  ): Promise<RecordOutcome[]> {
+    const outcomes: RecordOutcome[] = new Array(readings.length).fill(writtenOutcome);
+    const ms: Built = { buffer: new LineBuffer(readings.length * 128), slots: [] };
+    let ns: Built | undefined;
+    for (let i = 0; i < readings.length; i++) {
+      const reading = readings[i]!;
+      let into = ms;
+      if (ReadingLines.precision(reading) === LinePrecision.nanoseconds) {
+        ns ??= { buffer: new LineBuffer(), slots: [] };
+        into = ns;
+      }
+      const problem = this.lines.append(reading, into.buffer);
+      if (problem !== undefined) outcomes[i] = notStorable(problem);
+      else into.slots.push(i);
+    }
+    const maxLines = this.maxLines();
+    const batches: { precision: LinePrecision; lines: LineBatch }[] = [];
+    for (const [precision, built] of [
+      [LinePrecision.milliseconds, ms],
+      [LinePrecision.nanoseconds, ns],
+    ] as const) {
+      if (built === undefined) continue;
+      for (let start = 0; start < built.slots.length; start += maxLines) {
+        const to = Math.min(start + maxLines, built.slots.length);
+        batches.push({
+          precision,
+          lines: new BufferLines(built.buffer, start, to, built.slots.slice(start, to)),
+        });
+      }
+    }
+    await this.writeLines(batches, outcomes, deadline);
+    return outcomes;
+  }
+
+  /** Prebuilt Timestream-shaped records (the rollup's aggregates), one line per record. */
   async write(
     requests: readonly WriteRequest[],
     { deadline }: { deadline: number },
   ): Promise<RecordOutcome[][]> {
-    const outcomes: RecordOutcome[][] = requests.map((r) => r.records.map(() => written));
-    const byPrecision: Record<LinePrecision, Pending[]> = { ms: [], ns: [] };
-    requests.forEach((request, r) => {
-      request.records.forEach((record, i) => {
+    const outcomes: RecordOutcome[] = [];
+    const byPrecision: Record<LinePrecision, { lines: string[]; slots: number[] }> = {
+      ms: { lines: [], slots: [] },
+      ns: { lines: [], slots: [] },
+    };
+    for (const request of requests) {
+      for (const record of request.records) {
+        const slot = outcomes.length;
+        outcomes.push(writtenOutcome);
         const line = recordLine(this.options.measurement, request.commonAttributes, record);
-        if (line.ok) byPrecision[line.precision].push({ line: line.line, request: r, record: i });
-        else outcomes[r]![i] = { status: 'rejected', reason: `not stored in InfluxDB: ${line.reason}` };
-      });
-    });
-    const maxLines = this.options.maxLines ?? 5_000;
-    const batches: { precision: LinePrecision; lines: Pending[] }[] = [];
-    for (const precision of [LinePrecision.milliseconds, LinePrecision.nanoseconds]) {
-      const all = byPrecision[precision];
-      for (let start = 0; start < all.length; start += maxLines) {
-        batches.push({ precision, lines: all.slice(start, start + maxLines) });
+        if (!line.ok) outcomes[slot] = notStorable(line.reason);
+        else {
+          byPrecision[line.precision].lines.push(line.line);
+          byPrecision[line.precision].slots.push(slot);
+        }
       }
     }
-    if (batches.length === 0) return outcomes;
+    const maxLines = this.maxLines();
+    const batches: { precision: LinePrecision; lines: LineBatch }[] = [];
+    for (const precision of [LinePrecision.milliseconds, LinePrecision.nanoseconds]) {
+      const { lines, slots } = byPrecision[precision];
+      for (let start = 0; start < lines.length; start += maxLines) {
+        batches.push({
+          precision,
+          lines: new StringLines(lines.slice(start, start + maxLines), slots.slice(start, start + maxLines)),
+        });
+      }
+    }
+    await this.writeLines(batches, outcomes, deadline);
+    let at = 0;
+    return requests.map((r) => {
+      const from = at;
+      at += r.records.length;
+      return outcomes.slice(from, at);
+    });
+  }
+
+  private maxLines(): number {
+    return this.options.maxLines ?? 5_000;
+  }
+
+  /** Sends the batches, `concurrency` at a time, and settles `outcomes` by slot. */
+  private async writeLines(
+    batches: readonly { precision: LinePrecision; lines: LineBatch }[],
+    outcomes: RecordOutcome[],
+    deadline: number,
+  ): Promise<void> {
+    if (batches.length === 0) return;
     try {
       await this.ensureDatabase(deadline);
     } catch (error) {
       const failed: RecordOutcome = { status: 'failed', error: asError(error) };
-      for (const b of batches) for (const p of b.lines) outcomes[p.request]![p.record] = failed;
-      return outcomes;
+      for (const b of batches) for (const slot of b.lines.slots) outcomes[slot] = failed;
+      return;
     }
     await mapWithConcurrency(batches, this.options.concurrency, (batch) =>
       this.writeBatch(batch.lines, batch.precision, deadline, outcomes),
     );
-    return outcomes;
   }
 
   /** Writes lines; on a line rejection, bisects until each refused line is alone. */
   private async writeBatch(
-    lines: readonly Pending[],
+    batch: LineBatch,
     precision: LinePrecision,
     deadline: number,
-    outcomes: RecordOutcome[][],
+    outcomes: RecordOutcome[],
   ): Promise<void> {
-    const settle = (outcome: RecordOutcome, of: readonly Pending[] = lines) => {
-      for (const p of of) outcomes[p.request]![p.record] = outcome;
-    };
     try {
-      await this.send(lines, precision, deadline);
+      await this.send(batch, precision, deadline);
     } catch (error) {
       if (isLineRejection(error)) {
-        if (lines.length === 1) {
-          settle({ status: 'rejected', reason: `InfluxDB refused the point: ${error.serverMessage}` });
+        if (batch.size === 1) {
+          outcomes[batch.slots[0]!] = {
+            status: 'rejected',
+            reason: `InfluxDB refused the point: ${error.serverMessage}`,
+          };
           return;
         }
-        const half = Math.ceil(lines.length / 2);
-        await this.writeBatch(lines.slice(0, half), precision, deadline, outcomes);
-        await this.writeBatch(lines.slice(half), precision, deadline, outcomes);
+        const [first, second] = batch.halves();
+        await this.writeBatch(first, precision, deadline, outcomes);
+        await this.writeBatch(second, precision, deadline, outcomes);
         return;
       }
-      settle({ status: 'failed', error: this.explain(error) });
+      const failed: RecordOutcome = { status: 'failed', error: this.explain(error) };
+      for (const slot of batch.slots) outcomes[slot] = failed;
     }
   }
 
-  private async send(lines: readonly Pending[], precision: LinePrecision, deadline: number) {
+  private async send(batch: LineBatch, precision: LinePrecision, deadline: number) {
     const { client, database, observer } = this.options;
-    const body = lines.map((p) => p.line).join('\n');
+    const body = batch.body();
     await retry(
       async () => {
         const started = performance.now();
         try {
           await client.write(database, body, precision);
         } finally {
-          observer?.onWrite?.(performance.now() - started, lines.length);
+          observer?.onWrite?.(performance.now() - started, batch.size);
         }
       },
       {
@@ -218,7 +353,10 @@ export class InfluxDbReadingSink implements ReadingSink {
   }
 }
 
-const written: RecordOutcome = Object.freeze({ status: 'written' });
+const notStorable = (reason: string): RecordOutcome => ({
+  status: 'rejected',
+  reason: `not stored in InfluxDB: ${reason}`,
+});
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));

@@ -5,12 +5,26 @@ import {
 } from '@aws-sdk/client-timestream-write';
 import { mapWithConcurrency } from '#adapters/map-with-concurrency';
 import { RetriesExhaustedError, retry as retryWrite } from '#adapters/retry';
-import type { ReadingSink, RecordOutcome, WriteRequest } from './reading-sink';
+import { toWriteChunks } from '#core';
+import { RecordLayout } from '#core/config';
+import {
+  foldOutcomes,
+  type ReadingBatch,
+  type ReadingSink,
+  type RecordOutcome,
+  type WriteRequest,
+  writtenOutcome,
+} from './reading-sink';
 
 export interface TimestreamReadingSinkOptions {
   readonly client: TimestreamWriteClient;
   readonly database: string;
   readonly table: string;
+  /**
+   * How `writeReadings` maps readings to records (RECORD_LAYOUT): one MULTI record per reading, or one DOUBLE
+   * record per measure. @default 'multi'
+   */
+  readonly layout?: RecordLayout;
   /** WriteRecords calls in flight at once. */
   readonly concurrency: number;
   readonly observer?: {
@@ -42,10 +56,38 @@ const recordLevelNames = new Set(['ValidationException']);
 
 /**
  * Adapter: writes records to a Timestream table with WriteRecords, `concurrency` calls at a time, retrying
- * throttling and transient failures with jittered exponential backoff until the deadline.
+ * throttling and transient failures with jittered exponential backoff until the deadline. `writeReadings`
+ * maps the writer's readings to records itself (core's `toWriteChunks`, in `layout`, with each reading's
+ * version) and folds the records' outcomes back onto the readings.
  */
 export class TimestreamReadingSink implements ReadingSink {
   constructor(private readonly options: TimestreamReadingSinkOptions) {}
+
+  async writeReadings(
+    { readings, version }: ReadingBatch,
+    options: { deadline: number },
+  ): Promise<RecordOutcome[]> {
+    const chunks = toWriteChunks(readings, {
+      layout: this.options.layout ?? RecordLayout.multi,
+      version,
+    });
+    const outcomes = await this.write(chunks, options);
+    const perReading: RecordOutcome[] = new Array(readings.length).fill(writtenOutcome);
+    // a reading is stored only when all its records are (the single layout has one per measure)
+    let problems: Map<number, RecordOutcome[]> | undefined;
+    chunks.forEach((chunk, c) => {
+      chunk.readingIndexes.forEach((readingIndex, r) => {
+        const outcome = outcomes[c]?.[r];
+        if (!outcome || outcome.status === 'written') return;
+        problems ??= new Map();
+        const list = problems.get(readingIndex);
+        if (list) list.push(outcome);
+        else problems.set(readingIndex, [outcome]);
+      });
+    });
+    if (problems !== undefined) for (const [i, list] of problems) perReading[i] = foldOutcomes(list);
+    return perReading;
+  }
 
   async write(
     requests: readonly WriteRequest[],

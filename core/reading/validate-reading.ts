@@ -46,6 +46,12 @@ export function validateReading(
 const noPosition: ReadingPosition = Object.freeze({});
 
 /**
+ * The dimensions of every reading sent without any: one shared frozen object rather than a new one per
+ * reading (readings are read-only; the writer holds thousands of them per batch).
+ */
+const noDimensions: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
  * {@link validateReading} without the result wrapper, for the writer's per-record path: the reading, or its
  * issues (an array, never empty).
  */
@@ -228,7 +234,7 @@ function complete(
     fixedBytes += name.length;
     measureCount++;
   }
-  const dimensions = input.dimensions ?? {};
+  const dimensions = input.dimensions ?? noDimensions;
   // Dimension values at 3 bytes a character (the UTF-8 maximum for a UTF-16 code unit) bound their size.
   let dimensionBound = 0;
   for (const name in dimensions) {
@@ -264,7 +270,7 @@ function complete(
     timeMs: number;
     timeSubMsNanos?: number;
     messageId?: string;
-    dimensions: Record<string, string>;
+    dimensions: Readonly<Record<string, string>>;
     measures: Record<string, MeasureValue>;
   } = { deviceId: input.deviceId, timeMs, dimensions, measures };
   if (subMsNanos !== 0) reading.timeSubMsNanos = subMsNanos;

@@ -38,7 +38,10 @@ function dimensionsKey(dimensions: readonly TimestreamDimension[]): string {
 }
 
 /** True when two dimension objects hold the same names and values. */
-function sameDimensions(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+export function sameDimensions(
+  a: Readonly<Record<string, string>>,
+  b: Readonly<Record<string, string>>,
+): boolean {
   if (a === b) return true;
   let count = 0;
   for (const k in b) {

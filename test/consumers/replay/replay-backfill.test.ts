@@ -73,7 +73,7 @@ describe('replay: backfill from the stream', () => {
     await stack.close();
   });
 
-  const writer = (sink?: ReadingSink) =>
+  const writer = (sink?: Pick<ReadingSink, 'writeReadings'>) =>
     new BatchWriter({
       sink:
         sink ??
@@ -85,7 +85,6 @@ describe('replay: backfill from the stream', () => {
         }),
       deadLetters: new FileDeadLetterSink(join(stack.dataDir, 'dead-letters.jsonl')),
       units: createUnitRegistry(),
-      layout: 'multi',
       recent: new RecentKeys(10_000),
     });
   const rollup = () => ({
@@ -183,12 +182,11 @@ describe('replay: backfill from the stream', () => {
       table: stack.config.rawTable,
       concurrency: 2,
     });
-    const flaky: ReadingSink = {
-      write: async (requests, options) => {
+    const flaky: Pick<ReadingSink, 'writeReadings'> = {
+      writeReadings: async (batch, options) => {
         calls++;
-        if (calls > 1)
-          return requests.map((r) => r.records.map(() => ({ status: 'failed', error: new Error('down') })));
-        return real.write(requests, options);
+        if (calls > 1) return batch.readings.map(() => ({ status: 'failed', error: new Error('down') }));
+        return real.writeReadings(batch, options);
       },
     };
     const error = await replayAndRollUp(

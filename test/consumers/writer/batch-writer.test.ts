@@ -19,12 +19,12 @@ function writerFor(stack: TimestreamStack, layout: 'multi' | 'single', name: str
       client: stack.write,
       database: stack.config.database,
       table: stack.config.rawTable,
+      layout,
       concurrency: 4,
       retry: { baseDelayMs: 5, maxDelayMs: 50 },
     }),
     deadLetters,
     units,
-    layout,
     recent,
   });
   return { writer, deadLetters, recent, file: join(stack.dataDir, `${name}.jsonl`) };

@@ -1,15 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxDbClient, InfluxDbNetworkError } from '#adapters/influxdb-client';
 import { InfluxDbConfigurationError, InfluxDbReadingSink } from '#consumers/writer/influxdb-reading-sink';
-import type { RecordOutcome, WriteRequest } from '#consumers/writer/reading-sink';
-import { toWriteChunks } from '#core';
+import type { ReadingBatch, RecordOutcome, WriteRequest } from '#consumers/writer/reading-sink';
+import { type Reading, toWriteChunks } from '#core';
 import { selectRows, startTestInfluxd, type TestInfluxd } from '../../helpers/influxd';
 import { readingFactory } from '../../helpers/readings';
 
 const deadline = () => Date.now() + 20_000;
 const requestsOf = (chunks: ReturnType<typeof toWriteChunks>): WriteRequest[] =>
   chunks.map((c) => ({ commonAttributes: c.commonAttributes, records: c.records }));
-const statuses = (outcomes: RecordOutcome[][]) => outcomes.flat().map((o) => o.status);
+const statuses = (outcomes: RecordOutcome[]) => outcomes.map((o) => o.status);
+/** The writer's batch: InfluxDB never asks for versions. */
+const batchOf = (readings: Reading[]): ReadingBatch => ({
+  readings,
+  version: () => {
+    throw new Error('InfluxDB has no record versions: the sink must not ask for one');
+  },
+});
 
 /** Dimension values that line protocol must escape, and values only a careless encoder would mangle. */
 const hostileValues = [
@@ -46,11 +53,11 @@ describe('InfluxDbReadingSink against a real influxd', () => {
       ...options,
     });
 
-  it.each(['multi', 'single'] as const)(
-    'round-trips hostile tag values exactly, with every measure a float field (%s layout)',
-    async (layout) => {
+  it.each(['readings', 'multi', 'single'] as const)(
+    'round-trips hostile tag values exactly, with every measure a float field (%s)',
+    async (path) => {
       // Prepare
-      const database = `hostile_${layout}`;
+      const database = `hostile_${path}`;
       const base = Date.parse('2022-04-20T00:00:00Z');
       const readings = hostileValues.map((room, i) =>
         readingFactory({
@@ -60,15 +67,17 @@ describe('InfluxDbReadingSink against a real influxd', () => {
           measures: { co2: { value: 550, unit: 'ppm' }, temperature: { value: 24.2, unit: 'degC' } },
         }),
       );
-      // Act
-      const outcomes = await sink(database).write(
-        requestsOf(toWriteChunks(readings, { layout, version: 1 })),
-        {
-          deadline: deadline(),
-        },
-      );
+      // Act: the writer's path (readings straight to lines), or prebuilt records of either layout
+      const outcomes =
+        path === 'readings'
+          ? await sink(database).writeReadings(batchOf(readings), { deadline: deadline() })
+          : (
+              await sink(database).write(requestsOf(toWriteChunks(readings, { layout: path, version: 1 })), {
+                deadline: deadline(),
+              })
+            ).flat();
       // Assess
-      expect(new Set(statuses(outcomes))).toEqual(new Set(['written']));
+      expect(new Set(outcomes.map((o) => o.status))).toEqual(new Set(['written']));
       const rows = await selectRows(influx.client, database, 'SELECT * FROM "conditions" ORDER BY time');
       expect(rows.map((r) => [r.deviceId, r.room, r.co2, r.temperature, r.time])).toEqual(
         readings.map((r) => [r.deviceId, r.dimensions.room, 550, 24.2, r.timeMs]),
@@ -81,7 +90,7 @@ describe('InfluxDbReadingSink against a real influxd', () => {
     },
   );
 
-  it('escapes hostile measurement names, tag keys and field keys', async () => {
+  it('escapes hostile measurement names, tag keys and field keys (prebuilt records)', async () => {
     const database = 'hostile_names';
     const measurement = 'room conditions,v2';
     const outcomes = await sink(database, { measurement }).write(
@@ -101,12 +110,12 @@ describe('InfluxDbReadingSink against a real influxd', () => {
       ],
       { deadline: deadline() },
     );
-    expect(statuses(outcomes)).toEqual(['written']);
+    expect(statuses(outcomes.flat())).toEqual(['written']);
     const rows = await selectRows(influx.client, database, `SELECT * FROM "${measurement}"`);
     expect(rows).toEqual([{ time: 1650412800000, 'tag key,=x': 'v', 'field key,=y': 1 }]);
   });
 
-  it('refuses a record with a tag value line protocol cannot carry, without sending it, and writes the rest', async () => {
+  it('refuses a reading with a tag value line protocol cannot carry, without sending it, and writes the rest', async () => {
     const database = 'unstorable';
     const readings = ['fine', 'ends with backslash\\', 'line\nbreak', 'also fine'].map((room, i) =>
       readingFactory({
@@ -115,11 +124,8 @@ describe('InfluxDbReadingSink against a real influxd', () => {
         dimensions: { room },
       }),
     );
-    const chunks = toWriteChunks(readings, { layout: 'multi', version: 1 });
-    const outcomes = await sink(database).write(requestsOf(chunks), { deadline: deadline() });
-    const byRoom = new Map(
-      chunks[0]!.readingIndexes.map((r, i) => [readings[r]!.dimensions.room, outcomes[0]![i]]),
-    );
+    const outcomes = await sink(database).writeReadings(batchOf(readings), { deadline: deadline() });
+    const byRoom = new Map(readings.map((r, i) => [r.dimensions.room, outcomes[i]]));
     expect(byRoom.get('fine')).toEqual({ status: 'written' });
     expect(byRoom.get('also fine')).toEqual({ status: 'written' });
     expect(byRoom.get('ends with backslash\\')).toMatchObject({
@@ -134,6 +140,56 @@ describe('InfluxDbReadingSink against a real influxd', () => {
     expect(rows.map((r) => r.room).sort()).toEqual(['also fine', 'fine']);
   });
 
+  it('writes readings with sub-millisecond times in a nanosecond batch, the others in milliseconds', async () => {
+    const database = 'precisions';
+    const base = Date.parse('2022-04-20T00:00:00Z');
+    const readings = [
+      readingFactory({ deviceId: 'ms_1', timeMs: base }),
+      readingFactory({ deviceId: 'ns_1', timeMs: base + 1, timeSubMsNanos: 250_000 }),
+      readingFactory({ deviceId: 'ms_2', timeMs: base + 2 }),
+    ];
+    const writes: number[] = [];
+    const outcomes = await sink(database, {
+      observer: { onWrite: (_ms, lines) => writes.push(lines) },
+    }).writeReadings(batchOf(readings), { deadline: deadline() });
+    expect(statuses(outcomes)).toEqual(['written', 'written', 'written']);
+    expect(writes.sort()).toEqual([1, 2]);
+    const [result] = await influx.client.query(database, 'SELECT co2 FROM "conditions"', {});
+    expect(result?.series?.[0]?.values.map((v) => v[0])).toEqual([base, base + 1, base + 2]);
+    const ns = await fetch(
+      `${influx.client.url}/query?${new URLSearchParams({ db: database, q: 'SELECT co2 FROM "conditions" WHERE "deviceId" = \'ns_1\'' })}`,
+    ).then((r) => r.json() as Promise<{ results: { series: { values: [string][] }[] }[] }>);
+    expect(ns.results[0]?.series[0]?.values[0]?.[0]).toBe('2022-04-20T00:00:00.00125Z');
+  });
+
+  it('answers prebuilt records request by request, in order, refusing one it cannot carry', async () => {
+    const record = (deviceId: string, ms: number) => ({
+      Dimensions: [{ Name: 'deviceId', Value: deviceId }],
+      MeasureName: 'reading',
+      MeasureValueType: 'MULTI' as const,
+      MeasureValues: [{ Name: 'co2', Value: '600', Type: 'DOUBLE' as const }],
+      Time: String(Date.parse('2022-04-20T00:00:00Z') + ms),
+      TimeUnit: 'MILLISECONDS' as const,
+    });
+    const outcomes = await sink('records_in_order').write(
+      [
+        { records: [record('a', 0), record('b', 1)] },
+        { records: [record('c', 2), record('bad\\', 3), record('d', 4)] },
+      ],
+      { deadline: deadline() },
+    );
+    expect(outcomes.map((o) => statuses(o))).toEqual([
+      ['written', 'written'],
+      ['written', 'rejected', 'written'],
+    ]);
+    const rows = await selectRows(
+      influx.client,
+      'records_in_order',
+      'SELECT co2, deviceId FROM "conditions"',
+    );
+    expect(rows.map((r) => r.deviceId)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   it("bisects a batch the server refuses in part: the refused point is rejected with the server's reason, the others are stored", async () => {
     // Prepare: co2 is a string field in the shard of 2022-01-03 (shards are a week long), so a float co2 of
     // that week conflicts; InfluxDB 1.x answers "partial write ... dropped=1" without saying which line
@@ -144,16 +200,13 @@ describe('InfluxDbReadingSink against a real influxd', () => {
     const readings = Array.from({ length: 9 }, (_, i) =>
       readingFactory({ deviceId: `d${i}`, timeMs: i === 5 ? 1641168000000 + 60_000 : week + i * 1000 }),
     );
-    const chunks = toWriteChunks(readings, { layout: 'multi', version: 1 });
     const writes: number[] = [];
     // Act
     const outcomes = await sink(database, {
       observer: { onWrite: (_ms, lines) => writes.push(lines) },
-    }).write(requestsOf(chunks), { deadline: deadline() });
+    }).writeReadings(batchOf(readings), { deadline: deadline() });
     // Assess
-    const byDevice = new Map(
-      chunks[0]!.readingIndexes.map((r, i) => [readings[r]!.deviceId, outcomes[0]![i]]),
-    );
+    const byDevice = new Map(readings.map((r, i) => [r.deviceId, outcomes[i]]));
     expect(byDevice.get('d5')).toMatchObject({
       status: 'rejected',
       reason: expect.stringMatching(/field type conflict/),
@@ -180,7 +233,7 @@ describe('InfluxDbReadingSink against a real influxd', () => {
     const writes: number[] = [];
     const outcomes = await sink(database, {
       observer: { onWrite: (_ms, lines) => writes.push(lines) },
-    }).write(requestsOf(toWriteChunks(readings, { layout: 'multi', version: 1 })), { deadline: deadline() });
+    }).writeReadings(batchOf(readings), { deadline: deadline() });
     expect(new Set(statuses(outcomes))).toEqual(new Set(['written']));
     expect(writes.sort((a, b) => b - a)).toEqual([5000, 5000, 2000]);
     const rows = await selectRows(influx.client, database, 'SELECT count(co2) FROM "conditions"');
@@ -188,28 +241,27 @@ describe('InfluxDbReadingSink against a real influxd', () => {
   });
 
   it('creates a missing database on the first write', async () => {
-    const outcomes = await sink('created_on_write').write(
-      requestsOf(toWriteChunks([readingFactory()], { layout: 'multi', version: 1 })),
-      { deadline: deadline() },
-    );
+    const outcomes = await sink('created_on_write').writeReadings(batchOf([readingFactory()]), {
+      deadline: deadline(),
+    });
     expect(statuses(outcomes)).toEqual(['written']);
     const [result] = await influx.client.query(undefined, 'SHOW DATABASES');
     expect(result?.series?.[0]?.values.flat()).toContain('created_on_write');
   });
 
-  it('fails the records (a configuration error, not dead letters) when the database does not exist', async () => {
-    const outcomes = await sink('never_created', { createDatabase: false }).write(
-      requestsOf(toWriteChunks([readingFactory()], { layout: 'multi', version: 1 })),
+  it('fails the readings (a configuration error, not dead letters) when the database does not exist', async () => {
+    const outcomes = await sink('never_created', { createDatabase: false }).writeReadings(
+      batchOf([readingFactory()]),
       { deadline: deadline() },
     );
-    const [outcome] = outcomes.flat();
+    const [outcome] = outcomes;
     expect(outcome?.status).toBe('failed');
     const error = (outcome as { error: Error }).error;
     expect(error).toBeInstanceOf(InfluxDbConfigurationError);
     expect(error.message).toMatch(/has no database "never_created".*INFLUXDB_DATABASE/);
   });
 
-  it('retries an unreachable server until the deadline, then fails the records with the network error', async () => {
+  it('retries an unreachable server until the deadline, then fails the readings with the network error', async () => {
     // a port that was just free on loopback: nothing listens there
     const closed = await startTestInfluxd();
     const url = closed.server.endpoint;
@@ -222,10 +274,8 @@ describe('InfluxDbReadingSink against a real influxd', () => {
       concurrency: 1,
       retry: { baseDelayMs: 10, maxDelayMs: 50 },
       observer: { onRetry: (e) => retries.push(e) },
-    }).write(requestsOf(toWriteChunks([readingFactory()], { layout: 'multi', version: 1 })), {
-      deadline: Date.now() + 1_000,
-    });
-    const [outcome] = outcomes.flat();
+    }).writeReadings(batchOf([readingFactory()]), { deadline: Date.now() + 1_000 });
+    const [outcome] = outcomes;
     expect(outcome?.status).toBe('failed');
     expect(retries.length).toBeGreaterThan(0);
     expect(retries[0]).toBeInstanceOf(InfluxDbNetworkError);

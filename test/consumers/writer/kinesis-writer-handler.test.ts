@@ -5,26 +5,23 @@ import { describe, expect, it } from 'vitest';
 import { BatchWriter } from '#consumers/writer/batch-writer';
 import type { DeadLetter, DeadLetterSink } from '#consumers/writer/dead-letter/dead-letter-sink';
 import { createWriterHandler, toStreamRecord } from '#consumers/writer/kinesis-writer-handler';
-import type { ReadingSink, RecordOutcome } from '#consumers/writer/reading-sink';
+import type { ReadingBatch, ReadingSink, RecordOutcome } from '#consumers/writer/reading-sink';
 import { createUnitRegistry, RecentKeys } from '#core';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
 /** A sink that fails every record of one device, as a throttled table would, and stores the rest. */
-function sinkFailing(deviceId: string): ReadingSink & { stored: number } {
+function sinkFailing(deviceId: string): Pick<ReadingSink, 'writeReadings'> & { stored: number } {
   const sink = {
     stored: 0,
-    async write(requests: Parameters<ReadingSink['write']>[0]) {
-      return requests.map((r) =>
-        r.records.map((record): RecordOutcome => {
-          const dimensions = [...(r.commonAttributes?.Dimensions ?? []), ...(record.Dimensions ?? [])];
-          if (dimensions.some((d) => d.Name === 'deviceId' && d.Value === deviceId)) {
-            return { status: 'failed', error: new Error('ThrottlingException: slow down') };
-          }
-          sink.stored++;
-          return { status: 'written' };
-        }),
-      );
+    async writeReadings({ readings }: ReadingBatch) {
+      return readings.map((reading): RecordOutcome => {
+        if (reading.deviceId === deviceId) {
+          return { status: 'failed', error: new Error('ThrottlingException: slow down') };
+        }
+        sink.stored++;
+        return { status: 'written' };
+      });
     },
   };
   return sink;
@@ -69,13 +66,12 @@ function event(devices: (string | null)[]): KinesisStreamEvent {
 
 const context = { getRemainingTimeInMillis: () => 10_000, awsRequestId: 'test' } as unknown as Context;
 
-function handlerWith(sink: ReadingSink, letters: DeadLetterSink) {
+function handlerWith(sink: Pick<ReadingSink, 'writeReadings'>, letters: DeadLetterSink) {
   return createWriterHandler({
     writer: new BatchWriter({
       sink,
       deadLetters: letters,
       units: createUnitRegistry(),
-      layout: 'multi',
       recent: new RecentKeys(100),
     }),
     logger: new Logger({ serviceName: 'writer', logLevel: 'SILENT' }),
