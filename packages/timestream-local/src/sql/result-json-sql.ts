@@ -27,15 +27,26 @@ import { type RowsText, RowsTextWriter } from './rows-text';
 const nullJson = `'{"NullValue":true}'`;
 /** a SQL string literal */
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
-/** one allocation per value: concat() of the pieces, where `||` would copy the growing text at each step */
-const scalarSql = (textSql: string) => `concat('{"ScalarValue":"', ${textSql}, '"}')`;
 
-/** The SQL rendering one value of `column` (of `type`) as its datum's JSON text, NULL where JS must. */
-function datumJsonSql(column: string, type: DuckDBType): string | undefined {
-  const whenNull = `CASE WHEN ${column} IS NULL THEN ${nullJson}`;
+/**
+ * How DuckDB writes one column's values: `text`, the value's text inside its datum (`24.5` of
+ * `{"ScalarValue":"24.5"}`, the quoted JSON string of a VARCHAR); `exact`, when set, the condition under which
+ * that text is the one result-format.ts writes (else the row is left to it); `quoted`, whether the datum quotes
+ * the text; `suffix`, text written after it inside the quotes.
+ */
+interface ColumnText {
+  readonly text: string;
+  readonly exact?: string;
+  readonly quoted: boolean;
+  readonly suffix?: string;
+}
+
+/** The SQL writing one value of `column` (of `type`); undefined for a type only JS writes. */
+function columnText(column: string, type: DuckDBType): ColumnText | undefined {
   switch (type.typeId) {
     case DuckDBTypeId.BOOLEAN:
-      return `${whenNull} WHEN ${column} THEN '{"ScalarValue":"true"}' ELSE '{"ScalarValue":"false"}' END`;
+      // NULL for NULL, as every text here (concat() then skips it)
+      return { text: `CASE WHEN ${column} THEN 'true' WHEN NOT ${column} THEN 'false' END`, quoted: true };
     case DuckDBTypeId.TINYINT:
     case DuckDBTypeId.SMALLINT:
     case DuckDBTypeId.INTEGER:
@@ -46,25 +57,66 @@ function datumJsonSql(column: string, type: DuckDBType): string | undefined {
     case DuckDBTypeId.UINTEGER:
     case DuckDBTypeId.UBIGINT:
     case DuckDBTypeId.UHUGEINT:
-      return `${whenNull} ELSE ${scalarSql(`CAST(${column} AS VARCHAR)`)} END`;
+      return { text: `CAST(${column} AS VARCHAR)`, quoted: true };
     case DuckDBTypeId.FLOAT:
     case DuckDBTypeId.DOUBLE: {
       const x = type.typeId === DuckDBTypeId.FLOAT ? `CAST(${column} AS DOUBLE)` : column;
       // NaN compares above every number in DuckDB, so it fails `< 1e7` and goes to JS with the infinities
-      return `${whenNull} WHEN ${x} = 0 OR (abs(${x}) >= 0.001 AND abs(${x}) < 10000000) THEN ${scalarSql(`CAST(${x} AS VARCHAR)`)} END`;
+      return {
+        text: `CAST(${x} AS VARCHAR)`,
+        exact: `${x} = 0 OR (abs(${x}) >= 0.001 AND abs(${x}) < 10000000)`,
+        quoted: true,
+      };
     }
     case DuckDBTypeId.TIMESTAMP:
-      return `${whenNull} WHEN ${column} BETWEEN TIMESTAMP '1000-01-01' AND TIMESTAMP '9999-12-31 23:59:59.999999' THEN ${`concat('{"ScalarValue":"', strftime(${column}, '%Y-%m-%d %H:%M:%S.%f'), '000"}')`} END`;
+      return {
+        text: `strftime(${column}, '%Y-%m-%d %H:%M:%S.%f')`,
+        exact: `${column} BETWEEN TIMESTAMP '1000-01-01' AND TIMESTAMP '9999-12-31 23:59:59.999999'`,
+        quoted: true,
+        suffix: '000',
+      };
     case DuckDBTypeId.TIMESTAMP_NS:
       // TIMESTAMP_NS holds the years 1677 to 2262 (and the infinities)
-      return `${whenNull} WHEN isfinite(${column}) THEN ${scalarSql(`strftime(${column}, '%Y-%m-%d %H:%M:%S.%n')`)} END`;
+      return {
+        text: `strftime(${column}, '%Y-%m-%d %H:%M:%S.%n')`,
+        exact: `isfinite(${column})`,
+        quoted: true,
+      };
     case DuckDBTypeId.DATE:
-      return `${whenNull} WHEN ${column} BETWEEN DATE '1000-01-01' AND DATE '9999-12-31' THEN ${scalarSql(`strftime(${column}, '%Y-%m-%d')`)} END`;
+      return {
+        text: `strftime(${column}, '%Y-%m-%d')`,
+        exact: `${column} BETWEEN DATE '1000-01-01' AND DATE '9999-12-31'`,
+        quoted: true,
+      };
     case DuckDBTypeId.VARCHAR:
-      return `${whenNull} ELSE concat('{"ScalarValue":', CAST(to_json(${column}) AS VARCHAR), '}') END`;
+      return { text: `CAST(to_json(${column}) AS VARCHAR)`, quoted: false };
     default:
       return undefined;
   }
+}
+
+/**
+ * The SQL writing a row's JSON text, NULL where a value is left to JS. One concat() of the whole row: each
+ * value's text between constant pieces chosen by whether it is NULL (`{"ScalarValue":"` before it and `"}`
+ * after it, or `{"NullValue":true}` and nothing, as concat() skips NULLs), so that no datum is a string of its
+ * own; the texts are only computed for the rows DuckDB writes (CASE evaluates its ELSE on those rows only).
+ */
+function rowJsonSql(columns: readonly string[], texts: readonly ColumnText[]): string {
+  const pieces: string[] = [`'{"Data":['`];
+  texts.forEach((t, i) => {
+    const c = columns[i] as string;
+    const quote = t.quoted ? '"' : '';
+    if (i > 0) pieces.push(`','`);
+    pieces.push(`CASE WHEN ${c} IS NULL THEN ${nullJson} ELSE ${literal(`{"ScalarValue":${quote}`)} END`);
+    pieces.push(t.text);
+    pieces.push(`CASE WHEN ${c} IS NULL THEN NULL ELSE ${literal(`${t.suffix ?? ''}${quote}}`)} END`);
+  });
+  pieces.push(`']}'`);
+  const row = `concat(${pieces.join(', ')})`;
+  const exact = texts.flatMap((t, i) =>
+    t.exact === undefined ? [] : [`(${columns[i]} IS NULL OR ${t.exact})`],
+  );
+  return exact.length === 0 ? row : `CASE WHEN ${exact.join(' AND ')} THEN ${row} END`;
 }
 
 /** Rows per block of text: DuckDB's vector size, so a block is about one chunk of the query's result. */
@@ -80,29 +132,29 @@ export interface RowsJsonQuery {
  * Wraps `sql` (whose result columns have `types`) so that DuckDB writes the rows' JSON text; undefined when
  * a column's type is one only `result-format.ts` writes. The wrapped query answers one row per block of
  * rows, in order: the block's rows' texts joined by commas (as bytes), each row's byte length (NULL for a
- * row left to JS) and the values of the rows left to JS.
+ * row left to JS) and the values of the rows left to JS with their row numbers.
  *
  * Rows keep the query's order: `row_number() OVER ()` numbers them as the query returns them (DuckDB runs
  * an empty OVER () as a streaming window, in order), and blocks and their texts are ordered by that number.
+ * The numbered rows are materialized first (a CTE), so that writing their texts, the costly part, runs on
+ * all of DuckDB's threads, chunk by chunk of the CTE; after the query's own ORDER BY, DuckDB would run it
+ * on one thread.
  */
 export function rowsJsonQuery(sql: string, types: readonly DuckDBType[]): RowsJsonQuery | undefined {
   const columns = types.map((_, i) => `"__ts_c${i}"`);
-  const datums: string[] = [];
+  const texts: ColumnText[] = [];
   for (const [i, type] of types.entries()) {
-    const datum = datumJsonSql(columns[i] as string, type);
-    if (datum === undefined) return undefined;
-    datums.push(datum);
+    const text = columnText(columns[i] as string, type);
+    if (text === undefined) return undefined;
+    texts.push(text);
   }
-  if (datums.length === 0) return undefined;
-  const datumNames = datums.map((_, i) => `__ts_d${i}`);
-  // concat() skips NULLs, so a row with a value left to JS is NULL explicitly
-  const rowJson = `CASE WHEN ${datumNames.map((d) => `${d} IS NULL`).join(' OR ')} THEN NULL ELSE concat('{"Data":[', ${datumNames.join(", ',', ")}, ']}') END`;
-  const datumsOf = `SELECT row_number() OVER () - 1 AS __ts_row, ${datums.map((d, i) => `${d} AS ${datumNames[i]}`).join(', ')}, ${columns.join(', ')} FROM (${sql}
-) AS __ts_result(${columns.join(', ')})`;
-  const rowsOf = `SELECT __ts_row, ${rowJson} AS __ts_json, ${columns.join(', ')} FROM (${datumsOf})`;
-  const leftToJs = `{${columns.map((c) => `${literal(c.slice(1, -1))}: ${c}`).join(', ')}}`;
+  if (texts.length === 0) return undefined;
+  const numbered = `WITH __ts_numbered AS MATERIALIZED (SELECT row_number() OVER () - 1 AS __ts_row, * FROM (${sql}
+) AS __ts_result(${columns.join(', ')}))`;
+  const leftToJs = `{'__ts_row': __ts_row, ${columns.map((c) => `${literal(c.slice(1, -1))}: ${c}`).join(', ')}}`;
+  const rowsOf = `SELECT __ts_row, ${rowJsonSql(columns, texts)} AS __ts_json, ${columns.join(', ')} FROM __ts_numbered`;
   const block = `__ts_row // ${rowsPerBlock}`;
-  const wrapped = `SELECT encode(string_agg(__ts_json, ',' ORDER BY __ts_row)) AS text, list(CAST(strlen(__ts_json) AS INTEGER) ORDER BY __ts_row) AS lengths, list(${leftToJs} ORDER BY __ts_row) FILTER (WHERE __ts_json IS NULL) AS left_to_js FROM (${rowsOf}) GROUP BY ${block} ORDER BY ${block}`;
+  const wrapped = `${numbered} SELECT encode(string_agg(__ts_json, ',' ORDER BY __ts_row)) AS text, list(CAST(strlen(__ts_json) AS INTEGER) ORDER BY __ts_row) AS lengths, list(CASE WHEN __ts_json IS NULL THEN ${leftToJs} END) FILTER (WHERE __ts_json IS NULL) AS left_to_js FROM (${rowsOf}) GROUP BY ${block} ORDER BY ${block}`;
   return { sql: wrapped, read: (result) => readBlocks(result, types) };
 }
 
@@ -125,7 +177,10 @@ function readBlocks(result: ResultChunks, types: readonly DuckDBType[]): RowsTex
       blocks.push({
         text,
         rowLengths: (lengths.getItem(b) as DuckDBListValue).items as (number | null)[],
-        jsRows: ((leftToJs.getItem(b) as DuckDBListValue | null)?.items ?? []) as DuckDBStructValue[],
+        // in no particular order in the list: by their row numbers
+        jsRows: (((leftToJs.getItem(b) as DuckDBListValue | null)?.items ?? []) as DuckDBStructValue[]).sort(
+          (x, y) => Number(x.entries.__ts_row) - Number(y.entries.__ts_row),
+        ),
       });
     }
   }
