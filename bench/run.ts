@@ -3,6 +3,8 @@
  * packages/<package>/bench/<name>.bench.ts); with no name it lists the benchmarks.
  * Each benchmark prints its figure and, measured in the same run, the baseline it is compared with.
  */
+// first: the AWS SDK's Node.js advisory off, for this process and the benchmarks it spawns (they inherit it)
+import '#adapters/quiet-aws-sdk';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
