@@ -5,7 +5,7 @@ import { JsonBody } from '../protocol/json-body';
 import type { DatabaseRecord, TableRecord } from '../storage/metadata-store';
 import type { LocalTimestreamStore } from '../storage/store';
 import { drawFault, type FaultRates } from './faults';
-import { type QueryService, queryResponseBody } from './query-service';
+import { type QueryService, queryResponseChunks } from './query-service';
 import { parseWriteRequest } from './write-request';
 
 /** Per-request facts the answers depend on. */
@@ -227,7 +227,7 @@ export function createOperations(deps: {
 
     Query: async (body, ctx) =>
       new JsonBody(
-        queryResponseBody(
+        queryResponseChunks(
           await queries.query(
             {
               QueryString: body.QueryString as string,

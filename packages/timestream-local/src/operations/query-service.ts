@@ -45,22 +45,32 @@ export interface QueryRequest {
 export interface QueryResponse {
   QueryId: string;
   NextToken?: string;
-  /** the page's rows, as the JSON array's items */
-  RowsText: Buffer;
+  /** the page's rows, as the JSON array's items, in pieces (views of the query's rows' text) */
+  RowsText: readonly Buffer[];
   ColumnInfo: ColumnInfo[];
   QueryStatus: { ProgressPercentage: number; CumulativeBytesScanned: number; CumulativeBytesMetered: number };
 }
 
-/** The Query API's JSON body for a page: the rows' text is copied in as it is, never re-serialized. */
-export function queryResponseBody(response: QueryResponse): Buffer {
+const rowsEnd = Buffer.from(']}');
+
+/**
+ * The Query API's JSON body for a page, as the pieces to send one after the other: the rows' text goes out as
+ * it is, never re-serialized nor copied.
+ */
+export function queryResponseChunks(response: QueryResponse): Buffer[] {
   const { RowsText: rows, ...rest } = response;
   const head = JSON.stringify(rest);
-  return Buffer.concat([Buffer.from(`${head.slice(0, -1)},"Rows":[`), rows, Buffer.from(']}')]);
+  return [Buffer.from(`${head.slice(0, -1)},"Rows":[`), ...rows, rowsEnd];
+}
+
+/** The Query API's JSON body for a page, in one buffer. */
+export function queryResponseBody(response: QueryResponse): Buffer {
+  return Buffer.concat(queryResponseChunks(response));
 }
 
 /** A page's rows as objects (for callers inside the process, and tests). */
 export function queryResponseRows(response: QueryResponse): Row[] {
-  return JSON.parse(`[${response.RowsText.toString('utf8')}]`) as Row[];
+  return JSON.parse(`[${Buffer.concat(response.RowsText).toString('utf8')}]`) as Row[];
 }
 
 interface StoredResult {
@@ -262,7 +272,7 @@ export class QueryService {
     return {
       QueryId: stored.queryId,
       NextToken: token,
-      RowsText: Buffer.alloc(0),
+      RowsText: [],
       ColumnInfo: [],
       QueryStatus: { ProgressPercentage: 0, CumulativeBytesScanned: 0, CumulativeBytesMetered: 0 },
     };
@@ -327,7 +337,7 @@ export class QueryService {
     }
     const response: QueryResponse = {
       QueryId: stored.queryId,
-      RowsText: rows.slice(offset, end),
+      RowsText: rows.pieces(offset, end),
       ColumnInfo: columnInfo,
       QueryStatus: {
         ProgressPercentage: 100,

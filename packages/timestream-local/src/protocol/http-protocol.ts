@@ -16,14 +16,25 @@ const maxBodyBytes = 8 * 1024 * 1024;
 
 function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
   const payload = body instanceof JsonBody ? body.text : JSON.stringify(body);
+  const pieces = typeof payload === 'string' || Buffer.isBuffer(payload) ? undefined : payload;
+  let length = 0;
+  if (pieces === undefined) length = Buffer.byteLength(payload as string | Buffer);
+  else for (const piece of pieces) length += piece.length;
   const headers: Record<string, string | number> = {
     'content-type': contentType,
-    'content-length': Buffer.byteLength(payload),
+    'content-length': length,
     'x-amzn-requestid': randomUUID(),
   };
   if (errorType) headers['x-amzn-errortype'] = errorType;
   res.writeHead(status, headers);
-  res.end(payload);
+  if (pieces === undefined) {
+    res.end(payload);
+    return;
+  }
+  // one write of all the pieces (writev), none of them copied into a single buffer
+  res.cork();
+  for (const piece of pieces) res.write(piece);
+  res.end();
 }
 
 /** Writes a service error the way Timestream does: `__type` in the body, `x-amzn-ErrorType`, its status. */

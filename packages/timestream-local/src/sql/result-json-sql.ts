@@ -13,7 +13,7 @@ import { type RowsText, RowsTextWriter } from './rows-text';
  * Rows written as JSON text by DuckDB itself: the translated query is wrapped in a projection that renders
  * every value as its datum's text (`{"ScalarValue":"24.5"}`) and every row as `{"Data":[...]}`, then joins
  * the rows of each block of {@link rowsPerBlock} with commas, so that Node only copies a few large byte
- * strings into the result buffer instead of reading 180,000 values one by one.
+ * strings out of DuckDB (kept as the segments of the rows' text) instead of reading 180,000 values one by one.
  *
  * DuckDB renders a value only where its text is exactly the one `result-format.ts` writes (checked by
  * `test/sql/result-json-sql.test.ts` against it on edge values): integers, booleans, strings (`to_json`),
@@ -158,55 +158,51 @@ export function rowsJsonQuery(sql: string, types: readonly DuckDBType[]): RowsJs
   return { sql: wrapped, read: (result) => readBlocks(result, types) };
 }
 
-/** Copies each block's text into one buffer, writing the rows left to JS in their places. */
+/**
+ * Keeps each block's text as a segment of the rows' text (one copy, out of DuckDB's memory), writing the
+ * rows left to JS in their places.
+ */
 function readBlocks(result: ResultChunks, types: readonly DuckDBType[]): RowsText {
   const json = types.map((t) => datumJson(t));
   const names = types.map((_, i) => `__ts_c${i}`);
   const jsRow = (values: DuckDBStructValue) =>
     `{"Data":[${json.map((f, c) => f(values.entries[names[c] as string] ?? null)).join(',')}]}`;
-  const blocks: { text: Uint8Array; rowLengths: (number | null)[]; jsRows: DuckDBStructValue[] }[] = [];
-  let bytes = 0;
+  const writer = new RowsTextWriter(4096);
   for (let k = 0; k < result.chunkCount; k++) {
     const chunk = result.getChunk(k);
     const texts = chunk.getColumnVector(0) as DuckDBBlobVector;
     const lengths = chunk.getColumnVector(1) as DuckDBListVector;
     const leftToJs = chunk.getColumnVector(2) as DuckDBListVector;
     for (let b = 0; b < chunk.rowCount; b++) {
-      const text = texts.getItemBytes(b) ?? new Uint8Array(0);
-      bytes += text.length + 1;
-      blocks.push({
-        text,
-        rowLengths: (lengths.getItem(b) as DuckDBListValue).items as (number | null)[],
-        // in no particular order in the list: by their row numbers
-        jsRows: (((leftToJs.getItem(b) as DuckDBListValue | null)?.items ?? []) as DuckDBStructValue[]).sort(
-          (x, y) => Number(x.entries.__ts_row) - Number(y.entries.__ts_row),
-        ),
-      });
-    }
-  }
-  // the whole text's size is known: one buffer, never grown (rows left to JS may still grow it)
-  const writer = new RowsTextWriter(bytes);
-  for (const { text, rowLengths, jsRows } of blocks) {
-    let at = 0; // in `text`
-    let run: number[] = []; // lengths of the rows DuckDB wrote, since the last row left to JS
-    let runStart = 0;
-    let nextJs = 0;
-    const flush = () => {
-      if (run.length === 0) return;
-      writer.appendJoined(text.subarray(runStart, at - 1), run);
-      run = [];
-    };
-    for (const length of rowLengths) {
-      if (length === null) {
-        flush();
-        writer.append([jsRow(jsRows[nextJs++] as DuckDBStructValue)]);
-        runStart = at;
-      } else {
-        run.push(length);
-        at += length + 1;
+      // a text of more than 12 bytes comes as a copy of its own; a shorter one is a view of DuckDB's vector
+      const bytes = texts.getItemBytes(b) ?? new Uint8Array(0);
+      const text = bytes.length > 12 ? bytes : Uint8Array.from(bytes);
+      const rowLengths = (lengths.getItem(b) as DuckDBListValue).items as (number | null)[];
+      // in no particular order in the list: by their row numbers
+      const jsRows = (
+        ((leftToJs.getItem(b) as DuckDBListValue | null)?.items ?? []) as DuckDBStructValue[]
+      ).sort((x, y) => Number(x.entries.__ts_row) - Number(y.entries.__ts_row));
+      let at = 0; // in `text`
+      let run: number[] = []; // lengths of the rows DuckDB wrote, since the last row left to JS
+      let runStart = 0;
+      let nextJs = 0;
+      const flush = () => {
+        if (run.length === 0) return;
+        writer.appendJoined(text.subarray(runStart, at - 1), run);
+        run = [];
+      };
+      for (const length of rowLengths) {
+        if (length === null) {
+          flush();
+          writer.append([jsRow(jsRows[nextJs++] as DuckDBStructValue)]);
+          runStart = at;
+        } else {
+          run.push(length);
+          at += length + 1;
+        }
       }
+      flush();
     }
-    flush();
   }
   return writer.finish();
 }

@@ -1,14 +1,20 @@
 import type { Row } from '@aws-sdk/client-timestream-query';
 
+const comma = Buffer.from(',');
+
 /**
- * A query's rows as the JSON text the Query API sends, in one buffer: row i is `{"Data":[...]}`, and every
- * row after the first is preceded by a comma, so that any run of rows is a ready-made JSON array body.
- * Pages are cut from it without serializing anything again.
+ * A query's rows as the JSON text the Query API sends: row i is `{"Data":[...]}`, and every row after the
+ * first is preceded by a comma, so that any run of rows is a ready-made JSON array body. The text is kept in
+ * segments (each a run of rows joined by commas; the comma between two segments is implied), so that the
+ * blocks DuckDB wrote are kept as they came, never copied into one buffer; pages are sent as views of them
+ * (see {@link RowsText.pieces}), without serializing or copying anything again.
  */
 export class RowsText {
   private constructor(
-    private readonly bytes: Buffer,
-    /** byte offset just past each row */
+    private readonly segments: readonly Buffer[],
+    /** offset of each segment's first byte in the whole text (commas between segments counted) */
+    private readonly segmentStarts: readonly number[],
+    /** offset just past each row in the whole text */
     private readonly ends: readonly number[],
   ) {}
 
@@ -22,11 +28,36 @@ export class RowsText {
     return (this.ends[i] ?? 0) - (i === 0 ? 0 : (this.ends[i - 1] ?? 0));
   }
 
-  /** Rows [from, to) as the items of a JSON array (`{...},{...}`), without copying. */
-  slice(from: number, to: number): Buffer {
-    if (to <= from) return this.bytes.subarray(0, 0);
+  /** Rows [from, to) as the items of a JSON array (`{...},{...}`), in pieces that are views of the text. */
+  pieces(from: number, to: number): Buffer[] {
+    if (to <= from) return [];
     const start = from === 0 ? 0 : (this.ends[from - 1] ?? 0) + 1;
-    return this.bytes.subarray(start, this.ends[to - 1]);
+    const end = this.ends[to - 1] ?? 0;
+    // the last segment starting at or before `start`
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.segmentStarts[mid] ?? 0) <= start) lo = mid;
+      else hi = mid - 1;
+    }
+    const out: Buffer[] = [];
+    for (let k = lo; k < this.segments.length; k++) {
+      const segmentStart = this.segmentStarts[k] ?? 0;
+      if (segmentStart >= end) break;
+      const segment = this.segments[k] as Buffer;
+      if (out.length > 0) out.push(comma);
+      out.push(
+        segment.subarray(Math.max(0, start - segmentStart), Math.min(segment.length, end - segmentStart)),
+      );
+    }
+    return out;
+  }
+
+  /** Rows [from, to) as the items of a JSON array (`{...},{...}`), in one buffer. */
+  slice(from: number, to: number): Buffer {
+    const pieces = this.pieces(from, to);
+    return pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces);
   }
 
   /** Rows [from, to) as objects (callers inside the process, tests). */
@@ -42,27 +73,59 @@ export class RowsText {
   }
 
   /** For {@link RowsTextWriter}. */
-  static of(bytes: Buffer, ends: readonly number[]): RowsText {
-    return new RowsText(bytes, ends);
+  static of(
+    segments: readonly Buffer[],
+    segmentStarts: readonly number[],
+    ends: readonly number[],
+  ): RowsText {
+    return new RowsText(segments, segmentStarts, ends);
   }
 }
 
-/** Appends rows' JSON texts into one growing buffer. */
+/**
+ * Appends rows' JSON texts: rows given as strings are written into one growing buffer; rows given as UTF-8
+ * bytes already joined ({@link RowsTextWriter.appendJoined}) are kept as they are, as segments of their own.
+ */
 export class RowsTextWriter {
   private bytes: Buffer;
   private at = 0;
+  /** where the run of rows written into `bytes` since the last segment was closed begins */
+  private openStart = 0;
+  /** offset of that run in the whole text */
+  private openTextStart = 0;
+  private openRows = 0;
+  private readonly segments: Buffer[] = [];
+  private readonly segmentStarts: number[] = [];
   private readonly ends: number[] = [];
 
   constructor(initialBytes = 64 * 1024) {
     this.bytes = Buffer.allocUnsafe(Math.max(1024, initialBytes));
   }
 
+  /** Where the next row starts in the whole text (after the comma that separates it from the last). */
+  private get nextRowStart(): number {
+    const last = this.ends[this.ends.length - 1];
+    return last === undefined ? 0 : last + 1;
+  }
+
   /** Room for `bytes` more bytes. */
   private reserve(bytes: number): void {
     if (this.at + bytes <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.at + bytes));
-    this.bytes.copy(grown, 0, 0, this.at);
+    // the closed segments keep their views of the old buffer; only the open run moves
+    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.at - this.openStart + bytes));
+    this.bytes.copy(grown, 0, this.openStart, this.at);
+    this.at -= this.openStart;
+    this.openStart = 0;
     this.bytes = grown;
+  }
+
+  /** Closes the run of rows written into the buffer as a segment. */
+  private closeRun(): void {
+    if (this.openRows === 0) return;
+    this.segments.push(this.bytes.subarray(this.openStart, this.at));
+    this.segmentStarts.push(this.openTextStart);
+    this.openStart = this.at;
+    this.openRows = 0;
   }
 
   /** Appends rows given as their JSON texts (`{"Data":[...]}`), written into the buffer in one go. */
@@ -71,13 +134,15 @@ export class RowsTextWriter {
     const text = rowsJson.join(',');
     // UTF-8 takes at most 3 bytes per UTF-16 unit, and the comma one more
     this.reserve(text.length * 3 + 1);
-    if (this.ends.length > 0) this.bytes[this.at++] = 0x2c; // ','
+    if (this.openRows === 0) this.openTextStart = this.nextRowStart;
+    else this.bytes[this.at++] = 0x2c; // ','
     const start = this.at;
     const written = this.bytes.write(text, start, 'utf8');
     this.at += written;
+    this.openRows += rowsJson.length;
     // all ASCII (the common case): every row's bytes are its characters
     const ascii = written === text.length;
-    let end = start;
+    let end = this.openTextStart + (start - this.openStart);
     for (let i = 0; i < rowsJson.length; i++) {
       const row = rowsJson[i] as string;
       end += (i > 0 ? 1 : 0) + (ascii ? row.length : Buffer.byteLength(row, 'utf8'));
@@ -87,7 +152,7 @@ export class RowsTextWriter {
 
   /**
    * Appends rows given as UTF-8 bytes: their JSON texts joined by commas, with each row's byte length
-   * (its text's, without the comma).
+   * (its text's, without the comma). The bytes are kept, not copied: they must not change afterwards.
    */
   appendJoined(joined: Uint8Array, byteLengths: readonly number[]): void {
     if (byteLengths.length === 0) return;
@@ -96,18 +161,19 @@ export class RowsTextWriter {
     if (total !== joined.length) {
       throw new Error(`rows of ${total} bytes in all expected, got ${joined.length} bytes`);
     }
-    this.reserve(joined.length + 1);
-    if (this.ends.length > 0) this.bytes[this.at++] = 0x2c; // ','
-    this.bytes.set(joined, this.at);
-    let end = this.at;
+    this.closeRun();
+    const start = this.nextRowStart;
+    this.segments.push(Buffer.from(joined.buffer, joined.byteOffset, joined.length));
+    this.segmentStarts.push(start);
+    let end = start;
     for (let i = 0; i < byteLengths.length; i++) {
       end += (i > 0 ? 1 : 0) + (byteLengths[i] as number);
       this.ends.push(end);
     }
-    this.at += joined.length;
   }
 
   finish(): RowsText {
-    return RowsText.of(this.bytes.subarray(0, this.at), this.ends);
+    this.closeRun();
+    return RowsText.of(this.segments, this.segmentStarts, this.ends);
   }
 }

@@ -35,4 +35,29 @@ describe('RowsText (rows kept as the JSON text the Query API sends)', () => {
     expect(total).toBe(Buffer.byteLength(rows.map((r) => JSON.stringify(r)).join(',')));
     expect(text.byteLength(1)).toBe(Buffer.byteLength(`,${JSON.stringify(rows[1])}`));
   });
+
+  it('keeps rows given as joined bytes as segments, and gives back any run across them, in pieces or whole', () => {
+    const texts = rows.map((r) => JSON.stringify(r));
+    const joined = (from: number, to: number) => Buffer.from(texts.slice(from, to).join(','));
+    const lengths = (from: number, to: number) => texts.slice(from, to).map((t) => Buffer.byteLength(t));
+    const writer = new RowsTextWriter(16);
+    writer.appendJoined(joined(0, 2), lengths(0, 2));
+    writer.append(texts.slice(2, 3)); // a row written from its string between two segments
+    writer.appendJoined(joined(3, 4), lengths(3, 4));
+    writer.appendJoined(joined(4, 5), lengths(4, 5));
+    const text = writer.finish();
+    const whole = texts.join(',');
+    expect(text.count).toBe(5);
+    let total = 0;
+    for (let i = 0; i < text.count; i++) total += text.byteLength(i);
+    expect(total).toBe(Buffer.byteLength(whole));
+    for (let from = 0; from <= 5; from++) {
+      for (let to = from; to <= 5; to++) {
+        const expected = texts.slice(from, to).join(',');
+        expect(text.toRows(from, to)).toEqual(rows.slice(from, to));
+        expect(Buffer.concat(text.pieces(from, to)).toString('utf8')).toBe(expected);
+        expect(text.slice(from, to).toString('utf8')).toBe(expected);
+      }
+    }
+  });
 });
