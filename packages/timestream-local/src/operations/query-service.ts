@@ -41,7 +41,7 @@ export interface QueryRequest {
   readonly NextToken?: string;
 }
 
-/** A page of the Query API's answer; its rows stay JSON text until sent (see {@link queryResponseBody}). */
+/** A page of the Query API's answer; its rows stay JSON text until sent (see {@link queryResponseChunks}). */
 export interface QueryResponse {
   QueryId: string;
   NextToken?: string;

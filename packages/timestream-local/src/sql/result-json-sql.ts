@@ -30,7 +30,7 @@ const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /**
  * How DuckDB writes one column's values: `text`, the value's text inside its datum (`24.5` of
- * `{"ScalarValue":"24.5"}`, the quoted JSON string of a VARCHAR); `exact`, when set, the condition under which
+ * `{"ScalarValue":"24.5"}`, the quoted JSON string of a VARCHAR), NULL for a NULL value; `exact`, when set, the condition under which
  * that text is the one result-format.ts writes (else the row is left to it); `quoted`, whether the datum quotes
  * the text; `suffix`, text written after it inside the quotes.
  */
@@ -45,7 +45,7 @@ interface ColumnText {
 function columnText(column: string, type: DuckDBType): ColumnText | undefined {
   switch (type.typeId) {
     case DuckDBTypeId.BOOLEAN:
-      // NULL for NULL, as every text here (concat() then skips it)
+      // NULL for NULL, as every text here: concat() skips it
       return { text: `CASE WHEN ${column} THEN 'true' WHEN NOT ${column} THEN 'false' END`, quoted: true };
     case DuckDBTypeId.TINYINT:
     case DuckDBTypeId.SMALLINT:
