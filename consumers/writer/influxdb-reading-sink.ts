@@ -161,21 +161,20 @@ export class InfluxDbReadingSink implements ReadingSink {
       if (problem !== undefined) outcomes[i] = notStorable(problem);
       else into.slots.push(i);
     }
-    const maxLines = this.maxLines();
-    const batches: { precision: LinePrecision; lines: LineBatch }[] = [];
-    for (const [precision, built] of [
-      [LinePrecision.milliseconds, ms],
-      [LinePrecision.nanoseconds, ns],
-    ] as const) {
-      if (built === undefined) continue;
-      for (let start = 0; start < built.slots.length; start += maxLines) {
-        const to = Math.min(start + maxLines, built.slots.length);
-        batches.push({
-          precision,
-          lines: new BufferLines(built.buffer, start, to, built.slots.slice(start, to)),
-        });
-      }
-    }
+    const batches = [
+      ...this.batches(
+        LinePrecision.milliseconds,
+        ms.slots.length,
+        (from, to) => new BufferLines(ms.buffer, from, to, ms.slots.slice(from, to)),
+      ),
+      ...(ns === undefined
+        ? []
+        : this.batches(
+            LinePrecision.nanoseconds,
+            ns.slots.length,
+            (from, to) => new BufferLines(ns.buffer, from, to, ns.slots.slice(from, to)),
+          )),
+    ];
     await this.writeLines(batches, outcomes, deadline);
     return outcomes;
   }
@@ -202,17 +201,14 @@ export class InfluxDbReadingSink implements ReadingSink {
         }
       }
     }
-    const maxLines = this.maxLines();
-    const batches: { precision: LinePrecision; lines: LineBatch }[] = [];
-    for (const precision of [LinePrecision.milliseconds, LinePrecision.nanoseconds]) {
+    const batches = [LinePrecision.milliseconds, LinePrecision.nanoseconds].flatMap((precision) => {
       const { lines, slots } = byPrecision[precision];
-      for (let start = 0; start < lines.length; start += maxLines) {
-        batches.push({
-          precision,
-          lines: new StringLines(lines.slice(start, start + maxLines), slots.slice(start, start + maxLines)),
-        });
-      }
-    }
+      return this.batches(
+        precision,
+        lines.length,
+        (from, to) => new StringLines(lines.slice(from, to), slots.slice(from, to)),
+      );
+    });
     await this.writeLines(batches, outcomes, deadline);
     let at = 0;
     return requests.map((r) => {
@@ -222,8 +218,18 @@ export class InfluxDbReadingSink implements ReadingSink {
     });
   }
 
-  private maxLines(): number {
-    return this.options.maxLines ?? 5_000;
+  /** `count` lines of one precision cut into requests of at most `maxLines`, each made by `lines(from, to)`. */
+  private batches(
+    precision: LinePrecision,
+    count: number,
+    lines: (from: number, to: number) => LineBatch,
+  ): { precision: LinePrecision; lines: LineBatch }[] {
+    const maxLines = this.options.maxLines ?? 5_000;
+    const out: { precision: LinePrecision; lines: LineBatch }[] = [];
+    for (let from = 0; from < count; from += maxLines) {
+      out.push({ precision, lines: lines(from, Math.min(from + maxLines, count)) });
+    }
+    return out;
   }
 
   /** Sends the batches, `concurrency` at a time, and settles `outcomes` by slot. */
