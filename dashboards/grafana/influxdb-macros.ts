@@ -187,43 +187,53 @@ export interface InfluxDbPanelQuery {
 }
 
 /**
- * A variable of an InfluxDB dashboard: a query variable (an InfluxQL metaquery, and the regex Grafana applies
- * to its answers, `''` for none) or a textbox value.
+ * A variable of an InfluxDB dashboard: a query variable (an InfluxQL metaquery, the regex Grafana applies to
+ * its answers, `''` for none, and its sort, 0 for none), a custom variable (its list of values) or a textbox
+ * value.
  */
 export type InfluxDbDashboardVariable =
-  | { readonly kind: 'query'; readonly name: string; readonly query: string; readonly regex: string }
+  | {
+      readonly kind: 'query';
+      readonly name: string;
+      readonly query: string;
+      readonly regex: string;
+      readonly sort: number;
+    }
+  | { readonly kind: 'custom'; readonly name: string; readonly values: readonly string[] }
   | { readonly kind: 'value'; readonly name: string; readonly value: string };
 
 /** Grafana's `stringToJsRegex` (`@grafana/data`): `/body/flags`, or a bare pattern that must match whole. */
 function variableRegex(text: string): RegExp {
   if (!text.startsWith('/')) return new RegExp(`^${text}$`);
   const match = /^\/(.*?)\/(g?i?m?y?s?)$/.exec(text);
-  if (!match) throw new InvalidDashboardError([`variable regex ${JSON.stringify(text)}: not a /regex/flags`]);
+  if (!match) throw new InvalidDashboardError([`variable regex ${JSON.stringify(text)}: not /pattern/flags`]);
   return new RegExp(match[1]!, match[2]);
 }
 
 /**
  * The values a query variable offers, from the InfluxDB answer to its metaquery, as Grafana's InfluxDB data
  * source and variable code take them: each row's first column for `SHOW FIELD KEYS` (and `SHOW RETENTION
- * POLICIES`), the second for the others (`SHOW TAG VALUES` answers `[key, value]`); then the variable's regex
- * keeps the matching values, each replaced by its `value` named group or its first capture group when it has
- * one; duplicates once, in answer order.
+ * POLICIES`), the second for the others (`SHOW TAG VALUES` answers `[key, value]`), nulls left out; then the
+ * variable's regex keeps the matching values, each replaced by its `value` named group or its first capture
+ * group when it has one; duplicates once, in answer order; then its `sort`: 0 keeps the order, odd sorts
+ * ascend and even ones descend (3 and 4 by the number in the value, 5 and 6 as text ignoring case, 1 and 2 as
+ * text).
  *
  * @example
  * influxDbVariableValues({ query: 'SHOW FIELD KEYS FROM "daily"', regex: '/^(.+)_avg$/' },
  *   [{ values: [['co2_avg', 'float'], ['co2_count', 'integer']] }]); // ['co2']
  */
 export function influxDbVariableValues(
-  variable: { readonly query: string; readonly regex: string },
+  variable: { readonly query: string; readonly regex: string; readonly sort?: number },
   series: readonly { readonly values: readonly (readonly unknown[])[] }[],
 ): string[] {
-  const lower = variable.query.toLowerCase();
-  const valueFirst = lower.includes('show field keys') || lower.includes('show retention policies');
+  const valueFirst = /show\s+(field\s+keys|retention\s+policies)/i.test(variable.query);
   const regex = variable.regex === '' ? undefined : variableRegex(variable.regex);
   const out = new Set<string>();
   for (const s of series) {
     for (const row of s.values) {
       const raw = valueFirst || row[1] === undefined ? row[0] : row[1];
+      if (raw === null || raw === undefined) continue;
       let value = String(raw);
       if (regex) {
         regex.lastIndex = 0;
@@ -236,7 +246,22 @@ export function influxDbVariableValues(
       out.add(value);
     }
   }
-  return [...out];
+  return sortVariableValues([...out], variable.sort ?? 0);
+}
+
+/** A variable's `sort` as Grafana applies it (see {@link influxDbVariableValues}). */
+function sortVariableValues(values: string[], sort: number): string[] {
+  if (sort <= 0) return values;
+  const numberOf = (v: string) => Number(/-?\d+(\.\d+)?/.exec(v)?.[0] ?? Number.NaN);
+  const compare =
+    sort === 3 || sort === 4
+      ? (a: string, b: string) => numberOf(a) - numberOf(b)
+      : sort === 5 || sort === 6
+        ? (a: string, b: string) => a.toLowerCase().localeCompare(b.toLowerCase())
+        : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  values.sort(compare);
+  if (sort % 2 === 0) values.reverse();
+  return values;
 }
 
 const target = z.looseObject({
@@ -264,6 +289,7 @@ const dashboardSchema = z.looseObject({
           type: z.string(),
           query: z.unknown().optional(),
           regex: z.string().optional(),
+          sort: z.number().optional(),
           current: z.looseObject({ value: z.unknown().optional() }).optional(),
         }),
       ),
@@ -317,7 +343,14 @@ export function listInfluxDbVariables(json: unknown): InfluxDbDashboardVariable[
         typeof q === 'object' && q !== null && 'query' in q
           ? String((q as { query: unknown }).query)
           : String(q ?? '');
-      out.push({ kind: 'query', name: v.name, query: text, regex: v.regex ?? '' });
+      out.push({ kind: 'query', name: v.name, query: text, regex: v.regex ?? '', sort: v.sort ?? 0 });
+    } else if (v.type === 'custom' && typeof v.query === 'string') {
+      // its comma-separated list (`co2,humidity`, or `CO2 : co2,...` text : value), as Grafana splits it
+      const values = (v.query.match(/(?:\\,|[^,])+/g) ?? []).map((item) => {
+        const [text, value] = item.split(/\s+:\s+/);
+        return (value ?? text ?? '').replace(/\\,/g, ',').trim();
+      });
+      out.push({ kind: 'custom', name: v.name, values: values.filter((x) => x !== '') });
     } else if (v.type === 'textbox' || v.type === 'constant') {
       out.push({ kind: 'value', name: v.name, value: String(v.current?.value ?? v.query ?? '') });
     }

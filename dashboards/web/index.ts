@@ -15,7 +15,7 @@ export {
   PanelShapeError,
   UnknownPanelError,
 } from './errors';
-export { influxSeriesToResult, metaQueryValues, variableValues } from './influxdb-results';
+export { influxSeriesToResult } from './influxdb-results';
 export { builtInMeasureUnits, type MeasureUnits } from './measure-units';
 export { parsePanelRequest } from './panel-request';
 export {

@@ -1,13 +1,13 @@
-import { z } from 'zod';
 import { type InfluxDbClient, type InfluxSeries, quoteIdentifier } from '#adapters/influxdb-client';
 import {
   expandInfluxDbPanelQuery,
   expandInfluxQlMacros,
+  influxDbVariableValues,
   listInfluxDbPanelQueries,
   listInfluxDbVariables,
 } from '../grafana/influxdb-macros';
 import { PanelQueryError } from './errors';
-import { influxSeriesToResult, metaQueryValues, variableValues } from './influxdb-results';
+import { influxSeriesToResult } from './influxdb-results';
 import {
   type PanelDataSource,
   PanelSource,
@@ -33,23 +33,6 @@ export interface InfluxDbPanelSourceOptions {
   readonly dashboard: unknown;
 }
 
-/** The parts of a query variable that Grafana applies to its values (listInfluxDbVariables leaves them out). */
-const variableSettings = z.looseObject({
-  templating: z
-    .looseObject({
-      list: z.array(
-        z.looseObject({
-          name: z.string(),
-          type: z.string().optional(),
-          query: z.unknown().optional(),
-          regex: z.string().optional(),
-          sort: z.number().optional(),
-        }),
-      ),
-    })
-    .optional(),
-});
-
 /** The InfluxDB client's errors (HTTP status, unreachable server, InfluxQL error) as the panel shows them. */
 function panelQueryError(error: unknown, source: string, query: string): PanelQueryError {
   const e = error instanceof Error ? error : new Error(String(error));
@@ -73,9 +56,6 @@ export function createInfluxDbPanelSource(options: InfluxDbPanelSourceOptions): 
   const { client, database, dashboard } = options;
   const queries = listInfluxDbPanelQueries(dashboard);
   const variables = listInfluxDbVariables(dashboard);
-  const settings = new Map(
-    (variableSettings.safeParse(dashboard).data?.templating?.list ?? []).map((v) => [v.name, v]),
-  );
   const names: Record<string, string> = {
     ...Object.fromEntries(variables.flatMap((v) => (v.kind === 'value' ? [[v.name, v.value]] : []))),
     raw_measurement: options.rawMeasurement,
@@ -112,7 +92,8 @@ export function createInfluxDbPanelSource(options: InfluxDbPanelSourceOptions): 
     const raw = quoteIdentifier(options.rawMeasurement);
     if (name === 'device') {
       const query = `SHOW TAG VALUES FROM ${raw} WITH KEY = "deviceId"`;
-      return metaQueryValues(query, await select(query, 'variable device (raw measurement)')).sort();
+      const series = await select(query, 'variable device (raw measurement)');
+      return influxDbVariableValues({ query, regex: '' }, series).sort();
     }
     const query = `SHOW FIELD KEYS FROM ${raw}`;
     const series = await select(query, 'variable measure (raw measurement)');
@@ -155,24 +136,14 @@ export function createInfluxDbPanelSource(options: InfluxDbPanelSourceOptions): 
 
     async variables(range) {
       const out: VariableOptions[] = [];
-      const queryOf = new Map(variables.flatMap((v) => (v.kind === 'query' ? [[v.name, v.query]] : [])));
-      for (const v of settings.values()) {
-        if (v.type === 'custom' && typeof v.query === 'string') {
-          // its comma-separated list (`co2,humidity`, or `CO2 : co2,...` text : value), as Grafana splits it
-          const values = (v.query.match(/(?:\\,|[^,])+/g) ?? []).map((item) => {
-            const [text, value] = item.split(/\s+:\s+/);
-            return (value ?? text ?? '').replace(/\\,/g, ',').trim();
-          });
-          out.push({ name: v.name, options: values.filter((x) => x !== ''), source: PanelSource.aggregate });
+      for (const v of variables) {
+        if (v.kind === 'value') continue;
+        if (v.kind === 'custom') {
+          out.push({ name: v.name, options: [...v.values], source: PanelSource.aggregate });
           continue;
         }
-        const text = queryOf.get(v.name);
-        if (text === undefined) continue;
-        const query = expandInfluxQlMacros(text, { ...range, intervalMs: 86_400_000, variables: names });
-        const values = variableValues(metaQueryValues(query, await select(query, `variable ${v.name}`)), {
-          ...(v.regex ? { regex: v.regex } : {}),
-          ...(v.sort === undefined ? {} : { sort: v.sort }),
-        });
+        const query = expandInfluxQlMacros(v.query, { ...range, intervalMs: 86_400_000, variables: names });
+        const values = influxDbVariableValues({ ...v, query }, await select(query, `variable ${v.name}`));
         if (values.length > 0 || (v.name !== 'device' && v.name !== 'measure')) {
           out.push({ name: v.name, options: values, source: PanelSource.aggregate });
           continue;

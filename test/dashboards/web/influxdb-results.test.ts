@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  builtInMeasureUnits,
-  influxSeriesToResult,
-  metaQueryValues,
-  toTimeSeries,
-  variableValues,
-} from '#dashboards/web';
+import { influxDbVariableValues } from '#dashboards/grafana/influxdb-macros';
+import { builtInMeasureUnits, influxSeriesToResult, toTimeSeries } from '#dashboards/web';
+
+/** A picker's values from a `SHOW FIELD KEYS` answer holding `keys`, with the variable's regex and sort. */
+const fieldKeyValues = (keys: readonly string[], options: { regex?: string; sort?: number }) =>
+  influxDbVariableValues(
+    { query: 'SHOW FIELD KEYS FROM "agg"', regex: options.regex ?? '', sort: options.sort ?? 0 },
+    [{ values: keys.map((k) => [k, 'float']) }],
+  );
 
 describe('InfluxQL results as columns and rows', () => {
   it('puts time first, then the tags the series are grouped by, then the value columns under their names', () => {
@@ -50,17 +52,21 @@ describe("a variable's values, as Grafana reads a metaquery", () => {
         ],
       },
     ];
-    expect(metaQueryValues('SHOW TAG VALUES FROM "agg" WITH KEY = "deviceId"', tags)).toEqual(['b', 'a']);
+    expect(
+      influxDbVariableValues({ query: 'SHOW TAG VALUES FROM "agg" WITH KEY = "deviceId"', regex: '' }, tags),
+    ).toEqual(['b', 'a']);
     const fields = [{ name: 'agg', columns: ['fieldKey', 'fieldType'], values: [['co2_avg', 'float']] }];
-    expect(metaQueryValues('show field keys from "agg"', fields)).toEqual(['co2_avg']);
+    expect(influxDbVariableValues({ query: 'show field keys from "agg"', regex: '' }, fields)).toEqual([
+      'co2_avg',
+    ]);
   });
 
   it("applies the variable's regex (the capture group, or the group named value) and sort", () => {
     const keys = ['humidity_avg', 'co2_avg', 'co2_min', 'co2_avg'];
-    expect(variableValues(keys, { regex: '/(.*)_avg$/', sort: 1 })).toEqual(['co2', 'humidity']);
-    expect(variableValues(keys, { regex: '/^(?<value>[a-z0-9]+)_min$/' })).toEqual(['co2']);
-    expect(variableValues(['b', 'a', 'c'], { sort: 2 })).toEqual(['c', 'b', 'a']);
-    expect(variableValues(['room10', 'room9'], { sort: 3 })).toEqual(['room9', 'room10']);
-    expect(() => variableValues(['a'], { regex: '/a/q' })).toThrow(/not \/pattern\/flags/);
+    expect(fieldKeyValues(keys, { regex: '/(.*)_avg$/', sort: 1 })).toEqual(['co2', 'humidity']);
+    expect(fieldKeyValues(keys, { regex: '/^(?<value>[a-z0-9]+)_min$/' })).toEqual(['co2']);
+    expect(fieldKeyValues(['b', 'a', 'c'], { sort: 2 })).toEqual(['c', 'b', 'a']);
+    expect(fieldKeyValues(['room10', 'room9'], { sort: 3 })).toEqual(['room9', 'room10']);
+    expect(() => fieldKeyValues(['a'], { regex: '/a/q' })).toThrow(/not \/pattern\/flags/);
   });
 });
