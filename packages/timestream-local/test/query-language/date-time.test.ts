@@ -204,6 +204,17 @@ describe('durations finer than a microsecond', () => {
     expect(await ts.value(sql)).toEqual([result, 'timestamp']);
   });
 
+  it('bins times before 1970 down to the start of their bin, as after it (floor, not truncation)', async () => {
+    expect(await ts.value("SELECT bin(TIMESTAMP '1969-12-31 23:30:00', 1h)")).toEqual([
+      '1969-12-31 23:00:00.000000000',
+      'timestamp',
+    ]);
+    expect(await ts.value("SELECT bin(TIMESTAMP '1969-12-31 23:59:59.999999950', 100ns)")).toEqual([
+      '1969-12-31 23:59:59.999999900',
+      'timestamp',
+    ]);
+  });
+
   it('refuses one where it cannot be held (DuckDB intervals hold microseconds)', async () => {
     expect(await ts.refusal('SELECT 50ns')).toMatch(/finer than a microsecond/);
     expect(await ts.refusal('SELECT 1s + 50ns')).toMatch(/only be added to or subtracted from a timestamp/);
