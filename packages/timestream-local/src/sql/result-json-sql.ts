@@ -178,10 +178,16 @@ function readBlocks(result: ResultChunks, types: readonly DuckDBType[]): RowsTex
       const bytes = texts.getItemBytes(b) ?? new Uint8Array(0);
       const text = bytes.length > 12 ? bytes : Uint8Array.from(bytes);
       const rowLengths = (lengths.getItem(b) as DuckDBListValue).items as (number | null)[];
+      const left = leftToJs.getItem(b) as DuckDBListValue | null;
+      if (left === null) {
+        // every row of the block written by DuckDB (the common case): the block as one segment
+        writer.appendJoined(text, rowLengths as number[]);
+        continue;
+      }
       // in no particular order in the list: by their row numbers
-      const jsRows = (
-        ((leftToJs.getItem(b) as DuckDBListValue | null)?.items ?? []) as DuckDBStructValue[]
-      ).sort((x, y) => Number(x.entries.__ts_row) - Number(y.entries.__ts_row));
+      const jsRows = (left.items as DuckDBStructValue[]).sort(
+        (x, y) => Number(x.entries.__ts_row) - Number(y.entries.__ts_row),
+      );
       let at = 0; // in `text`
       let run: number[] = []; // lengths of the rows DuckDB wrote, since the last row left to JS
       let runStart = 0;
