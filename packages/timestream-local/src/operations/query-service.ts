@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ColumnInfo, Row } from '@aws-sdk/client-timestream-query';
 import { queryResultTtlMs, TimestreamLimits } from '../constants';
 import { TimestreamServiceError, ValidationException } from '../errors';
-import type { RowsText } from '../sql/rows-text';
+import { RowsText } from '../sql/rows-text';
 
 /** What the SQL engine answers for one query string (see sql/index.ts). */
 export interface QueryResult {
@@ -52,6 +52,7 @@ export interface QueryResponse {
 }
 
 const rowsEnd = Buffer.from(']}');
+const noRows = RowsText.fromRows([]);
 
 /**
  * The Query API's JSON body for a page, as the pieces to send one after the other: the rows' text goes out as
@@ -126,6 +127,13 @@ export class QueryService {
     if (runners.length === 0) throw new Error('QueryService needs at least one query runner');
     this.idle = [...runners];
     this.limits = { ...defaultLimits, ...limits };
+  }
+
+  /** Rows of finished queries kept for the pages still to be asked for with their NextToken. */
+  get keptRows(): number {
+    let rows = 0;
+    for (const stored of this.results.values()) rows += stored.result?.rowsText.count ?? 0;
+    return rows;
   }
 
   /** Queries DuckDB is running now (not those waiting for a connection). */
@@ -350,6 +358,10 @@ export class QueryService {
       this.tokens.set(token, { queryId: stored.queryId, offset: end });
       stored.expiresAt = this.now() + queryResultTtlMs;
       response.NextToken = token;
+    } else {
+      // the last page: no token can ask for these rows again, so they are let go now rather than when the
+      // result expires (the query itself is still known, to CancelQuery)
+      stored.result = { columnInfo, rowsText: noRows, bytesScanned };
     }
     return response;
   }

@@ -55,6 +55,18 @@ describe('QueryService', () => {
     expect(runner.runs).toBe(1);
   });
 
+  it('lets the rows of a result go once its last page is answered (not when the result expires)', async () => {
+    const service = new QueryService([fixedRunner([rowOf('a'), rowOf('b'), rowOf('c')])]);
+    const first = await service.query({ QueryString: 'q', MaxRows: 2 });
+    expect(service.keptRows).toBe(3);
+    const last = await service.query({ QueryString: 'q', MaxRows: 2, NextToken: first.NextToken });
+    expect(queryResponseRows(last)).toEqual([rowOf('c')]);
+    expect(last.NextToken).toBeUndefined();
+    expect(service.keptRows).toBe(0);
+    // the query is still known: cancelling it answers as for any finished query
+    expect(service.cancel(first.QueryId).CancellationMessage).toContain(first.QueryId);
+  });
+
   it('expires results: a token past its lifetime is an invalid pagination token', async () => {
     let now = 1_000_000;
     const service = new QueryService([fixedRunner([rowOf('a'), rowOf('b')])], () => now);
