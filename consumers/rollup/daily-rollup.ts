@@ -128,12 +128,19 @@ export async function writeDayAggregates(
   const outcomes = await sink.write(requests, { deadline: options.deadline });
   const problems: string[] = [];
   let written = 0;
-  outcomes.forEach((request, r) => {
-    request.forEach((outcome, i) => {
+  // every record is accounted for: one the sink gave no outcome for is not written (the sink broke its port)
+  requests.forEach((request, r) => {
+    request.records.forEach((_record, i) => {
       const carried = records[r * options.perRequest + i]?.aggregates ?? [];
-      if (outcome.status === 'written') written += carried.length;
+      const outcome = outcomes[r]?.[i];
+      if (outcome?.status === 'written') written += carried.length;
       else {
-        const why = outcome.status === 'rejected' ? outcome.reason : outcome.error.message;
+        const why =
+          outcome === undefined
+            ? 'no outcome from the sink for its record (the sink adapter is at fault); run the day again'
+            : outcome.status === 'rejected'
+              ? outcome.reason
+              : outcome.error.message;
         for (const a of carried) problems.push(`${a.deviceId}/${a.measure}/${day.date}: ${why}`);
       }
     });

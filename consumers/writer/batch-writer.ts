@@ -16,7 +16,7 @@ import {
   type DeadLetterSink,
   type KinesisCoordinates,
 } from './dead-letter/dead-letter-sink';
-import type { ReadingSink } from './reading-sink';
+import type { ReadingSink, RecordOutcome } from './reading-sink';
 
 /** The parts of a Kinesis record the writer needs (from a Lambda event, or from GetRecords on replay). */
 export interface StreamRecord {
@@ -90,6 +90,19 @@ const describeIssues = (issues: readonly ReadingIssue[]) =>
 const toBase64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 /**
+ * The sink's outcomes, one per reading as its port promises. A sink that breaks the promise (too few or too
+ * many outcomes) leaves no way to tell which reading each outcome is for: every reading is then `failed`, so
+ * that its record is retried (writes are idempotent) rather than taken as stored or dropped.
+ */
+function outcomesPerReading(outcomes: readonly RecordOutcome[], readings: number): readonly RecordOutcome[] {
+  if (outcomes.length === readings) return outcomes;
+  const error = new Error(
+    `the reading sink answered ${outcomes.length} outcome${outcomes.length === 1 ? '' : 's'} for ${readings} readings (one per reading expected): the batch is retried; the sink adapter is at fault`,
+  );
+  return Array.from({ length: readings }, () => ({ status: 'failed', error }) as const);
+}
+
+/**
  * Writes a batch of stream records (one shard's, in order) to the raw table: decode, validate, dedupe,
  * convert units, map to records, write in <= 100-record requests. Every record ends settled (all its
  * readings stored, dropped as duplicates or dead-lettered with their reason) or listed in `failures`, to be
@@ -160,12 +173,15 @@ export class BatchWriter {
 
     const { fresh, keys, indexes, duplicates } = dedupe(readings, recent);
     const recordOfFresh = (i: number) => records[recordOf[indexes[i]!]!]!;
-    const outcomes = await sink.writeReadings(
-      {
-        readings: fresh,
-        version: (_reading, i) => Math.max(1, Math.floor(recordOfFresh(i).approximateArrivalMs)),
-      },
-      { deadline: options.deadline },
+    const outcomes = outcomesPerReading(
+      await sink.writeReadings(
+        {
+          readings: fresh,
+          version: (_reading, i) => Math.max(1, Math.floor(recordOfFresh(i).approximateArrivalMs)),
+        },
+        { deadline: options.deadline },
+      ),
+      fresh.length,
     );
 
     const storedKeys: string[] = [];
@@ -173,8 +189,8 @@ export class BatchWriter {
     let maxTimeMs = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < fresh.length; i++) {
       const reading = fresh[i]!;
-      const outcome = outcomes[i];
-      if (outcome === undefined || outcome.status === 'written') {
+      const outcome = outcomes[i]!;
+      if (outcome.status === 'written') {
         storedKeys.push(keys[i]!);
         if (reading.timeMs < minTimeMs) minTimeMs = reading.timeMs;
         if (reading.timeMs > maxTimeMs) maxTimeMs = reading.timeMs;

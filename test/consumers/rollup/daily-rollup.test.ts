@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDailyRollup } from '#consumers/rollup/daily-rollup';
+import type { DailyAggregate } from '#consumers/rollup/daily-aggregates';
+import { runDailyRollup, throwIfIncomplete, writeDayAggregates } from '#consumers/rollup/daily-rollup';
 import { zoneDays } from '#consumers/rollup/zone-days';
+import { type ReadingSink, writtenOutcome } from '#consumers/writer/reading-sink';
 import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
 
 import { createUnitRegistry, parseUnitsConfig } from '#core';
@@ -277,4 +279,42 @@ describe('daily rollup with a registry of hundreds of measures', () => {
       await stack.close();
     }
   }, 120_000);
+});
+
+describe('writing a day of aggregates', () => {
+  it('reports an aggregate the sink gave no outcome for as not written, so the rollup fails instead of passing', async () => {
+    const day = {
+      date: '2026-10-24',
+      startMs: Date.parse('2026-10-24T00:00:00Z'),
+      endMs: Date.parse('2026-10-25T00:00:00Z'),
+    };
+    const aggregate = (deviceId: string): DailyAggregate => ({
+      deviceId,
+      measure: 'co2',
+      day,
+      avg: 500,
+      min: 400,
+      max: 600,
+      sum: 1000,
+      count: 2,
+      first: 400,
+      last: 600,
+      firstTime: day.startMs,
+      lastTime: day.startMs + 60_000,
+    });
+    // a sink adapter that answers one outcome fewer than the records of each request
+    const sink: ReadingSink = {
+      writeReadings: async () => [],
+      write: async (requests) => requests.map((r) => r.records.slice(1).map(() => writtenOutcome)),
+    };
+    const report = await writeDayAggregates(sink, [aggregate('a'), aggregate('b'), aggregate('c')], day, {
+      version: 1,
+      perRequest: 2,
+      deadline: Date.now() + 10_000,
+    });
+    expect(report.written).toBe(1);
+    expect(report.problems).toHaveLength(2);
+    for (const problem of report.problems) expect(problem).toMatch(/no outcome from the sink/);
+    expect(() => throwIfIncomplete([report])).toThrow(/rollup incomplete for 2026-10-24: b\/co2\/2026-10-24/);
+  });
 });

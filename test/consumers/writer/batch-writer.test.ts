@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchWriter } from '#consumers/writer/batch-writer';
 import { FileDeadLetterSink } from '#consumers/writer/dead-letter/file-dead-letter-sink';
+import type { ReadingSink } from '#consumers/writer/reading-sink';
 import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
 import { createUnitRegistry, RecentKeys } from '#core';
 import { ensureTimestreamTables } from '#local/provision/ensure-timestream-tables';
@@ -291,6 +292,44 @@ describe('BatchWriter under faults', () => {
       expect(result.summary.written).toBe(1000);
       const [row] = await stack.rows(`SELECT count(*) AS n FROM "RoomCondition"."conditions"`);
       expect(row?.n).toBe(1000);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('retries every record of a write whose sink answered fewer outcomes than readings, counting none as stored', async () => {
+    const stack = await startTimestreamStack();
+    try {
+      await ensureTimestreamTablesWithRetry(stack);
+      const real = new TimestreamReadingSink({
+        client: stack.write,
+        database: stack.config.database,
+        table: stack.config.rawTable,
+        layout: 'multi',
+        concurrency: 1,
+      });
+      // an adapter that loses the last outcome: its reading must not be taken as stored
+      const sink: ReadingSink = {
+        writeReadings: async (batch, options) => (await real.writeReadings(batch, options)).slice(0, -1),
+        write: (requests, options) => real.write(requests, options),
+      };
+      const recent = new RecentKeys(100);
+      const writer = new BatchWriter({
+        sink,
+        deadLetters: new FileDeadLetterSink(join(stack.dataDir, 'short.jsonl')),
+        units,
+        recent,
+      });
+      const records = [0, 1].map((i) =>
+        streamRecord([{ deviceId: `short_${i}`, time: minutesAgo(2), measures: { co2: 500 + i } }]),
+      );
+      const result = await writer.write(records, { deadline: deadline() });
+      expect([...result.failures.keys()].sort()).toEqual(records.map((r) => r.sequenceNumber).sort());
+      expect(result.failures.get(records[1]!.sequenceNumber)?.message).toMatch(
+        /answered 1 outcome for 2 readings/,
+      );
+      expect(result.summary.written).toBe(0);
+      expect(recent.heldKeys).toBe(0);
     } finally {
       await stack.close();
     }
