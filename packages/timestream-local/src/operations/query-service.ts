@@ -334,15 +334,7 @@ export class QueryService {
 
   private page(stored: StoredResult, offset: number, maxRows: number | undefined): QueryResponse {
     const { rowsText: rows, columnInfo, bytesScanned } = stored.result as QueryResult;
-    const limit = maxRows ?? Number.POSITIVE_INFINITY;
-    let end = offset;
-    let bytes = 0;
-    while (end < rows.count && end - offset < limit) {
-      const size = rows.byteLength(end);
-      if (end > offset && bytes + size > TimestreamLimits.pageBytes) break;
-      bytes += size;
-      end++;
-    }
+    const end = rows.pageEnd(offset, maxRows ?? Number.POSITIVE_INFINITY, TimestreamLimits.pageBytes);
     const response: QueryResponse = {
       QueryId: stored.queryId,
       RowsText: rows.pieces(offset, end),

@@ -15,7 +15,7 @@ export class RowsText {
     /** offset of each segment's first byte in the whole text (commas between segments counted) */
     private readonly segmentStarts: readonly number[],
     /** offset just past each row in the whole text */
-    private readonly ends: readonly number[],
+    private readonly ends: Float64Array,
   ) {}
 
   /** How many rows. */
@@ -26,6 +26,26 @@ export class RowsText {
   /** Bytes row `i` takes on the wire, its separating comma included. */
   byteLength(i: number): number {
     return (this.ends[i] ?? 0) - (i === 0 ? 0 : (this.ends[i - 1] ?? 0));
+  }
+
+  /**
+   * Where a page starting at row `from` ends: as many rows as fit in `maxBytes` on the wire (row by row, each
+   * with its separating comma after the first) and `maxRows`, but at least one. A binary search over the rows'
+   * ends, not a walk over the rows.
+   */
+  pageEnd(from: number, maxRows: number, maxBytes: number): number {
+    if (from >= this.count) return from;
+    const base = from === 0 ? 0 : (this.ends[from - 1] as number);
+    const last = Math.min(this.count, from + maxRows);
+    // the first row past `from` whose end is beyond base + maxBytes
+    let lo = from;
+    let hi = last;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.ends[mid] as number) - base <= maxBytes) lo = mid + 1;
+      else hi = mid;
+    }
+    return Math.max(lo, from + 1);
   }
 
   /** Rows [from, to) as the items of a JSON array (`{...},{...}`), in pieces that are views of the text. */
@@ -73,11 +93,7 @@ export class RowsText {
   }
 
   /** For {@link RowsTextWriter}. */
-  static of(
-    segments: readonly Buffer[],
-    segmentStarts: readonly number[],
-    ends: readonly number[],
-  ): RowsText {
+  static of(segments: readonly Buffer[], segmentStarts: readonly number[], ends: Float64Array): RowsText {
     return new RowsText(segments, segmentStarts, ends);
   }
 }
@@ -96,7 +112,9 @@ export class RowsTextWriter {
   private openRows = 0;
   private readonly segments: Buffer[] = [];
   private readonly segmentStarts: number[] = [];
-  private readonly ends: number[] = [];
+  /** offset just past each row in the whole text: the first `rows` entries */
+  private ends = new Float64Array(1024);
+  private rows = 0;
 
   constructor(initialBytes = 64 * 1024) {
     this.bytes = Buffer.allocUnsafe(Math.max(1024, initialBytes));
@@ -104,8 +122,7 @@ export class RowsTextWriter {
 
   /** Where the next row starts in the whole text (after the comma that separates it from the last). */
   private get nextRowStart(): number {
-    const last = this.ends[this.ends.length - 1];
-    return last === undefined ? 0 : last + 1;
+    return this.rows === 0 ? 0 : (this.ends[this.rows - 1] as number) + 1;
   }
 
   /** Room for `bytes` more bytes. */
@@ -117,6 +134,14 @@ export class RowsTextWriter {
     this.at -= this.openStart;
     this.openStart = 0;
     this.bytes = grown;
+  }
+
+  /** Room for `rows` more row ends. */
+  private reserveRows(rows: number): void {
+    if (this.rows + rows <= this.ends.length) return;
+    const grown = new Float64Array(Math.max(this.ends.length * 2, this.rows + rows));
+    grown.set(this.ends.subarray(0, this.rows));
+    this.ends = grown;
   }
 
   /** Closes the run of rows written into the buffer as a segment. */
@@ -143,10 +168,11 @@ export class RowsTextWriter {
     // all ASCII (the common case): every row's bytes are its characters
     const ascii = written === text.length;
     let end = this.openTextStart + (start - this.openStart);
+    this.reserveRows(rowsJson.length);
     for (let i = 0; i < rowsJson.length; i++) {
       const row = rowsJson[i] as string;
       end += (i > 0 ? 1 : 0) + (ascii ? row.length : Buffer.byteLength(row, 'utf8'));
-      this.ends.push(end);
+      this.ends[this.rows++] = end;
     }
   }
 
@@ -166,14 +192,15 @@ export class RowsTextWriter {
     this.segments.push(Buffer.from(joined.buffer, joined.byteOffset, joined.length));
     this.segmentStarts.push(start);
     let end = start;
+    this.reserveRows(byteLengths.length);
     for (let i = 0; i < byteLengths.length; i++) {
       end += (i > 0 ? 1 : 0) + (byteLengths[i] as number);
-      this.ends.push(end);
+      this.ends[this.rows++] = end;
     }
   }
 
   finish(): RowsText {
     this.closeRun();
-    return RowsText.of(this.segments, this.segmentStarts, this.ends);
+    return RowsText.of(this.segments, this.segmentStarts, this.ends.subarray(0, this.rows));
   }
 }

@@ -36,6 +36,30 @@ describe('RowsText (rows kept as the JSON text the Query API sends)', () => {
     expect(text.byteLength(1)).toBe(Buffer.byteLength(`,${JSON.stringify(rows[1])}`));
   });
 
+  it('ends a page where adding rows one by one would pass the byte or row limit (at least one row a page)', () => {
+    // rows of varied sizes, some alone above the byte limit
+    const sizes = Array.from({ length: 300 }, (_, i) => ((i * 7919) % 97 === 0 ? 400 : 1 + ((i * 31) % 60)));
+    const text = RowsText.fromRows(sizes.map((n, i) => row('x'.repeat(n), String(i))));
+    const byRows = (from: number, maxRows: number, maxBytes: number) => {
+      let end = from;
+      let bytes = 0;
+      while (end < text.count && end - from < maxRows) {
+        const size = text.byteLength(end);
+        if (end > from && bytes + size > maxBytes) break;
+        bytes += size;
+        end++;
+      }
+      return end;
+    };
+    for (const maxBytes of [1, 50, 120, 333, 1000, 100_000]) {
+      for (const maxRows of [1, 3, 1000, Number.POSITIVE_INFINITY]) {
+        for (let from = 0; from <= text.count; from++) {
+          expect(text.pageEnd(from, maxRows, maxBytes)).toBe(byRows(from, maxRows, maxBytes));
+        }
+      }
+    }
+  });
+
   it('keeps rows given as joined bytes as segments, and gives back any run across them, in pieces or whole', () => {
     const texts = rows.map((r) => JSON.stringify(r));
     const joined = (from: number, to: number) => Buffer.from(texts.slice(from, to).join(','));
