@@ -215,6 +215,29 @@ describe('durations finer than a microsecond', () => {
     ]);
   });
 
+  it('bins into a bucket longer than 2^63 ns (every time since 1970 in the first), and refuses one not in whole microseconds', async () => {
+    expect(await ts.value("SELECT bin(TIMESTAMP '2022-07-07 10:11:12', 300000d)")).toEqual([
+      '1970-01-01 00:00:00.000000000',
+      'timestamp',
+    ]);
+    expect(await ts.refusal("SELECT bin(TIMESTAMP '2022-07-07 10:11:12', 9300000000000000001ns)")).toMatch(
+      /longer than 292 years/,
+    );
+  });
+
+  it('bins a time read from a subquery or made from random() once, consistently', async () => {
+    // a random time in [1969-12-31 23:59:58.5, 23:59:59.5): its 1 s bin is 23:59:58 or 23:59:59, never another
+    const { rows } = await ts.run(
+      "SELECT bin(TIMESTAMP '1969-12-31 23:59:58.500' + random(1000) * 1ms, 1s) AS b FROM (VALUES 1, 2, 3, 4, 5, 6, 7, 8) AS t(x)",
+    );
+    expect(rows).toHaveLength(8);
+    for (const [b] of rows)
+      expect(['1969-12-31 23:59:58.000000000', '1969-12-31 23:59:59.000000000']).toContain(b);
+    expect(
+      await ts.value("SELECT bin((SELECT max(x) FROM (VALUES TIMESTAMP '2022-06-17 10:15:20') AS t(x)), 5m)"),
+    ).toEqual(['2022-06-17 10:15:00.000000000', 'timestamp']);
+  });
+
   it('refuses one where it cannot be held (DuckDB intervals hold microseconds)', async () => {
     expect(await ts.refusal('SELECT 50ns')).toMatch(/finer than a microsecond/);
     expect(await ts.refusal('SELECT 1s + 50ns')).toMatch(/only be added to or subtracted from a timestamp/);
