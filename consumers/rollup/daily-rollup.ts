@@ -128,11 +128,14 @@ export async function writeDayAggregates(
   const outcomes = await sink.write(requests, { deadline: options.deadline });
   const problems: string[] = [];
   let written = 0;
-  // every record is accounted for: one the sink gave no outcome for is not written (the sink broke its port)
+  // every record is accounted for: a request answered with another number of outcomes than records (the sink
+  // broke its port) has none of its records taken as written
   requests.forEach((request, r) => {
+    const answered = outcomes[r];
+    const trusted = answered?.length === request.records.length ? answered : undefined;
     request.records.forEach((_record, i) => {
       const carried = records[r * options.perRequest + i]?.aggregates ?? [];
-      const outcome = outcomes[r]?.[i];
+      const outcome = trusted?.[i];
       if (outcome?.status === 'written') written += carried.length;
       else {
         const why =

@@ -34,6 +34,16 @@ export interface TimestreamReadingSinkOptions {
   readonly retry?: { baseDelayMs?: number; maxDelayMs?: number };
 }
 
+/** The outcome of a record whose request came back with the wrong number of outcomes: retry it. */
+function missingOutcome(request: number, answered: number, records: number): RecordOutcome {
+  return {
+    status: 'failed',
+    error: new Error(
+      `request ${request} of the write was answered with ${answered} outcomes for ${records} records: it is retried`,
+    ),
+  };
+}
+
 const retryableNames = new Set(['ThrottlingException', 'InternalServerException', 'ServiceUnavailable']);
 const networkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);
 
@@ -76,9 +86,12 @@ export class TimestreamReadingSink implements ReadingSink {
     // a reading is stored only when all its records are (the single layout has one per measure)
     let problems: Map<number, RecordOutcome[]> | undefined;
     chunks.forEach((chunk, c) => {
+      // a request answered with another number of outcomes than records: none of them can be trusted
+      const answered = outcomes[c];
+      const trusted = answered?.length === chunk.records.length ? answered : undefined;
       chunk.readingIndexes.forEach((readingIndex, r) => {
-        const outcome = outcomes[c]?.[r];
-        if (!outcome || outcome.status === 'written') return;
+        const outcome = trusted?.[r] ?? missingOutcome(c, answered?.length ?? 0, chunk.records.length);
+        if (outcome.status === 'written') return;
         problems ??= new Map();
         const list = problems.get(readingIndex);
         if (list) list.push(outcome);

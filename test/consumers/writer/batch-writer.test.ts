@@ -5,7 +5,7 @@ import { BatchWriter } from '#consumers/writer/batch-writer';
 import { FileDeadLetterSink } from '#consumers/writer/dead-letter/file-dead-letter-sink';
 import type { ReadingSink } from '#consumers/writer/reading-sink';
 import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
-import { createUnitRegistry, RecentKeys } from '#core';
+import { createUnitRegistry, type Reading, RecentKeys } from '#core';
 import { ensureTimestreamTables } from '#local/provision/ensure-timestream-tables';
 import { startTimestreamStack, streamRecord, type TimestreamStack } from '../local-stack';
 
@@ -330,6 +330,41 @@ describe('BatchWriter under faults', () => {
       );
       expect(result.summary.written).toBe(0);
       expect(recent.heldKeys).toBe(0);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('fails the readings of a WriteRecords request answered with too few outcomes (the Timestream sink trusts none of them)', async () => {
+    const stack = await startTimestreamStack();
+    try {
+      await ensureTimestreamTablesWithRetry(stack);
+      class ShortAnswers extends TimestreamReadingSink {
+        override async write(...args: Parameters<TimestreamReadingSink['write']>) {
+          return (await super.write(...args)).map((request) => request.slice(1));
+        }
+      }
+      const sink = new ShortAnswers({
+        client: stack.write,
+        database: stack.config.database,
+        table: stack.config.rawTable,
+        layout: 'multi',
+        concurrency: 1,
+      });
+      const readings: Reading[] = [0, 1].map((i) => ({
+        deviceId: 'short_sink',
+        timeMs: minutesAgo(2) + i,
+        dimensions: {},
+        measures: { co2: { value: 500 + i, unit: 'ppm' } },
+      }));
+      const outcomes = await sink.writeReadings(
+        { readings, version: () => 1 },
+        { deadline: deadline() },
+      );
+      expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed']);
+      expect(outcomes[0]?.status === 'failed' && outcomes[0].error.message).toMatch(
+        /answered with 1 outcomes for 2 records/,
+      );
     } finally {
       await stack.close();
     }
