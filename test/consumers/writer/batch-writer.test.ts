@@ -357,10 +357,7 @@ describe('BatchWriter under faults', () => {
         dimensions: {},
         measures: { co2: { value: 500 + i, unit: 'ppm' } },
       }));
-      const outcomes = await sink.writeReadings(
-        { readings, version: () => 1 },
-        { deadline: deadline() },
-      );
+      const outcomes = await sink.writeReadings({ readings, version: () => 1 }, { deadline: deadline() });
       expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed']);
       expect(outcomes[0]?.status === 'failed' && outcomes[0].error.message).toMatch(
         /answered with 1 outcomes for 2 records/,
