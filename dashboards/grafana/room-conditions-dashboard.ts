@@ -50,6 +50,12 @@ export const pickerWindow = '31d';
 
 const aggregateFrom = '"${database}"."${aggregate_table}"';
 const rawFrom = '"${database}"."${raw_table}"';
+/** The rollup's daily rows of the aggregate table in the dashboard range. */
+const dailyRows = [
+  `FROM ${aggregateFrom}`,
+  'WHERE $__timeFilter',
+  `  AND measure_name = '${aggregateMeasureName}'`,
+] as const;
 
 /**
  * A field override per measure: the measure's unit on every field whose display name ends with the measure
@@ -126,9 +132,7 @@ export function buildRoomConditionsDashboard(options: RoomConditionsDashboardOpt
         description: `One point per day from the aggregate table (time = the start of the day in ${options.timezone}).`,
         query: rawSql(
           `SELECT time, ${['avg', 'min', 'max'].map((c) => ofSelectedMeasure(`"${c}"`, c)).join(', ')}`,
-          `FROM ${aggregateFrom}`,
-          'WHERE $__timeFilter',
-          `  AND measure_name = '${aggregateMeasureName}'`,
+          ...dailyRows,
           "  AND deviceId = '${device}'",
           "  AND measure = '${measure}'",
           'ORDER BY time ASC',
@@ -141,9 +145,7 @@ export function buildRoomConditionsDashboard(options: RoomConditionsDashboardOpt
           `  ${['avg', 'min', 'max', 'sum'].map((c) => ofSelectedMeasure(`"${c}"`, c)).join(', ')},`,
           '  "count",',
           `  ${['first', 'last'].map((c) => ofSelectedMeasure(`"${c}"`, c)).join(', ')}`,
-          `FROM ${aggregateFrom}`,
-          'WHERE $__timeFilter',
-          `  AND measure_name = '${aggregateMeasureName}'`,
+          ...dailyRows,
           "  AND deviceId = '${device}'",
           "  AND measure = '${measure}'",
           'ORDER BY time DESC',
@@ -153,9 +155,7 @@ export function buildRoomConditionsDashboard(options: RoomConditionsDashboardOpt
         description: 'Distinct devices with at least one daily aggregate (any measure) per day.',
         query: rawSql(
           'SELECT time, count(DISTINCT deviceId) AS devices',
-          `FROM ${aggregateFrom}`,
-          'WHERE $__timeFilter',
-          `  AND measure_name = '${aggregateMeasureName}'`,
+          ...dailyRows,
           'GROUP BY time',
           'ORDER BY time ASC',
         ),
@@ -166,9 +166,7 @@ export function buildRoomConditionsDashboard(options: RoomConditionsDashboardOpt
           'weighs the same), one series per measure, each on the axis of its unit.',
         query: rawSql(
           'SELECT time, measure, sum("sum") / sum("count") AS fleet_avg',
-          `FROM ${aggregateFrom}`,
-          'WHERE $__timeFilter',
-          `  AND measure_name = '${aggregateMeasureName}'`,
+          ...dailyRows,
           'GROUP BY time, measure',
           'ORDER BY time ASC',
         ),
@@ -186,9 +184,7 @@ export function buildRoomConditionsDashboard(options: RoomConditionsDashboardOpt
           `  ${ofSelectedMeasure('sum("sum") / sum("count")', 'fleet_avg')},`,
           `  ${ofSelectedMeasure('min("min")', 'fleet_min')},`,
           `  ${ofSelectedMeasure('max("max")', 'fleet_max')}`,
-          `FROM ${aggregateFrom}`,
-          'WHERE $__timeFilter',
-          `  AND measure_name = '${aggregateMeasureName}'`,
+          ...dailyRows,
           "  AND measure = '${measure}'",
           'GROUP BY time',
           'ORDER BY time ASC',

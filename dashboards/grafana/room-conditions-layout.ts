@@ -152,6 +152,11 @@ export function buildRoomConditionsLayout<Query extends object>(layout: RoomCond
   });
   const overrides = layout.unitOverrides;
   const selectedOverrides = layout.selectedMeasureFieldsNamed ? overrides : [];
+  /** The daily lines of the selected measure (statistics, fleet extremes), on an axis named after it. */
+  const selectedMeasureLines = {
+    defaults: { custom: { ...dailyLines, axisLabel: '${measure}' } },
+    overrides: selectedOverrides,
+  };
   const { dailyStatistics, dailySummary, devicesPerDay, fleetAverage, fleetExtremes, rawReadings } =
     layout.panels;
 
@@ -205,10 +210,7 @@ export function buildRoomConditionsLayout<Query extends object>(layout: RoomCond
         datasource,
         gridPos: { h: 9, w: 16, x: 0, y: 1 },
         targets: targets(dailyStatistics.query),
-        fieldConfig: {
-          defaults: { custom: { ...dailyLines, axisLabel: '${measure}' } },
-          overrides: selectedOverrides,
-        },
+        fieldConfig: selectedMeasureLines,
         options: legendAndTooltip,
       },
       {
@@ -269,10 +271,7 @@ export function buildRoomConditionsLayout<Query extends object>(layout: RoomCond
         datasource,
         gridPos: { h: 8, w: 8, x: 16, y: 11 },
         targets: targets(fleetExtremes.query),
-        fieldConfig: {
-          defaults: { custom: { ...dailyLines, axisLabel: '${measure}' } },
-          overrides: selectedOverrides,
-        },
+        fieldConfig: selectedMeasureLines,
         options: legendAndTooltip,
       },
       row(8, `Last 24 hours (${layout.rawSource})`, 19),
