@@ -1,15 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are Grafana variable syntax, not templates
 import type { PipelineConfig } from '#core/config';
 import type { UnitRegistry } from '#core/units';
-import { grafanaUnit } from './grafana-units';
-import {
-  dailyLines,
-  escapeRegExp,
-  grafanaTimezone,
-  isUtc,
-  legendAndTooltip,
-  measureUnitsOf,
-} from './panel-parts';
+import { isUtc, measureUnitsOf } from './panel-parts';
+import { buildRoomConditionsLayout, unitOverridesBy } from './room-conditions-layout';
 
 /** What the InfluxDB dashboard is built from: the pipeline configuration and the unit of every measure. */
 export interface InfluxDbDashboardOptions {
@@ -44,7 +37,6 @@ export function influxDbDashboardOptions(
 /** The shipped dashboard (default configuration), the file Grafana's provisioning loads. */
 export const influxDbDashboardFile = new URL('./influxdb/iot-room-conditions.json', import.meta.url);
 
-const datasource = { type: 'influxdb', uid: '${datasource}' } as const;
 const aggregateFrom = '"${aggregate_measurement}"';
 const rawFrom = '"${raw_measurement}"';
 /** Tag filters as Grafana's documentation writes them: the value is regex-escaped by the data source. */
@@ -78,17 +70,11 @@ const hideEmptySeries = {
  * Timestream dashboard's matcher anchors it at the end of the column name instead).
  */
 function measureUnitOverrides(measureUnits: Readonly<Record<string, string>>) {
-  return Object.entries(measureUnits)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([measure, unit]) => ({
-      matcher: { id: 'byRegexp', options: `/(^|[^A-Za-z0-9_])${escapeRegExp(measure)}([^A-Za-z0-9_]|$)/` },
-      properties: [{ id: 'unit', value: grafanaUnit(unit) }],
-    }));
+  return unitOverridesBy(measureUnits, (name) => `/(^|[^A-Za-z0-9_])${name}([^A-Za-z0-9_]|$)/`);
 }
 
-const target = (query: string, extra: { resultFormat?: 'time_series' | 'table'; alias?: string } = {}) => ({
-  datasource,
-  refId: 'A',
+/** A raw InfluxQL target (the layout adds the data source and `refId`). */
+const influxQl = (query: string, extra: { resultFormat?: 'time_series' | 'table'; alias?: string } = {}) => ({
   rawQuery: true,
   query,
   resultFormat: extra.resultFormat ?? 'time_series',
@@ -112,49 +98,13 @@ const lines = (...parts: string[]) => parts.join('\n');
  * const dashboard = buildInfluxDbDashboard(influxDbDashboardOptions(readPipelineConfig(process.env), createUnitRegistry()));
  */
 export function buildInfluxDbDashboard(options: InfluxDbDashboardOptions) {
-  const overrides = measureUnitOverrides(options.measureUnits);
   const tz = isUtc(options.timezone) ? '' : ` tz('${options.timezone.replace(/'/g, "\\'")}')`;
   const byDay = `GROUP BY time(1d) fill(none)${tz}`;
-  const textbox = (name: string, label: string, value: string, description: string) => ({
-    name,
-    label,
-    type: 'textbox',
-    query: value,
-    current: { text: value, value },
-    options: [{ selected: true, text: value, value }],
-    hide: 0,
-    description,
-  });
-  const picker = (name: string, label: string, query: string, regex: string, description: string) => {
-    return {
-      name,
-      label,
-      type: 'query',
-      datasource,
-      definition: query,
-      query,
-      regex,
-      description,
-      refresh: 1,
-      sort: 1,
-      multi: false,
-      includeAll: false,
-      hide: 0,
-      current: {},
-      options: [],
-    };
-  };
   const deviceSelection = `WHERE $timeFilter AND ${deviceFilter}`;
   const measures = Object.keys(options.measureUnits).sort();
 
-  return {
-    __inputs: [],
-    __requires: [
-      { type: 'grafana', id: 'grafana', name: 'Grafana', version: '10.4.0' },
-      { type: 'datasource', id: 'influxdb', name: 'InfluxDB', version: '1.0.0' },
-      { type: 'panel', id: 'timeseries', name: 'Time series', version: '' },
-      { type: 'panel', id: 'table', name: 'Table', version: '' },
-    ],
+  return buildRoomConditionsLayout({
+    plugin: { id: 'influxdb', name: 'InfluxDB', version: '1.0.0' },
     uid: 'iot-room-conditions-influxdb',
     title: 'IoT room conditions (InfluxDB)',
     description:
@@ -163,236 +113,118 @@ export function buildInfluxDbDashboard(options: InfluxDbDashboardOptions) {
       'Generated from the pipeline configuration by dashboards/grafana (npm run grafana:influxdb-dashboard); ' +
       'time zone = ROLLUP_TIMEZONE.',
     tags: ['iot', 'influxdb', 'influxql'],
-    editable: true,
-    graphTooltip: 1,
-    schemaVersion: 39,
-    version: 1,
-    refresh: '5m',
-    timezone: grafanaTimezone(options.timezone),
-    time: { from: 'now-30d', to: 'now' },
-    timepicker: { refresh_intervals: ['1m', '5m', '15m', '30m', '1h'] },
-    links: [],
-    annotations: { list: [] },
-    templating: {
-      list: [
-        {
-          name: 'datasource',
-          label: 'Data source',
-          type: 'datasource',
-          query: 'influxdb',
-          current: {},
-          hide: 0,
-          refresh: 1,
-          regex: '',
-          options: [],
-        },
-        textbox('raw_measurement', 'Raw measurement', options.rawMeasurement, 'RAW_TABLE'),
-        textbox(
-          'aggregate_measurement',
-          'Aggregate measurement',
-          options.aggregateMeasurement,
-          'AGGREGATE_TABLE',
-        ),
-        picker(
-          'device',
-          'Device',
-          `SHOW TAG VALUES FROM ${aggregateFrom} WITH KEY = "deviceId"`,
-          '',
-          'Devices with a daily aggregate (the deviceId tag of the aggregate measurement)',
-        ),
-        picker(
-          'measure',
-          'Measure',
-          `SHOW FIELD KEYS FROM ${aggregateFrom}`,
-          measureFromField,
-          "Measures with a daily aggregate (the aggregate measurement's <measure>_avg fields)",
-        ),
-      ],
-    },
-    panels: [
+    timezone: options.timezone,
+    textboxes: [
       {
-        id: 1,
-        type: 'row',
-        title: 'Device ${device}: ${measure} (daily aggregates)',
-        collapsed: false,
-        gridPos: { h: 1, w: 24, x: 0, y: 0 },
-        panels: [],
+        name: 'raw_measurement',
+        label: 'Raw measurement',
+        value: options.rawMeasurement,
+        description: 'RAW_TABLE',
       },
       {
-        id: 2,
-        type: 'timeseries',
-        title: 'Daily average, minimum and maximum',
+        name: 'aggregate_measurement',
+        label: 'Aggregate measurement',
+        value: options.aggregateMeasurement,
+        description: 'AGGREGATE_TABLE',
+      },
+    ],
+    pickers: [
+      {
+        name: 'device',
+        label: 'Device',
+        query: `SHOW TAG VALUES FROM ${aggregateFrom} WITH KEY = "deviceId"`,
+        regex: '',
+        description: 'Devices with a daily aggregate (the deviceId tag of the aggregate measurement)',
+      },
+      {
+        name: 'measure',
+        label: 'Measure',
+        query: `SHOW FIELD KEYS FROM ${aggregateFrom}`,
+        regex: measureFromField,
+        description: "Measures with a daily aggregate (the aggregate measurement's <measure>_avg fields)",
+      },
+    ],
+    rawSource: 'raw measurement',
+    unitOverrides: measureUnitOverrides(options.measureUnits),
+    // the selected measure's fields are named by their statistic only (`avg`): no unit override takes them
+    selectedMeasureFieldsNamed: false,
+    panels: {
+      dailyStatistics: {
         description: `One point per day from the aggregate measurement (time = the start of the day in ${options.timezone}).`,
-        datasource,
-        gridPos: { h: 9, w: 16, x: 0, y: 1 },
-        targets: [
-          target(
-            lines(
-              `SELECT ${['avg', 'min', 'max'].map((s) => `${selected(s)} AS "${s}"`).join(', ')}`,
-              `FROM ${aggregateFrom}`,
-              deviceSelection,
-            ),
+        query: influxQl(
+          lines(
+            `SELECT ${['avg', 'min', 'max'].map((s) => `${selected(s)} AS "${s}"`).join(', ')}`,
+            `FROM ${aggregateFrom}`,
+            deviceSelection,
           ),
-        ],
-        fieldConfig: { defaults: { custom: { ...dailyLines, axisLabel: '${measure}' } }, overrides: [] },
-        options: legendAndTooltip,
+        ),
       },
-      {
-        id: 3,
-        type: 'table',
-        title: 'Daily summary',
+      dailySummary: {
         description: 'The aggregate points of the selected device and measure, newest first.',
-        datasource,
-        gridPos: { h: 9, w: 8, x: 16, y: 1 },
-        targets: [
-          target(
-            lines(
-              `SELECT ${['avg', 'min', 'max', 'sum', 'count', 'first', 'last'].map((s) => `${selected(s)} AS "${s}"`).join(', ')}`,
-              `FROM ${aggregateFrom}`,
-              deviceSelection,
-              'ORDER BY time DESC',
-            ),
-            { resultFormat: 'table' },
+        query: influxQl(
+          lines(
+            `SELECT ${['avg', 'min', 'max', 'sum', 'count', 'first', 'last'].map((s) => `${selected(s)} AS "${s}"`).join(', ')}`,
+            `FROM ${aggregateFrom}`,
+            deviceSelection,
+            'ORDER BY time DESC',
           ),
-        ],
-        fieldConfig: {
-          defaults: { decimals: 2 },
-          overrides: [
-            {
-              matcher: { id: 'byName', options: 'count' },
-              properties: [
-                { id: 'unit', value: 'none' },
-                { id: 'decimals', value: 0 },
-              ],
-            },
-          ],
-        },
-        options: { showHeader: true },
+          { resultFormat: 'table' },
+        ),
       },
-      {
-        id: 4,
-        type: 'row',
-        title: 'Fleet',
-        collapsed: false,
-        gridPos: { h: 1, w: 24, x: 0, y: 10 },
-        panels: [],
-      },
-      {
-        id: 5,
-        type: 'timeseries',
-        title: 'Devices reporting per day',
+      devicesPerDay: {
         description:
           'Devices with a daily aggregate (any measure) per day: the subquery lists the points (one per device ' +
           'and day, any measure: every measure reported has a <measure>_count field) with their deviceId, the ' +
           'outer query counts them per day.',
-        datasource,
-        gridPos: { h: 8, w: 8, x: 0, y: 11 },
-        targets: [
-          target(
-            lines(
-              'SELECT count("deviceId") AS "devices" FROM (',
-              `  SELECT "deviceId", /_count$/ FROM ${aggregateFrom} WHERE $timeFilter`,
-              `) WHERE $timeFilter ${byDay}`,
-            ),
-            { alias: 'devices' },
+        query: influxQl(
+          lines(
+            'SELECT count("deviceId") AS "devices" FROM (',
+            `  SELECT "deviceId", /_count$/ FROM ${aggregateFrom} WHERE $timeFilter`,
+            `) WHERE $timeFilter ${byDay}`,
           ),
-        ],
-        fieldConfig: {
-          defaults: {
-            custom: { drawStyle: 'bars', fillOpacity: 60, axisLabel: 'devices', axisSoftMin: 0 },
-            unit: 'none',
-            decimals: 0,
-          },
-          overrides: [],
-        },
-        options: legendAndTooltip,
+          { alias: 'devices' },
+        ),
       },
-      {
-        id: 6,
-        type: 'timeseries',
-        title: 'Fleet daily average per measure',
+      fleetAverage: {
         description:
           'Average of all readings of the fleet per day (sum of sums / sum of counts, so that every reading ' +
           'weighs the same), one series per measure of the units registry that has data, each on the axis of its unit.',
-        datasource,
-        gridPos: { h: 8, w: 8, x: 8, y: 11 },
-        targets: [
-          target(
-            lines(
-              `SELECT ${measures.map((m) => `sum("${m}_sum") / sum("${m}_count") AS "${m}"`).join(', ')}`,
-              `FROM ${aggregateFrom}`,
-              'WHERE $timeFilter',
-              byDay,
-            ),
-            // a series per column, named by its measure, which the unit overrides match
-            { alias: '$col' },
+        query: influxQl(
+          lines(
+            `SELECT ${measures.map((m) => `sum("${m}_sum") / sum("${m}_count") AS "${m}"`).join(', ')}`,
+            `FROM ${aggregateFrom}`,
+            'WHERE $timeFilter',
+            byDay,
           ),
-        ],
-        fieldConfig: {
-          defaults: { custom: { ...dailyLines, axisPlacement: 'auto' } },
-          overrides: [...overrides, hideEmptySeries],
-        },
-        options: legendAndTooltip,
+          // a series per column, named by its measure, which the unit overrides match
+          { alias: '$col' },
+        ),
+        overrides: [hideEmptySeries],
       },
-      {
-        id: 7,
-        type: 'timeseries',
-        title: 'Fleet ${measure}: daily mean and extremes',
-        description:
-          'Fleet-wide weighted mean, lowest daily minimum and highest daily maximum of the selected measure.',
-        datasource,
-        gridPos: { h: 8, w: 8, x: 16, y: 11 },
-        targets: [
-          target(
-            lines(
-              `SELECT sum(${selected('sum')}) / sum(${selected('count')}) AS "fleet_avg", ` +
-                `min(${selected('min')}) AS "fleet_min", max(${selected('max')}) AS "fleet_max"`,
-              `FROM ${aggregateFrom}`,
-              'WHERE $timeFilter',
-              byDay,
-            ),
+      fleetExtremes: {
+        query: influxQl(
+          lines(
+            `SELECT sum(${selected('sum')}) / sum(${selected('count')}) AS "fleet_avg", ` +
+              `min(${selected('min')}) AS "fleet_min", max(${selected('max')}) AS "fleet_max"`,
+            `FROM ${aggregateFrom}`,
+            'WHERE $timeFilter',
+            byDay,
           ),
-        ],
-        fieldConfig: { defaults: { custom: { ...dailyLines, axisLabel: '${measure}' } }, overrides: [] },
-        options: legendAndTooltip,
+        ),
       },
-      {
-        id: 8,
-        type: 'row',
-        title: 'Last 24 hours (raw measurement)',
-        collapsed: false,
-        gridPos: { h: 1, w: 24, x: 0, y: 19 },
-        panels: [],
-      },
-      {
-        id: 9,
-        type: 'timeseries',
-        title: '${device}: ${measure}, last 24 hours',
+      rawReadings: {
         description:
           'Raw readings of the selected device (one float field per measure), averaged per interval; an interval ' +
           'without readings is a break in the line. Moves with the dashboard refresh.',
-        datasource,
-        gridPos: { h: 9, w: 24, x: 0, y: 20 },
-        targets: [
-          target(
-            lines(
-              'SELECT mean("$measure") AS "$measure"',
-              `FROM ${rawFrom}`,
-              `WHERE $timeFilter AND ${deviceFilter}`,
-              'GROUP BY time($__interval) fill(null)',
-            ),
+        query: influxQl(
+          lines(
+            'SELECT mean("$measure") AS "$measure"',
+            `FROM ${rawFrom}`,
+            `WHERE $timeFilter AND ${deviceFilter}`,
+            'GROUP BY time($__interval) fill(null)',
           ),
-        ],
-        fieldConfig: {
-          defaults: { custom: { drawStyle: 'line', lineWidth: 2, showPoints: 'auto', spanNulls: false } },
-          overrides,
-        },
-        options: legendAndTooltip,
-        timeFrom: '24h',
-        hideTimeOverride: false,
-        interval: '1m',
-        maxDataPoints: 1440,
+        ),
       },
-    ],
-  };
+    },
+  });
 }

@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import { panelTimeRange } from './dashboard-panels';
-import {
-  InvalidDashboardError,
-  InvalidMacroContextError,
-  UnknownMacroError,
-  UnknownVariableError,
-} from './errors';
+import { InvalidDashboardError, UnknownMacroError, UnknownVariableError } from './errors';
+import { checkMacroContext, formatVariable, replaceVariableReferences } from './variable-references';
 
 /**
  * What an InfluxQL query of a panel runs with in Grafana's InfluxDB data source (InfluxQL mode): the panel's time
@@ -74,32 +70,14 @@ export function interpolateInfluxQlVariables(
   query: string,
   variables: Readonly<Record<string, string>>,
 ): string {
-  return query.replace(
-    variablePattern,
-    (
-      match,
-      plain?: string,
-      bracket?: string,
-      bracketFormat?: string,
-      braced?: string,
-      bracedFormat?: string,
-    ) => {
-      const name = (plain ?? bracket ?? braced)!;
-      if (backendMacros.has(name) || name.startsWith('__')) return match;
-      const value = variables[name];
-      if (value === undefined) throw new UnknownVariableError(name, Object.keys(variables));
-      const format = bracketFormat ?? bracedFormat;
-      if (format === undefined) return formatValue(value, name, query);
-      const formatter = formats[format];
-      if (!formatter) {
-        throw new UnknownMacroError(
-          match,
-          `unknown format "${format}"; use one of ${Object.keys(formats).join(', ')}`,
-        );
-      }
-      return formatter(value);
-    },
-  );
+  return replaceVariableReferences(query, variablePattern, (reference) => {
+    const { name, format } = reference;
+    if (backendMacros.has(name) || name.startsWith('__')) return reference.text;
+    const value = variables[name];
+    if (value === undefined) throw new UnknownVariableError(name, Object.keys(variables));
+    if (format === undefined) return formatValue(value, name, query);
+    return formatVariable(formats, { ...reference, format }, value);
+  });
 }
 
 /**
@@ -136,19 +114,7 @@ export function influxIntervalText(intervalMs: number): string {
  * }); // '... WHERE time >= 0ms and time <= 3600000ms GROUP BY time(1m)'
  */
 export function expandInfluxQlMacros(query: string, context: InfluxQlMacroContext): string {
-  if (!Number.isFinite(context.from)) {
-    throw new InvalidMacroContextError('from', context.from, 'must be a finite epoch time in milliseconds');
-  }
-  if (!Number.isFinite(context.to) || context.to < context.from) {
-    throw new InvalidMacroContextError(
-      'to',
-      context.to,
-      `must be an epoch time in ms, not before from (${context.from})`,
-    );
-  }
-  if (!Number.isFinite(context.intervalMs) || Math.trunc(context.intervalMs) < 1) {
-    throw new InvalidMacroContextError('intervalMs', context.intervalMs, 'must be at least 1 (milliseconds)');
-  }
+  checkMacroContext({ from: context.from, to: context.to, intervalMs: context.intervalMs });
   const interval = Math.trunc(context.intervalMs);
   const withVariables = interpolateInfluxQlVariables(query, context.variables ?? {});
   return withVariables.replace(/\$(__\w+|timeFilter|interval)\b/g, (match, name: string) => {

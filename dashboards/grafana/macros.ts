@@ -1,4 +1,5 @@
-import { InvalidMacroContextError, UnknownMacroError, UnknownVariableError } from './errors';
+import { UnknownMacroError, UnknownVariableError } from './errors';
+import { checkMacroContext, formatVariable, replaceVariableReferences } from './variable-references';
 
 /**
  * What Grafana and the Amazon Timestream data source know when they run a panel query: the dashboard time
@@ -71,37 +72,19 @@ export function interpolateDashboardVariables(
   variables: Readonly<Record<string, string | readonly string[]>>,
   range?: { readonly from: number; readonly to: number },
 ): string {
-  return text.replace(
-    variablePattern,
-    (
-      match,
-      plain?: string,
-      bracket?: string,
-      bracketFormat?: string,
-      braced?: string,
-      bracedFormat?: string,
-    ) => {
-      const name = (plain ?? bracket ?? braced)!;
-      const format = bracketFormat ?? bracedFormat;
-      if (name.startsWith('__')) {
-        if (backendVariables.has(name) || (plain !== undefined && !isGlobalVariable(name))) return match;
-        if (range && name === '__from') return String(Math.trunc(range.from));
-        if (range && name === '__to') return String(Math.trunc(range.to));
-        return match;
-      }
-      const value = variables[name];
-      if (value === undefined) throw new UnknownVariableError(name, Object.keys(variables));
-      if (format === undefined) return defaultFormat(value);
-      const formatter = formats[format];
-      if (!formatter) {
-        throw new UnknownMacroError(
-          match,
-          `unknown format "${format}"; use one of ${Object.keys(formats).join(', ')}`,
-        );
-      }
-      return formatter(typeof value === 'string' ? [value] : value);
-    },
-  );
+  return replaceVariableReferences(text, variablePattern, (reference) => {
+    const { name, format } = reference;
+    if (name.startsWith('__')) {
+      if (backendVariables.has(name) || (reference.plain && !isGlobalVariable(name))) return reference.text;
+      if (range && name === '__from') return String(Math.trunc(range.from));
+      if (range && name === '__to') return String(Math.trunc(range.to));
+      return reference.text;
+    }
+    const value = variables[name];
+    if (value === undefined) throw new UnknownVariableError(name, Object.keys(variables));
+    if (format === undefined) return defaultFormat(value);
+    return formatVariable(formats, { ...reference, format }, typeof value === 'string' ? [value] : value);
+  });
 }
 
 const isGlobalVariable = (name: string) => name === '__from' || name === '__to';
@@ -128,7 +111,7 @@ const macroPattern = /\$__(\w+)/g;
  * }); // 'SELECT * FROM "RoomCondition"."conditions" WHERE time BETWEEN from_milliseconds(0) AND ...'
  */
 export function expandGrafanaMacros(sql: string, context: GrafanaMacroContext): string {
-  validateContext(context);
+  checkMacroContext(context);
   const variables = context.variables ?? {};
   const range = { from: context.from, to: context.to };
   const selected = (value: string | undefined) =>
@@ -182,21 +165,4 @@ export function expandGrafanaMacros(sql: string, context: GrafanaMacroContext): 
         );
     }
   });
-}
-
-function validateContext(context: GrafanaMacroContext): void {
-  const epochMs = (field: 'from' | 'to' | 'nowMs', value: number | undefined) => {
-    if (value !== undefined && !Number.isFinite(value)) {
-      throw new InvalidMacroContextError(field, value, 'must be a finite epoch time in milliseconds');
-    }
-  };
-  epochMs('from', context.from);
-  epochMs('to', context.to);
-  epochMs('nowMs', context.nowMs);
-  if (context.to < context.from) {
-    throw new InvalidMacroContextError('to', context.to, `must not be before from (${context.from})`);
-  }
-  if (!Number.isFinite(context.intervalMs) || Math.trunc(context.intervalMs) < 1) {
-    throw new InvalidMacroContextError('intervalMs', context.intervalMs, 'must be at least 1 (milliseconds)');
-  }
 }

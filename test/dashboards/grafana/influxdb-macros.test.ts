@@ -72,6 +72,12 @@ describe("Grafana's InfluxQL macros and variables, expanded as the InfluxDB data
     expect(() => expandInfluxQlMacros('x', { ...context, to: context.from - 1 })).toThrow(
       InvalidMacroContextError,
     );
+    expect(() => expandInfluxQlMacros('x', { ...context, from: 10, to: 5 })).toThrow(
+      /to=5 must not be before from \(10\)/,
+    );
+    expect(() => expandInfluxQlMacros('x', { ...context, to: Number.NaN })).toThrow(
+      /to=null must be a finite epoch time/,
+    );
   });
 
   it('runs a panel with a relative time override over the last N hours up to now', () => {
