@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { InfluxDbClient } from '#adapters/influxdb-client';
 import {
   type LocalPipeline,
@@ -17,6 +19,8 @@ export const freePorts = {
   DASHBOARD_PORT: '0',
   INFLUXDB_PORT: '0',
 } as const;
+
+const execFileAsync = promisify(execFile);
 
 /** The variables that would point a command at another stream or store than the local pipeline's. */
 const elsewhere = [
@@ -38,6 +42,14 @@ export interface TestPipeline extends LocalPipeline {
    * KINESIS_ENDPOINT, TARGET...).
    */
   commandEnv(): NodeJS.ProcessEnv;
+  /**
+   * Runs `npm <args>` beside the pipeline, in `commandEnv()`: what it printed; fails with its output when it
+   * exits non-zero or outlives `timeout` ms (none by default).
+   */
+  runNpm(
+    args: readonly string[],
+    options?: { readonly timeout?: number },
+  ): Promise<{ stdout: string; stderr: string }>;
   /** Closes the pipeline, stops an influxd it left behind, and removes its data. */
   close(): Promise<void>;
 }
@@ -71,9 +83,17 @@ export async function startTestPipeline(
     throw error;
   }
   const { endpoints } = pipeline;
-  return {
+  const started: TestPipeline = {
     ...pipeline,
     dataDir,
+    async runNpm(args, runOptions = {}) {
+      try {
+        return await execFileAsync('npm', [...args], { env: started.commandEnv(), ...runOptions });
+      } catch (error) {
+        const { message, stdout, stderr } = error as { message: string; stdout?: string; stderr?: string };
+        throw new Error(`npm ${args.join(' ')} failed: ${message}\n${stdout}\n${stderr}`);
+      }
+    },
     commandEnv() {
       const env: NodeJS.ProcessEnv = { ...process.env, ...settings, DATA_DIR: dataDir };
       const ports = {
@@ -97,6 +117,7 @@ export async function startTestPipeline(
       }
     },
   };
+  return started;
 }
 
 /** A client of the influxd a STORAGE=influxdb pipeline started. */

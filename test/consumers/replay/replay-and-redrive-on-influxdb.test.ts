@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { InfluxDbClient } from '#adapters/influxdb-client';
 import { awsSdkNodeWarningSwitch } from '#adapters/node-support';
@@ -13,7 +11,6 @@ import { influxOf, postJson, startTestPipeline, type TestPipeline } from '../../
  * `npm start`: the commands find it on INFLUXDB_PORT, with no INFLUXDB_URL.
  */
 
-const run = promisify(execFile);
 const database = 'RoomCondition';
 const dayMs = 86_400_000;
 
@@ -70,8 +67,7 @@ describe('replay and dead-letter redrive with STORAGE=influxdb, through npm run 
     expect(await stored()).toEqual([]);
 
     // Act
-    const { stdout } = await run('npm', ['run', '--silent', 'replay', '--', '--from', startedAt], {
-      env: pipeline.commandEnv(),
+    const { stdout } = await pipeline.runNpm(['run', '--silent', 'replay', '--', '--from', startedAt], {
       timeout: 120_000,
     });
 
@@ -135,8 +131,7 @@ describe('replay and dead-letter redrive with STORAGE=influxdb, through npm run 
     await influx.query(undefined, `DROP SHARD ${shard?.[column('id')]}`, { method: 'POST' });
 
     // Act
-    const { stdout } = await run('npm', ['run', '--silent', 'dlq', '--', 'redrive'], {
-      env: pipeline.commandEnv(),
+    const { stdout } = await pipeline.runNpm(['run', '--silent', 'dlq', '--', 'redrive'], {
       timeout: 120_000,
     });
 

@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InfluxDbClient } from '#adapters/influxdb-client';
 import { awsSdkNodeWarningSwitch } from '#adapters/node-support';
@@ -8,7 +6,6 @@ import { HistoryNotStoredError, waitForStoredHistory } from '#producers/simulato
 import { selectRows } from '../../helpers/influxd';
 import { influxOf, startTestPipeline, type TestPipeline } from '../../helpers/local-pipeline';
 
-const run = promisify(execFile);
 const database = 'RoomCondition';
 
 // The commands must be quiet on their own, not because this process's environment says so.
@@ -23,15 +20,10 @@ describe('npm run simulate -- --history with STORAGE=influxdb, against npm start
     pipeline = await startTestPipeline({ STORAGE: 'influxdb', ROLLUP_TIMEZONE: 'UTC' });
     influx = influxOf(pipeline);
     // no INFLUXDB_URL: the simulator and the rollup it runs find influxd on INFLUXDB_PORT
-    const result = await run(
-      'npm',
-      ['run', 'simulate', '--', '--history', '2d', '--devices', '3', '--interval', '30m', '--seed', '7'],
-      { env: pipeline.commandEnv(), timeout: 240_000 },
-    ).catch((error: { stdout?: string; stderr?: string; message: string }) => {
-      throw new Error(
-        `npm run simulate -- --history failed: ${error.message}\n${error.stdout}\n${error.stderr}`,
-      );
-    });
+    const result = await pipeline.runNpm(
+      'run simulate -- --history 2d --devices 3 --interval 30m --seed 7'.split(' '),
+      { timeout: 240_000 },
+    );
     output = `${result.stdout}\n${result.stderr}`;
   }, 300_000);
   afterAll(() => pipeline?.close());

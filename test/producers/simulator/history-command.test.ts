@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsSdkNodeWarningSwitch } from '#adapters/node-support';
@@ -13,7 +11,6 @@ import {
 } from '#producers/simulator/history-stored';
 import { startTestPipeline, type TestPipeline } from '../../helpers/local-pipeline';
 
-const run = promisify(execFile);
 const dayMs = 86_400_000;
 
 // The commands must be quiet on their own, not because this process's environment says so.
@@ -28,15 +25,9 @@ describe('npm run simulate -- --history, against the real local pipeline', () =>
     pipeline = await startTestPipeline({ ROLLUP_TIMEZONE: 'Asia/Tokyo' });
     query = createTimestreamQueryClient({ timestreamEndpoint: pipeline.endpoints.timestream });
     startedAt = Date.now();
-    const result = await run(
-      'npm',
-      ['run', 'simulate', '--', '--history', '3d', '--devices', '3', '--interval', '10m', '--seed', '5'],
-      { env: pipeline.commandEnv() },
-    ).catch((error: { stdout?: string; stderr?: string; message: string }) => {
-      throw new Error(
-        `npm run simulate -- --history failed: ${error.message}\n${error.stdout}\n${error.stderr}`,
-      );
-    });
+    const result = await pipeline.runNpm(
+      'run simulate -- --history 3d --devices 3 --interval 10m --seed 5'.split(' '),
+    );
     output = `${result.stdout}\n${result.stderr}`;
   }, 300_000);
   afterAll(async () => {
