@@ -6,6 +6,8 @@ import type { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { startLocalTimestream } from 'timestream-local';
 import { createTimestreamQueryClient, createTimestreamWriteClient } from '#adapters/service-clients';
 import { queryAll } from '#adapters/timestream-query';
+import type { DailyRollupDeps } from '#consumers/rollup/daily-rollup';
+import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
 import { type PipelineConfig, readPipelineConfig } from '#core/config';
 import { ensureTimestreamTables } from '#local/provision/ensure-timestream-tables';
 
@@ -49,6 +51,24 @@ export async function startTimestreamStack(
       await ts.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * What the daily rollup runs on over this stack, as the rollup Lambda wires it: the raw table read through the
+ * query client, the aggregates written into the aggregate table through the Timestream sink.
+ */
+export function dailyRollupDeps(stack: TimestreamStack): DailyRollupDeps {
+  return {
+    queryClient: stack.query,
+    aggregateSink: new TimestreamReadingSink({
+      client: stack.write,
+      database: stack.config.database,
+      table: stack.config.aggregateTable,
+      concurrency: 2,
+    }),
+    database: stack.config.database,
+    rawTable: stack.config.rawTable,
   };
 }
 

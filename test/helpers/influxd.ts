@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfluxDbClient } from '#adapters/influxdb-client';
@@ -45,4 +45,17 @@ export async function selectRows(
     }
   }
   return rows;
+}
+
+/**
+ * Stops an influxd that `npm start` left running in `dataDir` (found by the launcher's pid file), as after a
+ * test that failed half-way or a SIGKILL of the whole process; nothing when there is none.
+ */
+export function stopLeftInfluxd(dataDir: string): void {
+  const pidFile = join(dataDir, 'influxdb', 'influxd.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  if (existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir)) {
+    process.kill(pid, 'SIGKILL');
+  }
 }

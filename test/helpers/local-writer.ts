@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { BatchWriter } from '#consumers/writer/batch-writer';
 import { batchWriterFromEnv } from '#consumers/writer/batch-writer-from-env';
 import type { PipelineConfig } from '#core/config';
+import { streamRecord } from '../consumers/local-stack';
 
 /**
  * The writer on a local Timestream, built as the Lambda, the local runtime and replay build it
@@ -30,4 +31,31 @@ export function localBatchWriter(
     },
     { timestreamEndpoint: stack.endpoint },
   );
+}
+
+/** A reading as a device sends it to the ingest. */
+export interface DeviceReading {
+  readonly deviceId: string;
+  readonly time: number | string;
+  readonly measures: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Stores readings through the writer (`localBatchWriter`, without dedupe), 50 to a stream record as the ingest
+ * packs them; fails, saying how many were stored, unless every one was.
+ */
+export async function writeThroughWriter(
+  stack: Parameters<typeof localBatchWriter>[0],
+  readings: readonly DeviceReading[],
+  options: { readonly layout?: PipelineConfig['recordLayout'] } = {},
+): Promise<void> {
+  const writer = localBatchWriter(stack, { ...options, dedupeCacheSize: 0 });
+  const records = [];
+  for (let i = 0; i < readings.length; i += 50) records.push(streamRecord(readings.slice(i, i + 50)));
+  const result = await writer.write(records, { deadline: Date.now() + 60_000 });
+  if (result.failures.size > 0 || result.summary.written !== readings.length) {
+    throw new Error(
+      `seeding wrote ${result.summary.written} of ${readings.length} readings (${result.failures.size} failed records)`,
+    );
+  }
 }

@@ -42,3 +42,24 @@ export function readingFactory(overrides: Partial<Reading> = {}): Reading {
 export function kinesisData(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64');
 }
+
+/**
+ * Readings of a fleet as devices send them: one per device every `stepMs` from `fromMs` until before `toMs`,
+ * device d `d` seconds after the step; `measures(d, i)` gives device d's values at step i.
+ *
+ * @example
+ * fleetReadings(['room_a', 'room_b'], { fromMs: now - 4 * dayMs, toMs: now, stepMs: 1_800_000 }, (d, i) => ({ co2: 450 + 200 * d + i }))
+ */
+export function fleetReadings(
+  devices: readonly string[],
+  span: { readonly fromMs: number; readonly toMs: number; readonly stepMs: number },
+  measures: (device: number, step: number) => Record<string, number>,
+): { deviceId: string; time: number; measures: Record<string, number> }[] {
+  const readings = [];
+  for (let t = span.fromMs, i = 0; t < span.toMs; t += span.stepMs, i++) {
+    for (const [d, deviceId] of devices.entries()) {
+      readings.push({ deviceId, time: t + d * 1000, measures: measures(d, i) });
+    }
+  }
+  return readings;
+}

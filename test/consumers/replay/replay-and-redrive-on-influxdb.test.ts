@@ -1,85 +1,36 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { InfluxDbClient } from '#adapters/influxdb-client';
+import type { InfluxDbClient } from '#adapters/influxdb-client';
 import { awsSdkNodeWarningSwitch } from '#adapters/node-support';
-import { type LocalPipeline, startLocalPipeline } from '#local/runtime/local-pipeline';
 import { selectRows } from '../../helpers/influxd';
+import { influxOf, postJson, startTestPipeline, type TestPipeline } from '../../helpers/local-pipeline';
 
 /*
  * `npm run replay` and `npm run dlq -- redrive` with STORAGE=influxdb, against the influxd of a running
  * `npm start`: the commands find it on INFLUXDB_PORT, with no INFLUXDB_URL.
  */
 
-const run = promisify(execFile);
 const database = 'RoomCondition';
 const dayMs = 86_400_000;
 
 // The commands must be quiet on their own, not because this process's environment says so.
 delete process.env[awsSdkNodeWarningSwitch];
 
-async function post(url: string, token: string, body: unknown) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  return response.status;
-}
-
 describe('replay and dead-letter redrive with STORAGE=influxdb, through npm run replay and npm run dlq', () => {
-  let pipeline: LocalPipeline;
-  let dataDir: string;
+  let pipeline: TestPipeline;
   let influx: InfluxDbClient;
   const rows = (query: string) => selectRows(influx, database, query);
-  /** The environment of a command run next to this `npm start`: its ports and data, no INFLUXDB_URL. */
-  const commandEnv = () => {
-    const port = (url: string | undefined) => new URL(url as string).port;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      STORAGE: 'influxdb',
-      DATA_DIR: dataDir,
-      KINESIS_PORT: port(pipeline.endpoints.kinesis),
-      INFLUXDB_PORT: port(pipeline.endpoints.influxdb),
-      ROLLUP_TIMEZONE: 'UTC',
-    };
-    for (const name of [
-      'INFLUXDB_URL',
-      'INFLUXDB_TOKEN',
-      'INFLUXDB_TOKEN_SECRET_ARN',
-      'KINESIS_ENDPOINT',
-      'TARGET',
-    ]) {
-      delete env[name];
-    }
-    return env;
-  };
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'replay-influx-'));
-    pipeline = await startLocalPipeline({
-      env: {
-        DATA_DIR: dataDir,
-        STORAGE: 'influxdb',
-        INGEST_PORT: '0',
-        KINESIS_PORT: '0',
-        TIMESTREAM_PORT: '0',
-        DASHBOARD_PORT: '0',
-        INFLUXDB_PORT: '0',
-        ROLLUP_TIMEZONE: 'UTC',
-        WRITER_BATCHING_WINDOW_SECONDS: '0',
-      },
-      logLevel: 'SILENT',
+    pipeline = await startTestPipeline({
+      STORAGE: 'influxdb',
+      ROLLUP_TIMEZONE: 'UTC',
+      WRITER_BATCHING_WINDOW_SECONDS: '0',
     });
-    influx = new InfluxDbClient({ url: pipeline.endpoints.influxdb as string });
+    influx = influxOf(pipeline);
   }, 120_000);
-  afterAll(async () => {
-    await pipeline?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => pipeline?.close());
 
   it('npm run replay restores a lost raw measurement from the stream, then rolls up the days it touched', async () => {
     // Prepare: two devices, readings on the day before yesterday and yesterday (UTC), stored by the writer
@@ -98,9 +49,12 @@ describe('replay and dead-letter redrive with STORAGE=influxdb, through npm run 
       const readings = sent
         .filter((r) => r.deviceId === deviceId)
         .map((r) => ({ deviceId, time: r.time, measures: { co2: r.co2 } }));
-      expect(
-        await post(`${pipeline.endpoints.ingest}/readings`, pipeline.signToken(deviceId), readings),
-      ).toBe(202);
+      const response = await postJson(
+        `${pipeline.endpoints.ingest}/readings`,
+        pipeline.signToken(deviceId),
+        JSON.stringify(readings),
+      );
+      expect(response.status).toBe(202);
     }
     const stored = () => rows(`SELECT deviceId, co2 FROM "conditions" WHERE deviceId =~ /^replay_/`);
     await vi.waitFor(async () => expect(await stored()).toHaveLength(sent.length), {
@@ -113,8 +67,7 @@ describe('replay and dead-letter redrive with STORAGE=influxdb, through npm run 
     expect(await stored()).toEqual([]);
 
     // Act
-    const { stdout } = await run('npm', ['run', '--silent', 'replay', '--', '--from', startedAt], {
-      env: commandEnv(),
+    const { stdout } = await pipeline.runNpm(['run', '--silent', 'replay', '--', '--from', startedAt], {
       timeout: 120_000,
     });
 
@@ -149,10 +102,13 @@ describe('replay and dead-letter redrive with STORAGE=influxdb, through npm run 
     // Prepare: co2 is a string in the shard of the week of 2022-01-03, so a float co2 there is refused
     await influx.write(database, 'conditions,deviceId=legacy co2="n/a" 1641168000000', 'ms');
     const reading = { deviceId: 'redrive_1', time: 1641168060000, measures: { co2: 410 } };
-    expect(
-      await post(`${pipeline.endpoints.ingest}/readings`, pipeline.signToken('redrive_1'), [reading]),
-    ).toBe(202);
-    const file = join(dataDir, 'dead-letters.jsonl');
+    const response = await postJson(
+      `${pipeline.endpoints.ingest}/readings`,
+      pipeline.signToken('redrive_1'),
+      JSON.stringify([reading]),
+    );
+    expect(response.status).toBe(202);
+    const file = join(pipeline.dataDir, 'dead-letters.jsonl');
     await vi.waitFor(
       () => {
         expect(existsSync(file), 'dead-letter file').toBe(true);
@@ -175,8 +131,7 @@ describe('replay and dead-letter redrive with STORAGE=influxdb, through npm run 
     await influx.query(undefined, `DROP SHARD ${shard?.[column('id')]}`, { method: 'POST' });
 
     // Act
-    const { stdout } = await run('npm', ['run', '--silent', 'dlq', '--', 'redrive'], {
-      env: commandEnv(),
+    const { stdout } = await pipeline.runNpm(['run', '--silent', 'dlq', '--', 'redrive'], {
       timeout: 120_000,
     });
 

@@ -15,7 +15,7 @@ import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink
 import { createUnitRegistry, RecentKeys } from '#core';
 import { readPipelineConfig } from '#core/config';
 import { ensureStream, type LocalKinesis, startLocalKinesis } from '#local/kinesis';
-import { startTimestreamStack, type TimestreamStack } from '../local-stack';
+import { dailyRollupDeps, startTimestreamStack, type TimestreamStack } from '../local-stack';
 
 const stream = 'readings';
 const devices = ['r_1', 'r_2', 'r_3', 'r_4'];
@@ -89,20 +89,7 @@ describe('replay: backfill from the stream', () => {
     });
   const rollup = () => ({
     timeZone: 'Asia/Tokyo',
-    rollup: timestreamDailyRollup(
-      {
-        queryClient: stack.query,
-        aggregateSink: new TimestreamReadingSink({
-          client: stack.write,
-          database: stack.config.database,
-          table: stack.config.aggregateTable,
-          concurrency: 2,
-        }),
-        database: stack.config.database,
-        rawTable: stack.config.rawTable,
-      },
-      stack.endpoint,
-    ),
+    rollup: timestreamDailyRollup(dailyRollupDeps(stack), stack.endpoint),
   });
   const fresh = (): ReplayState => ({
     streamName: stream,

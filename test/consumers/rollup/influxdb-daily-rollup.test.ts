@@ -11,8 +11,8 @@ const deadline = () => Date.now() + 30_000;
 
 describe('the rollup on InfluxDB, against a real influxd', () => {
   let influx: TestInfluxd;
-  const sink = (measurement: string) =>
-    new InfluxDbReadingSink({ client: influx.client, database, measurement, concurrency: 2 });
+  const sink = (measurement: string, db = database, concurrency = 2) =>
+    new InfluxDbReadingSink({ client: influx.client, database: db, measurement, concurrency });
   const writeRaw = async (readings: Parameters<typeof toWriteChunks>[0]) => {
     const chunks = toWriteChunks(readings, { layout: 'multi', version: 1 });
     const outcomes = await sink('conditions').write(
@@ -21,12 +21,17 @@ describe('the rollup on InfluxDB, against a real influxd', () => {
     );
     expect(new Set(outcomes.flat().map((o) => o.status))).toEqual(new Set(['written']));
   };
-  const deps = () => ({
+  /** The rollup over `db`'s "conditions", into its "conditions_daily". */
+  const deps = (
+    db = database,
+    measures = ['co2', 'temperature', 'humidity', 'pressure'],
+    concurrency = 2,
+  ) => ({
     client: influx.client,
-    database,
+    database: db,
     rawMeasurement: 'conditions',
-    aggregateSink: sink('conditions_daily'),
-    measures: ['co2', 'temperature', 'humidity', 'pressure'],
+    aggregateSink: sink('conditions_daily', db, concurrency),
+    measures,
   });
 
   beforeAll(async () => {
@@ -148,18 +153,7 @@ describe('the rollup on InfluxDB, against a real influxd', () => {
 
     // Act
     const reports = await runInfluxDailyRollup(
-      {
-        client: influx.client,
-        database: db,
-        rawMeasurement: 'conditions',
-        aggregateSink: new InfluxDbReadingSink({
-          client: influx.client,
-          database: db,
-          measurement: 'conditions_daily',
-          concurrency: 1,
-        }),
-        measures: ['x', 'x_avg'],
-      },
+      deps(db, ['x', 'x_avg'], 1),
       zoneDays('UTC', '2022-04-20', '2022-04-20'),
       { deadline: deadline() },
     );
@@ -193,22 +187,10 @@ describe('the rollup on InfluxDB, against a real influxd', () => {
     const seen: { groups: number; written: number; problems: readonly string[] }[] = [];
 
     // Act
-    const error = await runInfluxDailyRollup(
-      {
-        client: influx.client,
-        database: db,
-        rawMeasurement: 'conditions',
-        aggregateSink: new InfluxDbReadingSink({
-          client: influx.client,
-          database: db,
-          measurement: 'conditions_daily',
-          concurrency: 1,
-        }),
-        measures: ['co2', 'temperature'],
-      },
-      days,
-      { deadline: deadline(), onDay: (report) => seen.push(report) },
-    ).catch((e: unknown) => e as Error);
+    const error = await runInfluxDailyRollup(deps(db, ['co2', 'temperature'], 1), days, {
+      deadline: deadline(),
+      onDay: (report) => seen.push(report),
+    }).catch((e: unknown) => e as Error);
 
     // Assess
     expect(error).toMatchObject({

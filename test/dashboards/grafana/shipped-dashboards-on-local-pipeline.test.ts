@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDailyRollup } from '#consumers/rollup/daily-rollup';
-import { TimestreamReadingSink } from '#consumers/writer/timestream-reading-sink';
 import { RecordLayout } from '#core/config';
 import { lookbackDays } from '#core/time';
 import {
@@ -13,8 +12,9 @@ import {
   shippedDashboards,
 } from '#dashboards/grafana';
 import { runQuery } from '#dashboards/web';
-import { startTimestreamStack, streamRecord, type TimestreamStack } from '../../consumers/local-stack';
-import { localBatchWriter } from '../../helpers/local-writer';
+import { dailyRollupDeps, startTimestreamStack, type TimestreamStack } from '../../consumers/local-stack';
+import { writeThroughWriter } from '../../helpers/local-writer';
+import { fleetReadings } from '../../helpers/readings';
 
 const dayMs = 86_400_000;
 const hourMs = 3_600_000;
@@ -44,41 +44,21 @@ const ranges = (nowMs: number) => {
 async function startPipeline(layout: RecordLayout, nowMs: number): Promise<TimestreamStack> {
   const stack = await startTimestreamStack({ RECORD_LAYOUT: layout });
   try {
-    const writer = localBatchWriter(stack, { layout, dedupeCacheSize: 0 });
-    const readings = [];
-    for (let t = nowMs - seededDays * dayMs, i = 0; t < nowMs - 60_000; t += stepMs, i++) {
-      for (const [d, deviceId] of devices.entries()) {
-        readings.push({
-          deviceId,
-          time: t + d * 1000,
-          measures: {
-            co2: co2(d, i),
-            temperature: 20 + d + 2 * Math.sin(i / 9),
-            humidity: 40 + 5 * d,
-            pressure: 1013 + d,
-          },
-        });
-      }
-    }
-    const records = [];
-    for (let i = 0; i < readings.length; i += 50) records.push(streamRecord(readings.slice(i, i + 50)));
-    const result = await writer.write(records, { deadline: Date.now() + 60_000 });
-    expect(result.summary.written, 'seeded readings written').toBe(readings.length);
-    await runDailyRollup(
-      {
-        queryClient: stack.query,
-        aggregateSink: new TimestreamReadingSink({
-          client: stack.write,
-          database: stack.config.database,
-          table: stack.config.aggregateTable,
-          concurrency: 2,
-        }),
-        database: stack.config.database,
-        rawTable: stack.config.rawTable,
-      },
-      lookbackDays('UTC', nowMs, seededDays),
-      { deadline: Date.now() + 60_000, version: Date.now() },
+    const readings = fleetReadings(
+      devices,
+      { fromMs: nowMs - seededDays * dayMs, toMs: nowMs - 60_000, stepMs },
+      (d, i) => ({
+        co2: co2(d, i),
+        temperature: 20 + d + 2 * Math.sin(i / 9),
+        humidity: 40 + 5 * d,
+        pressure: 1013 + d,
+      }),
     );
+    await writeThroughWriter(stack, readings, { layout });
+    await runDailyRollup(dailyRollupDeps(stack), lookbackDays('UTC', nowMs, seededDays), {
+      deadline: Date.now() + 60_000,
+      version: Date.now(),
+    });
     return stack;
   } catch (error) {
     await stack.close();

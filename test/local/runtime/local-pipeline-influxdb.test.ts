@@ -1,11 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InfluxDbClient } from '#adapters/influxdb-client';
-import { type LocalPipeline, startLocalPipeline } from '#local/runtime/local-pipeline';
-import { selectRows } from '../../helpers/influxd';
+import { selectRows, stopLeftInfluxd } from '../../helpers/influxd';
+import {
+  freePorts,
+  influxOf,
+  postJson,
+  startTestPipeline,
+  type TestPipeline,
+} from '../../helpers/local-pipeline';
+import { killWhileSending, startNpmStart } from './npm-start-child';
 
 /*
  * The end-to-end tests of `npm start` with STORAGE=influxdb, against the real influxd it starts (Debian's
@@ -14,53 +20,18 @@ import { selectRows } from '../../helpers/influxd';
  */
 
 const seedBody = '{"co2": 550, "temperature": 24.2, "humidity": 48.2}';
-const freePorts = {
-  INGEST_PORT: '0',
-  KINESIS_PORT: '0',
-  TIMESTREAM_PORT: '0',
-  DASHBOARD_PORT: '0',
-  INFLUXDB_PORT: '0',
-};
 const database = 'RoomCondition';
 
-async function post(url: string, token: string, body: string) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body,
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-/** Stops an influxd left by a test that failed half-way (found by the launcher's pid file). */
-function stopLeftInfluxd(dataDir: string) {
-  const pidFile = join(dataDir, 'influxdb', 'influxd.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8'));
-  if (existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir)) {
-    process.kill(pid, 'SIGKILL');
-  }
-}
-
 describe('npm start with STORAGE=influxdb: the seed article end to end on a real influxd', () => {
-  let pipeline: LocalPipeline;
-  let dataDir: string;
+  let pipeline: TestPipeline;
   let influx: InfluxDbClient;
   const rows = (query: string) => selectRows(influx, database, query);
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'pipeline-influx-'));
-    pipeline = await startLocalPipeline({
-      env: { ...freePorts, DATA_DIR: dataDir, STORAGE: 'influxdb', WRITER_BATCHING_WINDOW_SECONDS: '0' },
-      logLevel: 'SILENT',
-    });
-    influx = new InfluxDbClient({ url: pipeline.endpoints.influxdb as string });
+    pipeline = await startTestPipeline({ STORAGE: 'influxdb', WRITER_BATCHING_WINDOW_SECONDS: '0' });
+    influx = influxOf(pipeline);
   }, 120_000);
-  afterAll(async () => {
-    await pipeline?.close();
-    stopLeftInfluxd(dataDir);
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => pipeline?.close());
 
   it('starts influxd itself and runs no local Timestream', () => {
     expect(pipeline.endpoints.influxdb).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -69,7 +40,7 @@ describe('npm start with STORAGE=influxdb: the seed article end to end on a real
 
   it("stores the seed's exact body as one point of float fields, tagged with the token's device", async () => {
     const before = Date.now();
-    const response = await post(`${pipeline.endpoints.ingest}/`, pipeline.sampleToken, seedBody);
+    const response = await postJson(`${pipeline.endpoints.ingest}/`, pipeline.sampleToken, seedBody);
     expect(response.status).toBe(202);
     const stored = await vi.waitFor(
       async () => {
@@ -119,18 +90,18 @@ describe('npm start with STORAGE=influxdb: the seed article end to end on a real
       dimensions: { room: 'Lab, 2nd floor' },
       measures: { temperature: { value: 75.2, unit: 'degF' }, co2: { value: 0.05, unit: 'percent' } },
     };
-    expect((await post(`${pipeline.endpoints.ingest}/readings`, token, JSON.stringify(first))).status).toBe(
-      202,
-    );
+    expect(
+      (await postJson(`${pipeline.endpoints.ingest}/readings`, token, JSON.stringify(first))).status,
+    ).toBe(202);
     // the same message id and time with other values: a copy, dropped (it would overwrite the point otherwise)
     const copy = { ...first, measures: { temperature: 99, co2: 1 } };
-    expect((await post(`${pipeline.endpoints.ingest}/readings`, token, JSON.stringify(copy))).status).toBe(
-      202,
-    );
+    expect(
+      (await postJson(`${pipeline.endpoints.ingest}/readings`, token, JSON.stringify(copy))).status,
+    ).toBe(202);
     const marker = { deviceId: 'units_1', time: '2022-04-20T06:00:00+09:00', measures: { co2: 1 } };
-    expect((await post(`${pipeline.endpoints.ingest}/readings`, token, JSON.stringify(marker))).status).toBe(
-      202,
-    );
+    expect(
+      (await postJson(`${pipeline.endpoints.ingest}/readings`, token, JSON.stringify(marker))).status,
+    ).toBe(202);
     const stored = await vi.waitFor(
       async () => {
         const r = await rows(`SELECT * FROM "conditions" WHERE deviceId = 'units_1' ORDER BY time`);
@@ -152,7 +123,7 @@ describe('npm start with STORAGE=influxdb: the seed article end to end on a real
         dimensions: { room },
         measures: { co2: 1 },
       });
-      const response = await post(`${pipeline.endpoints.ingest}/readings`, token, body);
+      const response = await postJson(`${pipeline.endpoints.ingest}/readings`, token, body);
       expect(response.status, room).toBe(400);
       expect(response.body.issues).toEqual([
         expect.objectContaining({
@@ -173,11 +144,11 @@ describe('npm start with STORAGE=influxdb: the seed article end to end on a real
       { deviceId: 'conflict_1', time: '2022-04-20T06:10:00+09:00', measures: { co2: 411 } },
     ];
     expect(
-      (await post(`${pipeline.endpoints.ingest}/readings`, token, JSON.stringify(readings))).status,
+      (await postJson(`${pipeline.endpoints.ingest}/readings`, token, JSON.stringify(readings))).status,
     ).toBe(202);
     const letters = await vi.waitFor(
       () => {
-        const file = join(dataDir, 'dead-letters.jsonl');
+        const file = join(pipeline.dataDir, 'dead-letters.jsonl');
         expect(existsSync(file), 'dead-letter file').toBe(true);
         const lines = readFileSync(file, 'utf8')
           .trim()
@@ -218,7 +189,7 @@ describe('npm start with STORAGE=influxdb: the seed article end to end on a real
       measures: { co2 },
     }));
     expect(
-      (await post(`${pipeline.endpoints.ingest}/readings`, token, JSON.stringify(readings))).status,
+      (await postJson(`${pipeline.endpoints.ingest}/readings`, token, JSON.stringify(readings))).status,
     ).toBe(202);
     await vi.waitFor(
       async () =>
@@ -251,7 +222,7 @@ describe('npm start with STORAGE=influxdb: the seed article end to end on a real
         time: base + i * 1000,
         measures: { co2: 400 + i },
       });
-      expect((await post(`${pipeline.endpoints.ingest}/readings`, token, body)).status).toBe(202);
+      expect((await postJson(`${pipeline.endpoints.ingest}/readings`, token, body)).status).toBe(202);
     }
     const stored = await vi.waitFor(
       async () => {
@@ -265,97 +236,27 @@ describe('npm start with STORAGE=influxdb: the seed article end to end on a real
   }, 90_000);
 });
 
-/** Resolves when the child has exited, also when it already had. */
-const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-  });
-
 describe('npm start with STORAGE=influxdb: a crash loses no acknowledged reading', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pipeline-influx-kill-'));
   afterAll(() => {
     stopLeftInfluxd(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   });
-
-  function startChild(): Promise<{
-    child: ChildProcess;
-    ingest: string;
-    influxdb: string;
-    dashboard: string;
-    token: string;
-  }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/runtime/main.ts'], {
-      env: {
-        ...process.env,
-        ...freePorts,
-        DATA_DIR: dataDir,
-        STORAGE: 'influxdb',
-        WRITER_BATCHING_WINDOW_SECONDS: '0',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const startChild = () =>
+    startNpmStart({
+      ...freePorts,
+      DATA_DIR: dataDir,
+      STORAGE: 'influxdb',
+      WRITER_BATCHING_WINDOW_SECONDS: '0',
     });
-    return new Promise((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`the runtime did not start:\n${out}`)), 90_000);
-      const collect = (chunk: Buffer) => {
-        out += chunk.toString();
-        const ingest = /ingest\s+(http:\/\/\S+)/.exec(out)?.[1];
-        const influxdb = /influxdb\s+(http:\/\/\S+)/.exec(out)?.[1];
-        const dashboard = /dashboard\s+(http:\/\/\S+)/.exec(out)?.[1];
-        const token = /token for device_1:\s+(\S+)/.exec(out)?.[1];
-        if (ingest && influxdb && token && out.includes('Press Ctrl-C')) {
-          clearTimeout(timer);
-          if (!dashboard) reject(new Error(`npm start printed no dashboard URL:\n${out}`));
-          else resolve({ child, ingest, influxdb, dashboard, token });
-        }
-      };
-      child.stdout?.on('data', collect);
-      child.stderr?.on('data', collect);
-      child.on('exit', (code) =>
-        reject(new Error(`the runtime exited (${code}) before it was ready:\n${out}`)),
-      );
-    });
-  }
 
   it('stores every accepted reading after SIGKILL and a restart (the next start stops the orphaned influxd)', async () => {
     const first = await startChild();
-    const accepted: number[] = [];
-    const base = Date.now() - 120_000;
-    let i = 0;
-    let killed = false;
-    const producer = (async () => {
-      while (!killed) {
-        const batch = Array.from({ length: 20 }, (_, j) => base + (i * 20 + j) * 5);
-        i++;
-        try {
-          const response = await post(
-            `${first.ingest}/readings`,
-            first.token,
-            JSON.stringify(batch.map((time) => ({ deviceId: 'device_1', time, measures: { co2: 500 } }))),
-          );
-          if (response.status === 202) accepted.push(...batch);
-        } catch {
-          // the process is gone: this request was never acknowledged
-        }
-      }
-    })();
-    await expect
-      .poll(() => accepted.length, {
-        timeout: 60_000,
-        interval: 20,
-        message: 'readings accepted before the kill',
-      })
-      .toBeGreaterThanOrEqual(1000);
-    first.child.kill('SIGKILL');
-    killed = true;
-    await producer;
-    await exited(first.child);
+    const accepted = await killWhileSending(first);
 
     const second = await startChild();
     try {
-      const client = new InfluxDbClient({ url: second.influxdb });
+      const client = new InfluxDbClient({ url: second.endpoints.influxdb });
       const stored = await vi.waitFor(
         async () => {
           const r = await selectRows(
@@ -384,8 +285,7 @@ describe('npm start with STORAGE=influxdb: a crash loses no acknowledged reading
       ).json()) as { data: { points: number } };
       expect(raw.data.points).toBeGreaterThan(0);
     } finally {
-      second.child.kill('SIGTERM');
-      await exited(second.child);
+      await second.stop();
     }
   }, 240_000);
 });

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,19 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTimestreamQueryClient } from '#adapters/service-clients';
 import { queryAll } from '#adapters/timestream-query';
-import { type LocalPipeline, startLocalPipeline } from '#local/runtime/local-pipeline';
+import { freePorts, postJson, startTestPipeline, type TestPipeline } from '../../helpers/local-pipeline';
+import { killWhileSending, startNpmStart } from './npm-start-child';
 
 const seedBody = '{"co2": 550, "temperature": 24.2, "humidity": 48.2}';
-const freePorts = { INGEST_PORT: '0', KINESIS_PORT: '0', TIMESTREAM_PORT: '0', DASHBOARD_PORT: '0' };
-
-async function post(url: string, token: string, body: string, contentType = 'application/json') {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': contentType, authorization: `Bearer ${token}` },
-    body,
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 describe.each([
   [
@@ -30,23 +20,15 @@ describe.each([
     `SELECT time, co2, temperature, humidity FROM "RoomCondition"."conditions" WHERE deviceId = 'device_1' ORDER BY time`,
   ],
 ] as const)('npm start (%s layout): the seed article end to end', (layout, seedQuery) => {
-  let pipeline: LocalPipeline;
-  let dataDir: string;
+  let pipeline: TestPipeline;
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'pipeline-e2e-'));
-    pipeline = await startLocalPipeline({
-      env: { ...freePorts, DATA_DIR: dataDir, RECORD_LAYOUT: layout, WRITER_BATCHING_WINDOW_SECONDS: '0' },
-      logLevel: 'SILENT',
-    });
+    pipeline = await startTestPipeline({ RECORD_LAYOUT: layout, WRITER_BATCHING_WINDOW_SECONDS: '0' });
   });
-  afterAll(async () => {
-    await pipeline.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => pipeline?.close());
 
   it("stores the seed's exact body posted with a device token, queryable with the seed's query", async () => {
     const before = Date.now();
-    const response = await post(`${pipeline.endpoints.ingest}/`, pipeline.sampleToken, seedBody);
+    const response = await postJson(`${pipeline.endpoints.ingest}/`, pipeline.sampleToken, seedBody);
     expect(response.status).toBe(202);
     expect(response.body.accepted).toBe(1);
     const query = createTimestreamQueryClient({ timestreamEndpoint: pipeline.endpoints.timestream });
@@ -69,19 +51,11 @@ describe.each([
 });
 
 describe('npm start: hostile input', () => {
-  let pipeline: LocalPipeline;
-  let dataDir: string;
+  let pipeline: TestPipeline;
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'pipeline-hostile-'));
-    pipeline = await startLocalPipeline({
-      env: { ...freePorts, DATA_DIR: dataDir, WRITER_BATCHING_WINDOW_SECONDS: '0' },
-      logLevel: 'SILENT',
-    });
+    pipeline = await startTestPipeline({ WRITER_BATCHING_WINDOW_SECONDS: '0' });
   });
-  afterAll(async () => {
-    await pipeline.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => pipeline?.close());
 
   it('answers 10,000 malformed or hostile requests with 4xx only, stays up, and stores every valid reading sent between them', async () => {
     const url = `${pipeline.endpoints.ingest}/readings`;
@@ -160,7 +134,7 @@ describe('npm start: hostile input', () => {
         accepted.push(`#${i % hostile.length} as ${i % 3 === 0 ? 'other' : 'own'} token`);
       if (i % 100 === 0) {
         const time = base + i;
-        const ok = await post(
+        const ok = await postJson(
           url,
           token,
           JSON.stringify({ deviceId: 'hostile_ok', time, measures: { co2: 400 + i / 100 } }),
@@ -224,78 +198,19 @@ function statusForHeadersOnly(url: string, token: string, contentLength: number)
   });
 }
 
-/** Resolves when the child has exited, also when it already had. */
-const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-  });
-
 describe('npm start: a crash loses no acknowledged reading', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pipeline-kill-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-  function startChild(): Promise<{ child: ChildProcess; ingest: string; timestream: string; token: string }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/runtime/main.ts'], {
-      env: { ...process.env, ...freePorts, DATA_DIR: dataDir, WRITER_BATCHING_WINDOW_SECONDS: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return new Promise((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`the runtime did not start:\n${out}`)), 60_000);
-      child.stdout?.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const ingest = /ingest\s+(http:\/\/\S+)/.exec(out)?.[1];
-        const timestream = /timestream\s+(http:\/\/\S+)/.exec(out)?.[1];
-        const token = /token for device_1:\s+(\S+)/.exec(out)?.[1];
-        if (ingest && timestream && token && out.includes('Press Ctrl-C')) {
-          clearTimeout(timer);
-          resolve({ child, ingest, timestream, token });
-        }
-      });
-      child.on('exit', (code) =>
-        reject(new Error(`the runtime exited (${code}) before it was ready:\n${out}`)),
-      );
-    });
-  }
+  const startChild = () =>
+    startNpmStart({ ...freePorts, DATA_DIR: dataDir, WRITER_BATCHING_WINDOW_SECONDS: '0' });
 
   it('stores every accepted reading exactly once after SIGKILL and a restart', async () => {
     const first = await startChild();
-    const accepted: number[] = [];
-    const base = Date.now() - 120_000;
-    let i = 0;
-    let killed = false;
-    const producer = (async () => {
-      while (!killed) {
-        const batch = Array.from({ length: 20 }, (_, j) => base + (i * 20 + j) * 5);
-        i++;
-        try {
-          const response = await post(
-            `${first.ingest}/readings`,
-            first.token,
-            JSON.stringify(batch.map((time) => ({ deviceId: 'device_1', time, measures: { co2: 500 } }))),
-          );
-          if (response.status === 202) accepted.push(...batch);
-        } catch {
-          // the process is gone: this request was never acknowledged
-        }
-      }
-    })();
-    await expect
-      .poll(() => accepted.length, {
-        timeout: 60_000,
-        interval: 20,
-        message: 'readings accepted before the kill',
-      })
-      .toBeGreaterThanOrEqual(1000);
-    first.child.kill('SIGKILL');
-    killed = true;
-    await producer;
-    await exited(first.child);
+    const accepted = await killWhileSending(first);
 
     const second = await startChild();
     try {
-      const query = createTimestreamQueryClient({ timestreamEndpoint: second.timestream });
+      const query = createTimestreamQueryClient({ timestreamEndpoint: second.endpoints.timestream });
       const rows = await vi.waitFor(
         async () => {
           const r = await queryAll(
@@ -315,8 +230,7 @@ describe('npm start: a crash loses no acknowledged reading', () => {
       const storedSet = new Set(stored);
       expect(accepted.filter((t) => !storedSet.has(t))).toEqual([]);
     } finally {
-      second.child.kill('SIGTERM');
-      await exited(second.child);
+      await second.stop();
     }
   }, 180_000);
 });

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTimestreamQueryClient } from '#adapters/service-clients';
 import { queryAll } from '#adapters/timestream-query';
-import { type LocalPipeline, startLocalPipeline } from '#local/runtime/local-pipeline';
+import type { LocalPipeline } from '#local/runtime/local-pipeline';
 import type { ServiceEvent, ServiceFailedError } from '#local/runtime/service-worker';
+import { freePorts, startTestPipeline, type TestPipeline } from '../../helpers/local-pipeline';
 import { startNpmStart } from './npm-start-child';
-
-const freePorts = { INGEST_PORT: '0', KINESIS_PORT: '0', TIMESTREAM_PORT: '0', DASHBOARD_PORT: '0' };
 
 async function post(pipeline: LocalPipeline, deviceId: string, time: number) {
   const response = await fetch(`${pipeline.endpoints.ingest}/readings`, {
@@ -34,23 +33,16 @@ function storedTimes(pipeline: LocalPipeline, deviceId: string) {
 }
 
 describe('npm start: a service thread that dies is reported and restarted on the same endpoint', () => {
-  let pipeline: LocalPipeline;
-  let dataDir: string;
+  let pipeline: TestPipeline;
   const events: ServiceEvent[] = [];
   const failures: ServiceFailedError[] = [];
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'pipeline-supervision-'));
-    pipeline = await startLocalPipeline({
-      env: { ...freePorts, DATA_DIR: dataDir, WRITER_BATCHING_WINDOW_SECONDS: '0' },
-      logLevel: 'SILENT',
-      onServiceEvent: (event) => events.push(event),
-      onServiceFailed: (error) => failures.push(error),
-    });
+    pipeline = await startTestPipeline(
+      { WRITER_BATCHING_WINDOW_SECONDS: '0' },
+      { onServiceEvent: (event) => events.push(event), onServiceFailed: (error) => failures.push(error) },
+    );
   });
-  afterAll(async () => {
-    await pipeline.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => pipeline?.close());
 
   it.each([
     ['timestream', 'local Timestream'],
@@ -90,22 +82,15 @@ describe('npm start: a service thread that dies is reported and restarted on the
 });
 
 describe('npm start: a dead stream is not answered 202', () => {
-  let pipeline: LocalPipeline;
-  let dataDir: string;
+  let pipeline: TestPipeline;
   const failures: ServiceFailedError[] = [];
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'pipeline-dead-stream-'));
-    pipeline = await startLocalPipeline({
-      env: { ...freePorts, DATA_DIR: dataDir, SERVICE_MAX_RESTARTS: '0', INGEST_PUBLISH_TIMEOUT_MS: '500' },
-      logLevel: 'SILENT',
-      onServiceEvent: () => undefined,
-      onServiceFailed: (error) => failures.push(error),
-    });
+    pipeline = await startTestPipeline(
+      { SERVICE_MAX_RESTARTS: '0', INGEST_PUBLISH_TIMEOUT_MS: '500' },
+      { onServiceEvent: () => undefined, onServiceFailed: (error) => failures.push(error) },
+    );
   });
-  afterAll(async () => {
-    await pipeline.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => pipeline?.close());
 
   it('gives up after SERVICE_MAX_RESTARTS, and the ingest answers 503 with Retry-After meanwhile', async () => {
     await pipeline.terminateService('kinesis', 'drill');

@@ -1,72 +1,32 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InfluxDbClient } from '#adapters/influxdb-client';
+import type { InfluxDbClient } from '#adapters/influxdb-client';
 import { awsSdkNodeWarningSwitch } from '#adapters/node-support';
-import { type LocalPipeline, startLocalPipeline } from '#local/runtime/local-pipeline';
 import { createHistory } from '#producers/simulator/history';
 import { HistoryNotStoredError, waitForStoredHistory } from '#producers/simulator/history-stored';
 import { selectRows } from '../../helpers/influxd';
+import { influxOf, startTestPipeline, type TestPipeline } from '../../helpers/local-pipeline';
 
-const run = promisify(execFile);
 const database = 'RoomCondition';
 
 // The commands must be quiet on their own, not because this process's environment says so.
 delete process.env[awsSdkNodeWarningSwitch];
 
 describe('npm run simulate -- --history with STORAGE=influxdb, against npm start on a real influxd', () => {
-  let pipeline: LocalPipeline;
-  let dataDir: string;
+  let pipeline: TestPipeline;
   let influx: InfluxDbClient;
   let output: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'history-influx-'));
-    pipeline = await startLocalPipeline({
-      env: {
-        DATA_DIR: dataDir,
-        STORAGE: 'influxdb',
-        INGEST_PORT: '0',
-        KINESIS_PORT: '0',
-        TIMESTREAM_PORT: '0',
-        DASHBOARD_PORT: '0',
-        INFLUXDB_PORT: '0',
-        ROLLUP_TIMEZONE: 'UTC',
-      },
-      logLevel: 'SILENT',
-    });
-    influx = new InfluxDbClient({ url: pipeline.endpoints.influxdb as string });
-    const port = (url: string | undefined) => new URL(url as string).port;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      STORAGE: 'influxdb',
-      DATA_DIR: dataDir,
-      INGEST_PORT: port(pipeline.endpoints.ingest),
-      KINESIS_PORT: port(pipeline.endpoints.kinesis),
-      INFLUXDB_PORT: port(pipeline.endpoints.influxdb),
-      ROLLUP_TIMEZONE: 'UTC',
-    };
+    pipeline = await startTestPipeline({ STORAGE: 'influxdb', ROLLUP_TIMEZONE: 'UTC' });
+    influx = influxOf(pipeline);
     // no INFLUXDB_URL: the simulator and the rollup it runs find influxd on INFLUXDB_PORT
-    for (const name of ['INFLUXDB_URL', 'INFLUXDB_TOKEN', 'INFLUXDB_TOKEN_SECRET_ARN', 'TARGET'])
-      delete env[name];
-    const result = await run(
-      'npm',
-      ['run', 'simulate', '--', '--history', '2d', '--devices', '3', '--interval', '30m', '--seed', '7'],
-      { env, timeout: 240_000 },
-    ).catch((error: { stdout?: string; stderr?: string; message: string }) => {
-      throw new Error(
-        `npm run simulate -- --history failed: ${error.message}\n${error.stdout}\n${error.stderr}`,
-      );
-    });
+    const result = await pipeline.runNpm(
+      'run simulate -- --history 2d --devices 3 --interval 30m --seed 7'.split(' '),
+      { timeout: 240_000 },
+    );
     output = `${result.stdout}\n${result.stderr}`;
   }, 300_000);
-  afterAll(async () => {
-    await pipeline?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => pipeline?.close());
 
   it('waits until InfluxDB holds the whole history, then rolls up every day of it into the aggregate measurement', async () => {
     const [, sent] = /Sent (\d+) readings/.exec(output) ?? [];

@@ -1,76 +1,38 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsSdkNodeWarningSwitch } from '#adapters/node-support';
 import { createTimestreamQueryClient } from '#adapters/service-clients';
 import { queryAll } from '#adapters/timestream-query';
-import { type LocalPipeline, startLocalPipeline } from '#local/runtime/local-pipeline';
 import { createHistory, historyZoneDays } from '#producers/simulator/history';
 import {
   HistoryNotStoredError,
   storedHistoryQuery,
   waitForStoredHistory,
 } from '#producers/simulator/history-stored';
+import { startTestPipeline, type TestPipeline } from '../../helpers/local-pipeline';
 
-const run = promisify(execFile);
 const dayMs = 86_400_000;
 
 // The commands must be quiet on their own, not because this process's environment says so.
 delete process.env[awsSdkNodeWarningSwitch];
 
 describe('npm run simulate -- --history, against the real local pipeline', () => {
-  let pipeline: LocalPipeline;
-  let dataDir: string;
+  let pipeline: TestPipeline;
   let query: TimestreamQueryClient;
   let output: string;
   let startedAt: number;
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'history-e2e-'));
-    pipeline = await startLocalPipeline({
-      env: {
-        DATA_DIR: dataDir,
-        INGEST_PORT: '0',
-        KINESIS_PORT: '0',
-        TIMESTREAM_PORT: '0',
-        DASHBOARD_PORT: '0',
-        ROLLUP_TIMEZONE: 'Asia/Tokyo',
-      },
-      logLevel: 'SILENT',
-    });
+    pipeline = await startTestPipeline({ ROLLUP_TIMEZONE: 'Asia/Tokyo' });
     query = createTimestreamQueryClient({ timestreamEndpoint: pipeline.endpoints.timestream });
-    const port = (url: string | undefined) => {
-      if (url === undefined) throw new Error('the pipeline was started without one of its endpoints');
-      return new URL(url).port;
-    };
     startedAt = Date.now();
-    const result = await run(
-      'npm',
-      ['run', 'simulate', '--', '--history', '3d', '--devices', '3', '--interval', '10m', '--seed', '5'],
-      {
-        env: {
-          ...process.env,
-          DATA_DIR: dataDir,
-          INGEST_PORT: port(pipeline.endpoints.ingest),
-          KINESIS_PORT: port(pipeline.endpoints.kinesis),
-          TIMESTREAM_PORT: port(pipeline.endpoints.timestream),
-          ROLLUP_TIMEZONE: 'Asia/Tokyo',
-        },
-      },
-    ).catch((error: { stdout?: string; stderr?: string; message: string }) => {
-      throw new Error(
-        `npm run simulate -- --history failed: ${error.message}\n${error.stdout}\n${error.stderr}`,
-      );
-    });
+    const result = await pipeline.runNpm(
+      'run simulate -- --history 3d --devices 3 --interval 10m --seed 5'.split(' '),
+    );
     output = `${result.stdout}\n${result.stderr}`;
   }, 300_000);
   afterAll(async () => {
     query?.destroy();
     await pipeline?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** The history the command sent: the same fleet, seed and span, ending when the command started (or a bit after). */
