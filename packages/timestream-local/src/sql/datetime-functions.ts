@@ -10,12 +10,21 @@ const NANOS_PER_DAY = 86_400_000_000_000n;
 export const sqlString = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
 /**
+ * A string literal read as a timestamp; one that is not a timestamp is refused with Trino's message (DuckDB's
+ * own cast to TIMESTAMP_NS says "Could not convert string '...' to INT64").
+ */
+export function timestampLiteralSql(text: string): string {
+  const literal = sqlString(text);
+  return `(CASE WHEN TRY_CAST(${literal} AS TIMESTAMP_NS) IS NULL THEN error(${sqlString(`Value cannot be cast to timestamp: ${text}`)}) ELSE CAST(${literal} AS TIMESTAMP_NS) END)`;
+}
+
+/**
  * Argument i where Timestream takes a time value: a string literal ('2019-10-12 23:10:34.000000000', as the
  * guide writes them) is read as a timestamp.
  */
-function timeArg(c: FunctionCall, i: number): string {
+export function timeArg(c: FunctionCall, i: number): string {
   const t = c.single(i);
-  return t?.kind === TokenKind.String ? `CAST(${sqlString(t.value)} AS TIMESTAMP_NS)` : c.arg(i);
+  return t?.kind === TokenKind.String ? timestampLiteralSql(t.value) : c.arg(i);
 }
 
 /** Timestream refuses operations that make a time before 1970 ("does not support negative time values"). */

@@ -1,4 +1,5 @@
 import type { ArrayCall } from './call-arguments';
+import { timestampLiteralSql } from './datetime-functions';
 import { TIME_SERIES_TIME_FIELD as TIME, TIME_SERIES_VALUE_FIELD as VALUE } from './functions';
 import { type Token, TokenKind } from './tokenizer';
 
@@ -224,7 +225,7 @@ const timestampList = (sql: string) => `CAST(${sql} AS TIMESTAMP_NS[])`;
 /** A timestamp argument: a string literal ('2023-04-02 19:26:12.941') is read as a timestamp, as Timestream does. */
 function timestampValue(c: ArrayCall, i: number): string {
   const token = c.single(i);
-  if (token?.kind === TokenKind.String) return `CAST(${c.arg(i)} AS TIMESTAMP_NS)`;
+  if (token?.kind === TokenKind.String) return timestampLiteralSql(token.value);
   return c.arg(i);
 }
 

@@ -1,6 +1,6 @@
 import { ValidationException } from '../errors';
 import { ARRAY_FUNCTIONS, arrayOrString } from './array-functions';
-import { timestampPlusNanosSql } from './datetime-functions';
+import { timeArg, timestampPlusNanosSql } from './datetime-functions';
 import type { FunctionCall } from './function-call';
 import { TIME_SERIES_TIME_FIELD, TIME_SERIES_VALUE_FIELD } from './functions';
 import { SCALAR_FUNCTIONS } from './scalar-functions';
@@ -81,8 +81,8 @@ const BASE_FUNCTIONS = new Map<string, (call: FunctionCall) => string>([
       c.arity(2);
       const d = c.single(1);
       return d?.kind === TokenKind.Duration
-        ? binSql(c.arg(0), d.nanos as bigint)
-        : `time_bucket(${c.arg(1)}, ${c.arg(0)}, TIMESTAMP '1970-01-01 00:00:00')`;
+        ? binSql(timeArg(c, 0), d.nanos as bigint)
+        : `time_bucket(${c.arg(1)}, ${timeArg(c, 0)}, TIMESTAMP '1970-01-01 00:00:00')`;
     },
   ],
   [
@@ -91,7 +91,7 @@ const BASE_FUNCTIONS = new Map<string, (call: FunctionCall) => string>([
       c.arity(2);
       const unit = c.single(0);
       const nanos = unit?.kind === TokenKind.String ? DATE_TRUNC_NANOS[unit.value.toLowerCase()] : undefined;
-      return nanos !== undefined ? binSql(c.arg(1), nanos) : `date_trunc(${c.arg(0)}, ${c.arg(1)})`;
+      return nanos !== undefined ? binSql(timeArg(c, 1), nanos) : `date_trunc(${c.arg(0)}, ${timeArg(c, 1)})`;
     },
   ],
   [

@@ -11,6 +11,7 @@ import {
   DATE_RESULT_FUNCTIONS,
   dateArithmeticSql,
   isDateExpression,
+  timestampLiteralSql,
   timestampPlusNanosSql,
 } from './datetime-functions';
 import { KNOWN_UNSUPPORTED_FUNCTIONS, RENAMED_FUNCTIONS } from './functions';
@@ -850,7 +851,7 @@ export class Translator {
     // the guide's extract(YEAR FROM '2019-10-12 23:10:34.000000000'): a string literal is a timestamp
     const expr =
       source?.kind === TokenKind.String && open + 4 === close
-        ? `CAST('${source.value.replaceAll("'", "''")}' AS TIMESTAMP_NS)`
+        ? timestampLiteralSql(source.value)
         : this.range(open + 3, close);
     if (field.value === 'millisecond') {
       out.push(`(millisecond(${expr}) % 1000)`);

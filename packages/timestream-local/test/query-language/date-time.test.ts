@@ -42,6 +42,23 @@ describe('date / time functions: general and conversion', () => {
     expect(await ts.value(sql)).toEqual([result, type]);
   });
 
+  it("refuses a time string that is not a timestamp with Trino's message, wherever a string is read as a time", async () => {
+    for (const sql of [
+      "SELECT bin('garbage', 1h)",
+      "SELECT day_of_week('garbage')",
+      "SELECT extract(YEAR FROM 'garbage')",
+      "SELECT to_unixtime('garbage')",
+      "SELECT date_trunc('hour', 'garbage')",
+    ]) {
+      expect(await ts.refusal(sql)).toMatch(/Value cannot be cast to timestamp: garbage/);
+    }
+    // a string that is one still reads as one
+    expect(await ts.value("SELECT bin('2022-06-17 10:15:20.123456789', 1h)")).toEqual([
+      '2022-06-17 10:00:00.000000000',
+      'timestamp',
+    ]);
+  });
+
   it('refuses negative times, as the guide says for every operation that results in one', async () => {
     expect(await ts.refusal('SELECT from_milliseconds(-1)')).toMatch(/negative time/);
     expect(await ts.refusal('SELECT from_unixtime(-1.5)')).toMatch(/negative time/);
