@@ -3,6 +3,7 @@ export {
   aggregateMemoryHoursFor,
   configEnvNames,
   defaults,
+  LogLevel,
   maxIngestBodyBytes,
   type PipelineConfig,
   QueryBilling,

@@ -30,6 +30,22 @@ export type QueryBilling = (typeof QueryBilling)[keyof typeof QueryBilling];
 export const Storage = { timestream: 'timestream', influxdb: 'influxdb' } as const;
 export type Storage = (typeof Storage)[keyof typeof Storage];
 
+/**
+ * The level of the functions' Powertools logs (`POWERTOOLS_LOG_LEVEL`), Powertools' own levels from the most
+ * verbose to none. At WARN and above the handlers' INFO line per request ('readings accepted', 'batch
+ * written') is not written, which is most of the CloudWatch Logs bill at fleet scale (`npm run cost`).
+ */
+export const LogLevel = {
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+  critical: 'CRITICAL',
+  silent: 'SILENT',
+} as const;
+export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
+
 /** Defaults, also the documented values in README's configuration reference. */
 export const defaults = {
   streamName: 'readings',
@@ -80,6 +96,10 @@ export const defaults = {
   influxdbDatabase: '',
   influxdbToken: '',
   influxdbTokenSecretArn: '',
+  // Powertools' own default: the functions log their INFO lines, as before LOG_LEVEL existed
+  logLevel: LogLevel.info,
+  // active X-Ray tracing on every function (the stack's `tracing` prop defaulted to it before TRACING existed)
+  tracing: true,
 } as const;
 
 const positiveInt = (max?: number) => {
@@ -88,6 +108,20 @@ const positiveInt = (max?: number) => {
   return s;
 };
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+/** A switch: on/off, or true/false and 1/0 as the other boolean settings read. */
+const onOff = z
+  .enum(['on', 'off', 'true', 'false', '1', '0'], { error: 'must be on or off (or true/false, 1/0)' })
+  .transform((v) => v === 'on' || v === 'true' || v === '1');
+/** A Powertools log level in any letter case (Powertools upper-cases it), kept upper-case. */
+const logLevel = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .pipe(
+    z.enum(Object.values(LogLevel), {
+      error: `must be one of ${Object.values(LogLevel).join(', ')} (any letter case)`,
+    }),
+  );
 /** Timestream names: 3..256 characters of letters, digits, '_', '-', '.' (the service's own rule). */
 const timestreamName = z
   .string()
@@ -301,6 +335,8 @@ const settings = {
         'must be the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>)',
       ),
   },
+  logLevel: { env: 'LOG_LEVEL', schema: logLevel },
+  tracing: { env: 'TRACING', schema: onOff },
 } satisfies Record<keyof typeof defaults, { env: string; schema: z.ZodType }>;
 
 type Widen<T> = T extends string
@@ -321,7 +357,9 @@ export type PipelineConfig = {
         ? QueryBilling
         : K extends 'storage'
           ? Storage
-          : Widen<(typeof defaults)[K]>;
+          : K extends 'logLevel'
+            ? LogLevel
+            : Widen<(typeof defaults)[K]>;
 };
 
 /** The environment variable that sets each configuration key (for docs and error messages). */

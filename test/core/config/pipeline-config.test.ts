@@ -84,3 +84,50 @@ describe('readPipelineConfig', () => {
     expect(problem).toContain('"room": is listed twice');
   });
 });
+
+describe('LOG_LEVEL and TRACING', () => {
+  it('default to INFO and on, as the stack deployed before either setting existed', () => {
+    const config = readPipelineConfig({});
+    expect(config.logLevel).toBe('INFO');
+    expect(config.tracing).toBe(true);
+    expect(defaults.logLevel).toBe(config.logLevel);
+    expect(defaults.tracing).toBe(config.tracing);
+  });
+
+  it.each([
+    ['WARN', 'WARN'],
+    ['warn', 'WARN'],
+    [' Error ', 'ERROR'],
+    ['critical', 'CRITICAL'],
+    ['SILENT', 'SILENT'],
+    ['debug', 'DEBUG'],
+    ['trace', 'TRACE'],
+  ])('reads LOG_LEVEL=%j in any letter case as Powertools level %s', (raw, level) => {
+    expect(readPipelineConfig({ LOG_LEVEL: raw }).logLevel).toBe(level);
+  });
+
+  it.each([
+    ['on', true],
+    ['off', false],
+    ['true', true],
+    ['false', false],
+    ['1', true],
+    ['0', false],
+  ])('reads TRACING=%j as %s', (raw, tracing) => {
+    expect(readPipelineConfig({ TRACING: raw }).tracing).toBe(tracing);
+  });
+
+  it('refuses a level Powertools does not know and a TRACING that is not on or off, naming each value', () => {
+    let error: unknown;
+    try {
+      readPipelineConfig({ LOG_LEVEL: 'verbose', TRACING: 'sometimes' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'LOG_LEVEL="verbose": must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT (any letter case)',
+      'TRACING="sometimes": must be on or off (or true/false, 1/0)',
+    ]);
+  });
+});
