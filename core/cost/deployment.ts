@@ -9,8 +9,10 @@ export const stackDefaults = {
   memoryMb: { ingest: 256, authorizer: 128, writer: 1024, rollup: 512 },
   /** API Gateway caches the authorizer's verdict per Authorization header this long (`authorizerCacheTtl`). */
   authorizerCacheTtlSeconds: 300,
-  /** Active X-Ray tracing on the four functions (`tracing`). */
+  /** Active X-Ray tracing on the four functions (`tracing`, from TRACING). */
   tracing: true,
+  /** Level of the four functions' Powertools logs (POWERTOOLS_LOG_LEVEL, from LOG_LEVEL). */
+  logLevel: 'INFO',
   /** CloudWatch alarms of PipelineAlarms. */
   alarms: 12,
   /** Customer-managed KMS keys (the queues' and the alarm topic's). */

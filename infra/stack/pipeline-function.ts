@@ -5,6 +5,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { LogLevel } from '#core/config';
 import { InvalidStackPropError, requireIntegerIn } from './errors';
 
 /** The repository root (entries, lock file and tsconfig are resolved from it). */
@@ -80,10 +81,16 @@ export interface PipelineFunctionProps {
    */
   readonly logRetention?: RetentionDays;
   /**
-   * Active X-Ray tracing.
+   * Active X-Ray tracing; without it the function is PassThrough (set explicitly, so that a deployed function
+   * that traced stops tracing on the next deploy).
    * @default true
    */
   readonly tracing?: boolean;
+  /**
+   * Level of the function's Powertools logs (`POWERTOOLS_LOG_LEVEL`; the stack passes LOG_LEVEL).
+   * @default LogLevel.info (Powertools' own default)
+   */
+  readonly logLevel?: LogLevel;
   /**
    * What happens to the log group when the stack is deleted.
    * @default RemovalPolicy.DESTROY (logs are not pipeline data)
@@ -104,7 +111,7 @@ export interface PipelineFunctionProps {
 /**
  * A pipeline Lambda: Node.js 22 on arm64, bundled by the local esbuild (never Docker) as ESM with the AWS
  * SDK inside (the versions the code was tested with, not the runtime's), its own log group with retention,
- * Powertools environment and optional active tracing.
+ * Powertools environment (service, metrics namespace, log level) and optional active tracing.
  */
 export class PipelineFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
@@ -121,6 +128,7 @@ export class PipelineFunction extends NodejsFunction {
       ...props.environment,
       POWERTOOLS_SERVICE_NAME: props.serviceName,
       POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+      POWERTOOLS_LOG_LEVEL: props.logLevel ?? LogLevel.info,
     };
     requireEnvironmentFits(id, environment);
     const logGroup = new LogGroup(scope, `${id}Logs`, {
@@ -136,7 +144,9 @@ export class PipelineFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize,
       timeout: props.timeout ?? Duration.seconds(30),
-      tracing: (props.tracing ?? true) ? Tracing.ACTIVE : Tracing.DISABLED,
+      // PassThrough rather than DISABLED: DISABLED leaves TracingConfig out of the template, and taking a property
+      // out is not a reliable way to switch it off on a function already deployed with Active
+      tracing: (props.tracing ?? true) ? Tracing.ACTIVE : Tracing.PASS_THROUGH,
       logGroup,
       environment,
       ...(props.network

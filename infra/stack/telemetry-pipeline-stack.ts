@@ -132,8 +132,8 @@ export interface TelemetryPipelineStackProps extends StackProps {
    */
   readonly logRetention?: RetentionDays;
   /**
-   * Active X-Ray tracing on the functions.
-   * @default true
+   * Active X-Ray tracing on the functions (PassThrough without it).
+   * @default config.tracing (TRACING, on by default)
    */
   readonly tracing?: boolean;
   /**
@@ -202,7 +202,9 @@ export class TelemetryPipelineStack extends Stack {
     const entries = { ...defaultEntries, ...props.entries };
     const dataRemovalPolicy = props.dataRemovalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
-    const tracing = props.tracing ?? true;
+    const tracing = props.tracing ?? config.tracing;
+    // every function, the authorizer too (it gets none of the pipeline environment)
+    const logLevel = config.logLevel;
     const environment = {
       ...pipelineEnvironment(config),
       // compact: every function gets a copy, and Lambda allows 4 KB of variables in all (PipelineFunction)
@@ -353,6 +355,7 @@ export class TelemetryPipelineStack extends Stack {
       timeout: Duration.seconds(29),
       logRetention,
       tracing,
+      logLevel,
     });
     this.stream.grantWrite(this.ingestFunction);
     this.tokenSecret.grantRead(this.ingestFunction);
@@ -369,6 +372,7 @@ export class TelemetryPipelineStack extends Stack {
       timeout: Duration.seconds(5),
       logRetention,
       tracing,
+      logLevel,
     });
     this.tokenSecret.grantRead(this.authorizerFunction);
     const authorizer = new HttpLambdaAuthorizer('IngestAuthorizer', this.authorizerFunction, {
@@ -419,6 +423,7 @@ export class TelemetryPipelineStack extends Stack {
       timeout: Duration.seconds(config.writerTimeoutSeconds),
       logRetention,
       tracing,
+      logLevel,
       ...(storeNetwork ? { network: storeNetwork } : {}),
     });
     this.writerFunction.addEventSource(
@@ -451,6 +456,7 @@ export class TelemetryPipelineStack extends Stack {
       timeout: props.rollupTimeout ?? Duration.minutes(5),
       logRetention,
       tracing,
+      logLevel,
       ...(storeNetwork ? { network: storeNetwork } : {}),
     });
     this.grantStore(this.rollupFunction, (storage) => {

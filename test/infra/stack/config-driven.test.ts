@@ -26,6 +26,8 @@ const overrides = {
   WRITER_TIMEOUT_SECONDS: '120',
   ROLLUP_SCHEDULE: 'cron(30 1 * * ? *)',
   ROLLUP_TIMEZONE: 'Asia/Tokyo',
+  LOG_LEVEL: 'warn',
+  TRACING: 'off',
 };
 
 let template: Template;
@@ -104,6 +106,54 @@ describe('the template follows readPipelineConfig', () => {
       expect(readPipelineConfig(strings)).toEqual(readPipelineConfig(overrides));
     }
   });
+});
+
+describe('LOG_LEVEL and TRACING', () => {
+  /** The pipeline's functions (each has a Powertools service name), by service. */
+  const pipelineFunctions = (t: Template) =>
+    Object.values(
+      t.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: Match.anyValue() } } },
+      }),
+    ).map(
+      (fn) =>
+        fn.Properties as { Environment: { Variables: Record<string, string> }; TracingConfig?: unknown },
+    );
+
+  it('gives every function POWERTOOLS_LOG_LEVEL from LOG_LEVEL, upper-cased as Powertools needs it', () => {
+    const functions = pipelineFunctions(template);
+    expect(functions.map((fn) => fn.Environment.Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual([
+      'authorizer',
+      'ingest',
+      'rollup',
+      'writer',
+    ]);
+    for (const fn of functions) expect(fn.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe('WARN');
+  });
+
+  it('turns active tracing off on every function with TRACING=off (PassThrough, set explicitly)', () => {
+    const functions = pipelineFunctions(template);
+    expect(functions).toHaveLength(4);
+    for (const fn of functions) expect(fn.TracingConfig).toEqual({ Mode: 'PassThrough' });
+  });
+
+  it.each([
+    ['ERROR', 'on', 'Active'],
+    ['debug', 'true', 'Active'],
+    ['Silent', 'false', 'PassThrough'],
+  ])(
+    'LOG_LEVEL=%s TRACING=%s: every function logs at that level with tracing %s',
+    (level, tracing, mode) => {
+      const { template: t } = synthPipeline({ LOG_LEVEL: level, TRACING: tracing });
+      const functions = pipelineFunctions(t);
+      expect(functions).toHaveLength(4);
+      for (const fn of functions) {
+        expect(fn.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe(level.toUpperCase());
+        expect(fn.TracingConfig).toEqual({ Mode: mode });
+      }
+    },
+    120_000,
+  );
 });
 
 describe('pipelineEnvironment', () => {

@@ -26,12 +26,15 @@ function functionProps(service: string): Record<string, unknown> {
 
 describe('what the cost estimate assumes the stack deploys', () => {
   it.each(Object.entries(stackDefaults.memoryMb))(
-    'the %s function has %i MB on arm64',
+    'the %s function has %i MB on arm64, the log level and the tracing the estimate assumes',
     (service, memoryMb) => {
       const props = functionProps(service);
       expect(props.MemorySize).toBe(memoryMb);
       expect(props.Architectures).toEqual(['arm64']);
       expect(props.TracingConfig).toEqual({ Mode: stackDefaults.tracing ? 'Active' : 'PassThrough' });
+      expect(
+        (props.Environment as { Variables: Record<string, string> }).Variables.POWERTOOLS_LOG_LEVEL,
+      ).toBe(stackDefaults.logLevel);
     },
   );
 
