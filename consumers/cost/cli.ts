@@ -1,13 +1,13 @@
 /**
- * `npm run cost -- --devices 1000 --interval 60s [--per-post 1] [--layout multi] [--levers] ...`
+ * `npm run cost -- --devices 1000 --interval 60s [--per-post 1] [--layout multi] [--log-level WARN] [--levers] ...`
  * Prints the monthly AWS bill of the pipeline for a fleet, component by component, from the same
- * configuration as the stack (RECORD_LAYOUT, retention, STREAM_MODE, ... as defaults). Offline: nothing is
+ * configuration as the stack (RECORD_LAYOUT, retention, STREAM_MODE, LOG_LEVEL, TRACING, ... as defaults). Offline: nothing is
  * called; the sizes come from running the ingest's, the writer's and the rollup's own code on sample
  * readings, the prices from core/cost/prices.ts.
  */
 import { Command, Option } from 'commander';
 import { unitRegistryFromEnv } from '#adapters/unit-registry-from-env';
-import { readPipelineConfig, StreamMode } from '#core/config';
+import { LogLevel, readPipelineConfig, StreamMode } from '#core/config';
 import {
   assumedLatency,
   CostInputError,
@@ -40,7 +40,9 @@ type Options = {
   viewers: number;
   viewerHours: number;
   refresh: number;
-  tracing: boolean;
+  /** `--tracing on|off` (true/false), `--no-tracing` (false), or unset: TRACING. */
+  tracing?: boolean;
+  logLevel?: LogLevel;
   authorizerCache: number;
   putMs: number;
   writeMs: number;
@@ -97,7 +99,18 @@ const program = new Command('cost')
   .option('--viewers <n>', 'dashboards open at once', number(0, 10_000), 1)
   .option('--viewer-hours <h>', 'hours a day each is open', number(0, 24), 8)
   .option('--refresh <duration>', 'auto-refresh interval of an open dashboard', durationSeconds(), 300)
-  .option('--no-tracing', 'without active X-Ray tracing (the stack traces by default)')
+  .addOption(
+    new Option('--tracing <on|off>', 'active X-Ray tracing on the functions (default TRACING: on)').argParser(
+      (raw: string) => oneOf(['on', 'off'] as const)(raw) === 'on',
+    ),
+  )
+  .option('--no-tracing', 'the same as --tracing off')
+  .addOption(
+    new Option(
+      '--log-level <level>',
+      "the functions' Powertools log level (default LOG_LEVEL: INFO); WARN and above drop the INFO line per request",
+    ).argParser(oneOf(Object.values(LogLevel))),
+  )
   .option(
     '--authorizer-cache <duration>',
     'authorizer result cache TTL (0: no cache)',
@@ -161,7 +174,8 @@ program.action((opts: Options) => {
     rollupLookbackDays: config.rollupLookbackDays,
     panels: opts.panels,
     refreshesPerDay: opts.refreshesPerDay ?? (opts.viewers * opts.viewerHours * 3600) / opts.refresh,
-    tracing: opts.tracing,
+    tracing: opts.tracing ?? config.tracing,
+    logLevel: opts.logLevel ?? config.logLevel,
     authorizerCacheTtlSeconds: opts.authorizerCache,
     latency: { kinesisPutMs: opts.putMs, timestreamWriteMs: opts.writeMs, querySeconds: opts.querySeconds },
   };

@@ -1,4 +1,4 @@
-import { type RecordLayout, StreamMode } from '../config';
+import { LogLevel, type RecordLayout, StreamMode } from '../config';
 import {
   fullVcpuMemoryMb,
   lambdaPollsPerShardPerSecond,
@@ -39,7 +39,10 @@ export interface CostInputs extends SampleShape {
   /** Dashboard panels (queries) per refresh, and refreshes per day. */
   readonly panels: number;
   readonly refreshesPerDay: number;
+  /** Active X-Ray tracing on the functions (TRACING). */
   readonly tracing: boolean;
+  /** Level of the functions' Powertools logs (LOG_LEVEL). */
+  readonly logLevel: LogLevel;
   readonly authorizerCacheTtlSeconds: number;
   readonly latency: {
     readonly kinesisPutMs: number;
@@ -368,18 +371,24 @@ export function estimateCost(
   }
 
   // CloudWatch Logs: an access log line per API request; Lambda's START/END/REPORT lines per invocation; the
-  // ingest's INFO line per POST and the writer's INFO line and metrics (EMF) line per invocation (the stack
-  // sets no POWERTOOLS_LOG_LEVEL, so Powertools logs INFO).
+  // writer's metrics (EMF) line per invocation, whatever the log level; and at INFO or more verbose (the stack
+  // sets POWERTOOLS_LOG_LEVEL from LOG_LEVEL) the ingest's INFO line per POST and the writer's per invocation.
   const overhead = prices.cloudWatch.logEventOverheadBytes;
+  const infoLines = logsInfoLines(inputs.logLevel);
   const logBytes =
     posts * (accessLogLineBytes + overhead) +
     (posts + authorizerInvocations + writerInvocations + runs) *
       (platformLogBytes(inputs.tracing) + 3 * overhead) +
-    posts * (handlerLogLineBytes.ingest + overhead) +
-    writerInvocations * (handlerLogLineBytes.writer + handlerLogLineBytes.writerMetrics + 2 * overhead);
+    writerInvocations * (handlerLogLineBytes.writerMetrics + overhead) +
+    (infoLines
+      ? posts * (handlerLogLineBytes.ingest + overhead) +
+        writerInvocations * (handlerLogLineBytes.writer + overhead)
+      : 0);
   add(
     'CloudWatch Logs ingestion',
-    `${fixed(logBytes / gb)} GB (API access logs, Lambda START/END/REPORT, handlers' INFO and metrics lines)`,
+    infoLines
+      ? `${fixed(logBytes / gb)} GB (API access logs, Lambda START/END/REPORT, handlers' INFO and metrics lines)`
+      : `${fixed(logBytes / gb)} GB (API access logs, Lambda START/END/REPORT, metrics lines; no INFO lines at LOG_LEVEL=${inputs.logLevel})`,
     (logBytes / gb) * prices.cloudWatch.logsPerGbIngested,
   );
 
@@ -419,6 +428,14 @@ export function estimateCost(
       shards,
     },
   };
+}
+
+/** The levels at which Powertools writes the handlers' INFO lines (they log nothing at DEBUG or TRACE). */
+const infoOrMoreVerbose: ReadonlySet<LogLevel> = new Set([LogLevel.trace, LogLevel.debug, LogLevel.info]);
+
+/** Whether the handlers write their INFO line per request at `level`. */
+export function logsInfoLines(level: LogLevel): boolean {
+  return infoOrMoreVerbose.has(level);
 }
 
 /**

@@ -35,7 +35,8 @@ export function formatEstimate(estimate: CostEstimate, prices: RegionPrices): st
   const head =
     `Monthly AWS bill (${hoursPerMonth} hours), ${estimate.region}: ${i.devices.toLocaleString('en-US')} devices, ` +
     `a reading every ${i.intervalSeconds} s, ${i.readingsPerPost} per POST, ${i.measures.join('+')}, ` +
-    `layout ${i.layout}, stream ${i.streamMode === 'ON_DEMAND' ? 'on-demand' : `provisioned (${i.shards} shards)`}`;
+    `layout ${i.layout}, stream ${i.streamMode === 'ON_DEMAND' ? 'on-demand' : `provisioned (${i.shards} shards)`}, ` +
+    `log level ${i.logLevel}, tracing ${i.tracing ? 'on' : 'off'}`;
   const rows = estimate.lines.map((l) => [l.component, l.usage, usd(l.monthlyUsd)]);
   rows.push(['Total', '', usd(estimate.totalUsd)]);
   const out = [head, '', table(['component', 'usage', 'USD/month'], rows, 2), ''];

@@ -1,5 +1,11 @@
-import { RecordLayout, StreamMode } from '../config';
-import { type AggregateRecordOf, type CostEstimate, type CostInputs, estimateCost } from './estimate';
+import { LogLevel, RecordLayout, StreamMode } from '../config';
+import {
+  type AggregateRecordOf,
+  type CostEstimate,
+  type CostInputs,
+  estimateCost,
+  logsInfoLines,
+} from './estimate';
 import type { RegionPrices } from './prices';
 
 /** One setting changed from the estimate's inputs, and the bill with it. */
@@ -13,7 +19,8 @@ export interface Lever {
 
 /**
  * The bill with one setting changed at a time: what halves it (readings per POST, interval, layout,
- * retention, stream mode) and what the defaults already save (the authorizer cache). Sorted cheapest first.
+ * retention, stream mode, log level, tracing) and what the defaults already save (the authorizer cache). Sorted
+ * cheapest first.
  */
 export function costLevers(
   base: CostEstimate,
@@ -75,9 +82,16 @@ export function costLevers(
   }
   variants.push(
     inputs.tracing
-      ? { lever: 'X-Ray tracing', change: 'on -> off', inputs: { ...inputs, tracing: false } }
-      : { lever: 'X-Ray tracing', change: 'off -> on', inputs: { ...inputs, tracing: true } },
+      ? { lever: 'X-Ray tracing (TRACING)', change: 'on -> off', inputs: { ...inputs, tracing: false } }
+      : { lever: 'X-Ray tracing (TRACING)', change: 'off -> on', inputs: { ...inputs, tracing: true } },
   );
+  // WARN keeps the handlers' warnings and errors and drops their INFO line per request
+  const logLevel = logsInfoLines(inputs.logLevel) ? LogLevel.warn : LogLevel.info;
+  variants.push({
+    lever: 'log level (LOG_LEVEL)',
+    change: `${inputs.logLevel} -> ${logLevel}`,
+    inputs: { ...inputs, logLevel },
+  });
   if (inputs.authorizerCacheTtlSeconds > 0) {
     variants.push({
       lever: 'authorizer cache',

@@ -15,10 +15,19 @@ const env = {
   RAW_MEMORY_RETENTION_HOURS: '',
   UNITS_CONFIG: '',
   UNITS_CONFIG_FILE: '',
+  LOG_LEVEL: '',
+  TRACING: '',
 };
 
 async function cost(...args: string[]) {
   return run('npm', ['run', '--silent', 'cost', '--', ...args], { env });
+}
+
+/** The monthly USD of a line of the printed bill. */
+function usdOf(stdout: string, component: string): number {
+  const found = stdout.split('\n').find((l) => l.startsWith(`${component} `));
+  expect(found, `a "${component}" line in:\n${stdout}`).toBeDefined();
+  return Number(found!.slice(found!.lastIndexOf('$') + 1).replaceAll(',', ''));
 }
 
 async function costFails(...args: string[]): Promise<{ code: number; stderr: string }> {
@@ -71,7 +80,39 @@ describe('npm run cost', () => {
     expect(stdout).toMatch(/^record layout +single -> multi /m);
   });
 
+  it('prices the deployed log level and tracing: --log-level WARN drops INFO lines, --tracing off drops X-Ray', async () => {
+    const deployed = await cost('--devices', '1000');
+    const quiet = await cost('--devices', '1000', '--log-level', 'warn', '--tracing', 'off');
+    expect(deployed.stdout).toMatch(/^X-Ray traces /m);
+    expect(deployed.stdout).toContain('log level INFO, tracing on');
+    expect(quiet.stdout).not.toMatch(/^X-Ray traces /m);
+    expect(quiet.stdout).toContain('log level WARN, tracing off');
+    expect(quiet.stdout).toMatch(/^CloudWatch Logs ingestion .*no INFO lines at LOG_LEVEL=WARN/m);
+    expect(usdOf(quiet.stdout, 'CloudWatch Logs ingestion')).toBeLessThan(
+      usdOf(deployed.stdout, 'CloudWatch Logs ingestion'),
+    );
+    // the other lines do not move
+    expect(usdOf(quiet.stdout, 'Ingest Lambda')).toBe(usdOf(deployed.stdout, 'Ingest Lambda'));
+  });
+
+  it('defaults to LOG_LEVEL and TRACING, as the stack deploys them', async () => {
+    const fromEnv = await run('npm', ['run', '--silent', 'cost', '--', '--devices', '1000'], {
+      env: { ...env, LOG_LEVEL: 'error', TRACING: 'off' },
+    });
+    const fromFlags = await cost('--devices', '1000', '--log-level', 'ERROR', '--tracing', 'off');
+    expect(fromEnv.stdout).toContain('log level ERROR, tracing off');
+    expect(fromEnv.stdout).toBe(fromFlags.stdout);
+  });
+
+  it('--levers prices LOG_LEVEL=WARN and TRACING=off for the fleet given', async () => {
+    const { stdout } = await cost('--devices', '1000', '--levers');
+    expect(stdout).toMatch(/^log level \(LOG_LEVEL\) +INFO -> WARN +\$[\d,]+\.\d\d +-\d+%$/m);
+    expect(stdout).toMatch(/^X-Ray tracing \(TRACING\) +on -> off +\$[\d,]+\.\d\d +-\d+%$/m);
+  });
+
   it.each([
+    [['--log-level', 'loud'], 'expected one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT.'],
+    [['--tracing', 'maybe'], 'expected one of on, off.'],
     [
       ['--devices', '0'],
       "option '--devices <n>' argument '0' is invalid. expected a whole number from 1 to 100000000.",

@@ -57,6 +57,7 @@ const base: CostInputs = {
   panels: 0,
   refreshesPerDay: 0,
   tracing: false,
+  logLevel: 'INFO',
   authorizerCacheTtlSeconds: 300,
   latency: { kinesisPutMs: 20, timestreamWriteMs: 30, querySeconds: 1 },
 };
@@ -213,6 +214,52 @@ describe('estimateCost, hand-computed', () => {
   });
 });
 
+describe('estimateCost follows LOG_LEVEL and TRACING', () => {
+  it("drops the handlers' INFO lines from CloudWatch Logs at WARN, keeping access, platform and metrics lines", () => {
+    const info = estimateCost(base, prices, aggregateRecordOf);
+    const warn = estimateCost({ ...base, logLevel: 'WARN' }, prices, aggregateRecordOf);
+    // the first bill's logs without the ingest's INFO line (569 B + 26 a POST) and the writer's (611 B + 26 an
+    // invocation): 43.8M x 250 + (43.8M + 8.76M + 10.512M + 30.4) x 342 + 10.512M x (582 + 26)
+    // = 38,911,930,402 B / 2^30 x 0.5 = 18.119780
+    expect(line(warn, 'CloudWatch Logs ingestion')).toBeCloseTo(18.11978, 4);
+    expect(line(info, 'CloudWatch Logs ingestion')).toBeCloseTo(33.373513, 3);
+    expect(warn.totalUsd).toBeCloseTo(
+      info.totalUsd - line(info, 'CloudWatch Logs ingestion') + line(warn, 'CloudWatch Logs ingestion'),
+      9,
+    );
+    expect(warn.lines.find((l) => l.component === 'CloudWatch Logs ingestion')?.usage).toContain(
+      'no INFO lines at LOG_LEVEL=WARN',
+    );
+  });
+
+  it.each(['ERROR', 'CRITICAL', 'SILENT'] as const)(
+    'prices %s as WARN: the handlers log nothing above INFO in a normal run',
+    (logLevel) => {
+      const warn = estimateCost({ ...base, logLevel: 'WARN' }, prices, aggregateRecordOf);
+      const quieter = estimateCost({ ...base, logLevel }, prices, aggregateRecordOf);
+      expect(line(quieter, 'CloudWatch Logs ingestion')).toBe(line(warn, 'CloudWatch Logs ingestion'));
+    },
+  );
+
+  it.each(['DEBUG', 'TRACE'] as const)('prices %s as INFO: the handlers have no DEBUG lines', (logLevel) => {
+    const info = estimateCost(base, prices, aggregateRecordOf);
+    const verbose = estimateCost({ ...base, logLevel }, prices, aggregateRecordOf);
+    expect(line(verbose, 'CloudWatch Logs ingestion')).toBe(line(info, 'CloudWatch Logs ingestion'));
+  });
+
+  it('prices X-Ray and the trace ids in the REPORT lines only with tracing on', () => {
+    const off = estimateCost(base, prices, aggregateRecordOf);
+    const on = estimateCost({ ...base, tracing: true }, prices, aggregateRecordOf);
+    expect(off.lines.some((l) => l.component === 'X-Ray traces')).toBe(false);
+    // ingest 16.667/s: 1 + 5% x 15.667 = 1.783333; authorizer 3.3333/s: 1 + 5% x 2.3333 = 1.116667; writer
+    // 4/s: 1 + 5% x 3 = 1.15 -> 4.05 traces/s x 2,628,000 + 30.4 rollup runs = 10,643,430.4 x $5 / M = 53.217152
+    expect(line(on, 'X-Ray traces')).toBeCloseTo(53.217152, 5);
+    // REPORT with the X-Ray segment: platform 356 B instead of 264: 43.8M x 250 + 63,072,030.4 x (356 + 78)
+    // + 43.8M x 595 + 10.512M x 1,245 = 77,471,701,201 B / 2^30 x 0.5 = 36.075572
+    expect(line(on, 'CloudWatch Logs ingestion')).toBeCloseTo(36.075572, 4);
+  });
+});
+
 describe('costLevers', () => {
   it('prices each lever alone, cheapest first, and more readings per POST cut the per-request lines tenfold', () => {
     const e = estimateCost(base, prices, aggregateRecordOf);
@@ -225,5 +272,33 @@ describe('costLevers', () => {
     // 43.8M -> 4.38M requests: API Gateway 43.80 -> 4.38
     expect(line(tenPerPost, 'API Gateway HTTP API')).toBeCloseTo(4.38, 6);
     expect(perPost.ratio).toBeCloseTo(tenPerPost.totalUsd / e.totalUsd, 9);
+  });
+
+  it('prices LOG_LEVEL=WARN and TRACING=off from a deployment at INFO with tracing', () => {
+    const deployed = { ...base, tracing: true };
+    const e = estimateCost(deployed, prices, aggregateRecordOf);
+    const levers = costLevers(e, prices, aggregateRecordOf);
+    const logLevel = levers.find((l) => l.lever === 'log level (LOG_LEVEL)');
+    const tracing = levers.find((l) => l.lever === 'X-Ray tracing (TRACING)');
+    expect(logLevel?.change).toBe('INFO -> WARN');
+    expect(logLevel?.totalUsd).toBeCloseTo(
+      estimateCost({ ...deployed, logLevel: 'WARN' }, prices, aggregateRecordOf).totalUsd,
+      9,
+    );
+    expect(tracing?.change).toBe('on -> off');
+    expect(tracing?.totalUsd).toBeCloseTo(
+      estimateCost({ ...deployed, tracing: false }, prices, aggregateRecordOf).totalUsd,
+      9,
+    );
+    // each cuts the bill: fewer log bytes at WARN; no traces and shorter REPORT lines without tracing
+    expect(logLevel!.ratio).toBeLessThan(1);
+    expect(tracing!.ratio).toBeLessThan(1);
+  });
+
+  it('prices going back to INFO and tracing from a deployment at WARN without tracing', () => {
+    const e = estimateCost({ ...base, logLevel: 'ERROR' }, prices, aggregateRecordOf);
+    const levers = costLevers(e, prices, aggregateRecordOf);
+    expect(levers.find((l) => l.lever === 'log level (LOG_LEVEL)')?.change).toBe('ERROR -> INFO');
+    expect(levers.find((l) => l.lever === 'X-Ray tracing (TRACING)')?.change).toBe('off -> on');
   });
 });
