@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createKinesisClient } from '#adapters/kinesis-client';
 import type { HttpLimits } from '#adapters/serve-app';
 import { unitRegistryFromEnv } from '#adapters/unit-registry-from-env';
-import { readPipelineConfig } from '#core/config';
+import { type LogLevel, readPipelineConfig } from '#core/config';
 import { resolveTokenSecret } from '#producers/auth';
 import { createIngestAppFromConfig, startIngestServer } from '#producers/ingest';
 
@@ -15,7 +15,7 @@ export interface LocalIngestOptions {
   /** Further names devices reach the ingest by (ALLOWED_HOSTS). */
   readonly allowedHosts: readonly string[];
   readonly httpLimits: HttpLimits;
-  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  readonly logLevel: LogLevel;
 }
 
 /**

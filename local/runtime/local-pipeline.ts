@@ -11,7 +11,7 @@ import { rollupFromConfig } from '#consumers/rollup/rollup-from-config';
 import { createScheduledRollup } from '#consumers/rollup/scheduled-rollup';
 import { batchWriterFromEnv, influxDbClientFromConfig } from '#consumers/writer/batch-writer-from-env';
 import { createWriterHandler } from '#consumers/writer/kinesis-writer-handler';
-import { type PipelineConfig, readPipelineConfig, Storage } from '#core/config';
+import { type LogLevel, type PipelineConfig, readPipelineConfig, Storage } from '#core/config';
 import { panelSourceFromConfig, startDashboardServer } from '#dashboards/web';
 import { resolveTokenSecret, signDeviceToken } from '#producers/auth';
 import {
@@ -24,7 +24,7 @@ import { ensureStream } from '../kinesis';
 import { ensureInfluxdbDatabase } from '../provision/ensure-influxdb-database';
 import { ensureTimestreamTables } from '../provision/ensure-timestream-tables';
 import { parseScheduleExpression, startScheduler } from '../scheduler/schedule-expression';
-import { emulatorHost, type LocalSettings, readLocalSettings } from './local-settings';
+import { emulatorHost, type LocalSettings, localLogLevel, readLocalSettings } from './local-settings';
 import {
   describeServiceEvent,
   type ServiceEvent,
@@ -39,8 +39,8 @@ export type ServiceThread = 'timestream' | 'kinesis' | 'ingest' | 'influxdb';
 export interface LocalPipelineOptions {
   /** Environment to read the pipeline and local settings from. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Level of the Powertools logs of the handlers. @default POWERTOOLS_LOG_LEVEL or 'WARN' */
-  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Level of the Powertools logs of the handlers. @default LOG_LEVEL, else POWERTOOLS_LOG_LEVEL, else 'WARN' */
+  readonly logLevel?: LogLevel;
   /** Runner events, e.g. for a status line. */
   readonly onEvent?: (event: EventSourceRunnerEvent) => void;
   /** A service thread died or came back. @default one line on stderr */
@@ -92,8 +92,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
   let config = readPipelineConfig(env);
   const influx = config.storage === Storage.influxdb;
   const settings = readLocalSettings(env);
-  const logLevel =
-    options.logLevel ?? (env.POWERTOOLS_LOG_LEVEL as LocalPipelineOptions['logLevel']) ?? 'WARN';
+  const logLevel = options.logLevel ?? localLogLevel(env, config);
   await mkdir(settings.dataDir, { recursive: true });
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { localPorts } from '#adapters/cli-endpoints';
 import { defaultHttpLimits, type HttpLimits } from '#adapters/serve-app';
-import { ConfigError } from '#core/config';
+import { ConfigError, configEnvNames, LogLevel, type PipelineConfig } from '#core/config';
 
 /** The interface of the emulators (kinesalite, the local Timestream): unauthenticated, so never exposed. */
 export const emulatorHost = '127.0.0.1';
@@ -161,4 +161,31 @@ export function readLocalSettings(env: Readonly<Record<string, string | undefine
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;
+}
+
+/** Where `npm start` logs at WARN: a line per POST at INFO would bury the status line. */
+const localDefaultLogLevel = LogLevel.warn;
+
+/**
+ * The level of the handlers' Powertools logs under `npm start`: LOG_LEVEL when it is set (the configuration's
+ * value, the one the stack gives every function as POWERTOOLS_LOG_LEVEL), else POWERTOOLS_LOG_LEVEL, else
+ * WARN. Fails with a {@link ConfigError} on a POWERTOOLS_LOG_LEVEL that Powertools would silently ignore.
+ *
+ * @example
+ * localLogLevel({ LOG_LEVEL: 'info' }, readPipelineConfig({ LOG_LEVEL: 'info' })); // 'INFO'
+ */
+export function localLogLevel(
+  env: Readonly<Record<string, string | undefined>>,
+  config: PipelineConfig,
+): LogLevel {
+  const configured = env[configEnvNames.logLevel];
+  if (configured !== undefined && configured !== '') return config.logLevel;
+  const raw = env.POWERTOOLS_LOG_LEVEL;
+  if (raw === undefined || raw === '') return localDefaultLogLevel;
+  const levels: readonly string[] = Object.values(LogLevel);
+  const level = raw.trim().toUpperCase();
+  if (levels.includes(level)) return level as LogLevel;
+  throw new ConfigError([
+    `POWERTOOLS_LOG_LEVEL=${JSON.stringify(raw)}: must be one of ${levels.join(', ')} (any letter case)`,
+  ]);
 }
