@@ -19,8 +19,8 @@ export interface Lever {
 
 /**
  * The bill with one setting changed at a time: what halves it (readings per POST, interval, layout,
- * retention, stream mode, log level, tracing) and what the defaults already save (the authorizer cache). Sorted
- * cheapest first.
+ * retention, stream mode, log level, tracing) and what the defaults already save (the authorizer cache).
+ * Sorted cheapest first.
  */
 export function costLevers(
   base: CostEstimate,

@@ -144,8 +144,8 @@ export class PipelineFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize,
       timeout: props.timeout ?? Duration.seconds(30),
-      // PassThrough rather than DISABLED: DISABLED leaves TracingConfig out of the template, and taking a property
-      // out is not a reliable way to switch it off on a function already deployed with Active
+      // PassThrough rather than DISABLED: DISABLED leaves TracingConfig out of the template, and taking a
+      // property out is not a reliable way to switch it off on a function already deployed with Active
       tracing: (props.tracing ?? true) ? Tracing.ACTIVE : Tracing.PASS_THROUGH,
       logGroup,
       environment,

@@ -39,7 +39,10 @@ export type ServiceThread = 'timestream' | 'kinesis' | 'ingest' | 'influxdb';
 export interface LocalPipelineOptions {
   /** Environment to read the pipeline and local settings from. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Level of the Powertools logs of the handlers. @default LOG_LEVEL, else POWERTOOLS_LOG_LEVEL, else 'WARN' */
+  /**
+   * Level of the Powertools logs of the handlers.
+   * @default LOG_LEVEL, else POWERTOOLS_LOG_LEVEL, else 'WARN' (localLogLevel)
+   */
   readonly logLevel?: LogLevel;
   /** Runner events, e.g. for a status line. */
   readonly onEvent?: (event: EventSourceRunnerEvent) => void;
