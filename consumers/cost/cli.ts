@@ -3,8 +3,8 @@
  * [--levers] ...`
  * Prints the monthly AWS bill of the pipeline for a fleet, component by component, from the same
  * configuration as the stack (RECORD_LAYOUT, retention, STREAM_MODE, LOG_LEVEL, TRACING, ... as defaults).
- * Offline: nothing is called; the sizes come from running the ingest's, the writer's and the rollup's own code on sample
- * readings, the prices from core/cost/prices.ts.
+ * Offline: nothing is called; the sizes come from running the ingest's, the writer's and the rollup's own
+ * code on sample readings, the prices from core/cost/prices.ts.
  */
 import { Command, Option } from 'commander';
 import { unitRegistryFromEnv } from '#adapters/unit-registry-from-env';
