@@ -3,7 +3,7 @@ import type { _Record } from '@aws-sdk/client-timestream-write';
 import { queryAll, quoteIdentifier } from '#adapters/timestream-query';
 import type { ZoneDay } from '#core/time';
 import { builtInMeasures } from '#core/units';
-import type { ReadingSink, WriteRequest } from '../writer/reading-sink';
+import { oneOutcomePerItem, type ReadingSink, type WriteRequest } from '../writer/reading-sink';
 import {
   type DailyAggregate,
   dailyAggregateQueries,
@@ -131,19 +131,19 @@ export async function writeDayAggregates(
   // every record is accounted for: a request answered with another number of outcomes than records (the sink
   // broke its port) has none of its records taken as written
   requests.forEach((request, r) => {
-    const answered = outcomes[r];
-    const trusted = answered?.length === request.records.length ? answered : undefined;
-    request.records.forEach((_record, i) => {
+    const perRecord = oneOutcomePerItem(
+      outcomes[r],
+      request.records.length,
+      () =>
+        new Error(
+          'no outcome from the sink for its record (the sink adapter is at fault); run the day again',
+        ),
+    );
+    perRecord.forEach((outcome, i) => {
       const carried = records[r * options.perRequest + i]?.aggregates ?? [];
-      const outcome = trusted?.[i];
-      if (outcome?.status === 'written') written += carried.length;
+      if (outcome.status === 'written') written += carried.length;
       else {
-        const why =
-          outcome === undefined
-            ? 'no outcome from the sink for its record (the sink adapter is at fault); run the day again'
-            : outcome.status === 'rejected'
-              ? outcome.reason
-              : outcome.error.message;
+        const why = outcome.status === 'rejected' ? outcome.reason : outcome.error.message;
         for (const a of carried) problems.push(`${a.deviceId}/${a.measure}/${day.date}: ${why}`);
       }
     });

@@ -16,7 +16,7 @@ import {
   type DeadLetterSink,
   type KinesisCoordinates,
 } from './dead-letter/dead-letter-sink';
-import type { ReadingSink, RecordOutcome } from './reading-sink';
+import { oneOutcomePerItem, type ReadingSink } from './reading-sink';
 
 /** The parts of a Kinesis record the writer needs (from a Lambda event, or from GetRecords on replay). */
 export interface StreamRecord {
@@ -90,19 +90,6 @@ const describeIssues = (issues: readonly ReadingIssue[]) =>
 const toBase64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 /**
- * The sink's outcomes, one per reading as its port promises. A sink that breaks the promise (too few or too
- * many outcomes) leaves no way to tell which reading each outcome is for: every reading is then `failed`, so
- * that its record is retried (writes are idempotent) rather than taken as stored or dropped.
- */
-function outcomesPerReading(outcomes: readonly RecordOutcome[], readings: number): readonly RecordOutcome[] {
-  if (outcomes.length === readings) return outcomes;
-  const error = new Error(
-    `the reading sink answered ${outcomes.length} outcome${outcomes.length === 1 ? '' : 's'} for ${readings} readings (one per reading expected): the batch is retried; the sink adapter is at fault`,
-  );
-  return Array.from({ length: readings }, () => ({ status: 'failed', error }) as const);
-}
-
-/**
  * Writes a batch of stream records (one shard's, in order) to the raw table: decode, validate, dedupe,
  * convert units, map to records, write in <= 100-record requests. Every record ends settled (all its
  * readings stored, dropped as duplicates or dead-lettered with their reason) or listed in `failures`, to be
@@ -173,7 +160,8 @@ export class BatchWriter {
 
     const { fresh, keys, indexes, duplicates } = dedupe(readings, recent);
     const recordOfFresh = (i: number) => records[recordOf[indexes[i]!]!]!;
-    const outcomes = outcomesPerReading(
+    // a sink breaking its port (another number of outcomes than readings) has every reading retried
+    const outcomes = oneOutcomePerItem(
       await sink.writeReadings(
         {
           readings: fresh,
@@ -182,6 +170,10 @@ export class BatchWriter {
         { deadline: options.deadline },
       ),
       fresh.length,
+      (n) =>
+        new Error(
+          `the reading sink answered ${n} outcome${n === 1 ? '' : 's'} for ${fresh.length} readings (one per reading expected): the batch is retried; the sink adapter is at fault`,
+        ),
     );
 
     const storedKeys: string[] = [];

@@ -57,5 +57,20 @@ export function foldOutcomes(outcomes: readonly RecordOutcome[]): RecordOutcome 
   return { status: 'rejected', reason, ...(existing !== undefined ? { existingVersion: existing } : {}) };
 }
 
+/**
+ * `answered` when it holds one outcome per item, as the port promises. Another number of outcomes (or none)
+ * ties none of them to its item: every item is then `failed` with `error(answered.length)`, to be retried or
+ * reported, never taken as stored.
+ */
+export function oneOutcomePerItem(
+  answered: readonly RecordOutcome[] | undefined,
+  items: number,
+  error: (answered: number) => Error,
+): readonly RecordOutcome[] {
+  if (answered?.length === items) return answered;
+  const failed: RecordOutcome = { status: 'failed', error: error(answered?.length ?? 0) };
+  return Array.from({ length: items }, () => failed);
+}
+
 /** The outcome of a stored record or reading (one shared, frozen object). */
 export const writtenOutcome: RecordOutcome = Object.freeze({ status: 'written' });

@@ -9,6 +9,7 @@ import { toWriteChunks } from '#core';
 import { RecordLayout } from '#core/config';
 import {
   foldOutcomes,
+  oneOutcomePerItem,
   type ReadingBatch,
   type ReadingSink,
   type RecordOutcome,
@@ -32,16 +33,6 @@ export interface TimestreamReadingSinkOptions {
     onRetry?(error: unknown): void;
   };
   readonly retry?: { baseDelayMs?: number; maxDelayMs?: number };
-}
-
-/** The outcome of a record whose request came back with the wrong number of outcomes: retry it. */
-function missingOutcome(request: number, answered: number, records: number): RecordOutcome {
-  return {
-    status: 'failed',
-    error: new Error(
-      `request ${request} of the write was answered with ${answered} outcomes for ${records} records: it is retried`,
-    ),
-  };
 }
 
 const retryableNames = new Set(['ThrottlingException', 'InternalServerException', 'ServiceUnavailable']);
@@ -86,11 +77,16 @@ export class TimestreamReadingSink implements ReadingSink {
     // a reading is stored only when all its records are (the single layout has one per measure)
     let problems: Map<number, RecordOutcome[]> | undefined;
     chunks.forEach((chunk, c) => {
-      // a request answered with another number of outcomes than records: none of them can be trusted
-      const answered = outcomes[c];
-      const trusted = answered?.length === chunk.records.length ? answered : undefined;
+      const perRecord = oneOutcomePerItem(
+        outcomes[c],
+        chunk.records.length,
+        (n) =>
+          new Error(
+            `request ${c} of the write was answered with ${n} outcomes for ${chunk.records.length} records: it is retried`,
+          ),
+      );
       chunk.readingIndexes.forEach((readingIndex, r) => {
-        const outcome = trusted?.[r] ?? missingOutcome(c, answered?.length ?? 0, chunk.records.length);
+        const outcome = perRecord[r] as RecordOutcome;
         if (outcome.status === 'written') return;
         problems ??= new Map();
         const list = problems.get(readingIndex);
