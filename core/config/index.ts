@@ -8,6 +8,7 @@ export {
   type PipelineConfig,
   QueryBilling,
   RecordLayout,
+  readLogLevel,
   readPipelineConfig,
   Storage,
   StreamMode,

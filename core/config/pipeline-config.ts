@@ -367,6 +367,29 @@ export const configEnvNames: { readonly [K in keyof PipelineConfig]: string } = 
   Object.entries(settings).map(([k, v]) => [k, v.env]),
 ) as { [K in keyof PipelineConfig]: string };
 
+/** One setting's raw value through its schema: the value, or the problem as readPipelineConfig words it. */
+function parseSetting(
+  schema: z.ZodType,
+  name: string,
+  raw: string,
+): { ok: true; value: unknown } | { ok: false; problem: string } {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const reason = parsed.error.issues.map((i) => i.message).join('; ');
+  return { ok: false, problem: `${name}=${JSON.stringify(raw)}: ${reason}` };
+}
+
+/**
+ * A Powertools log level read from another variable than LOG_LEVEL (the local runtime reads
+ * POWERTOOLS_LOG_LEVEL) by LOG_LEVEL's rules: any letter case, kept upper-case; a {@link ConfigError} naming
+ * the variable otherwise.
+ */
+export function readLogLevel(name: string, raw: string): LogLevel {
+  const parsed = parseSetting(logLevel, name, raw);
+  if (!parsed.ok) throw new ConfigError([parsed.problem]);
+  return parsed.value as LogLevel;
+}
+
 /**
  * Reads the pipeline configuration from environment variables (unset ones take {@link defaults}).
  * Fails with a {@link ConfigError} that lists every bad variable, its value and what is allowed.
@@ -386,12 +409,9 @@ export function readPipelineConfig(
       out[key] = defaults[key as keyof typeof defaults];
       continue;
     }
-    const parsed = (schema as z.ZodType).safeParse(raw);
-    if (parsed.success) out[key] = parsed.data;
-    else {
-      const reason = parsed.error.issues.map((i) => i.message).join('; ');
-      problems.push(`${name}=${JSON.stringify(raw)}: ${reason}`);
-    }
+    const parsed = parseSetting(schema as z.ZodType, name, raw);
+    if (parsed.ok) out[key] = parsed.value;
+    else problems.push(parsed.problem);
   }
   if (problems.length === 0) problems.push(...sizeAggregateMemory(env, out));
   if (out.storage === Storage.influxdb) problems.push(...influxdbProblems(out, env));

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { localPorts } from '#adapters/cli-endpoints';
 import { defaultHttpLimits, type HttpLimits } from '#adapters/serve-app';
-import { ConfigError, configEnvNames, LogLevel, type PipelineConfig } from '#core/config';
+import { ConfigError, configEnvNames, LogLevel, type PipelineConfig, readLogLevel } from '#core/config';
 
 /** The interface of the emulators (kinesalite, the local Timestream): unauthenticated, so never exposed. */
 export const emulatorHost = '127.0.0.1';
@@ -182,10 +182,5 @@ export function localLogLevel(
   if (configured !== undefined && configured !== '') return config.logLevel;
   const raw = env.POWERTOOLS_LOG_LEVEL;
   if (raw === undefined || raw === '') return localDefaultLogLevel;
-  const levels: readonly string[] = Object.values(LogLevel);
-  const level = raw.trim().toUpperCase();
-  if (levels.includes(level)) return level as LogLevel;
-  throw new ConfigError([
-    `POWERTOOLS_LOG_LEVEL=${JSON.stringify(raw)}: must be one of ${levels.join(', ')} (any letter case)`,
-  ]);
+  return readLogLevel('POWERTOOLS_LOG_LEVEL', raw);
 }
