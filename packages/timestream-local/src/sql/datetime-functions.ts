@@ -22,7 +22,7 @@ export function timestampLiteralSql(text: string): string {
  * Argument i where Timestream takes a time value: a string literal ('2019-10-12 23:10:34.000000000', as the
  * guide writes them) is read as a timestamp.
  */
-export function timeArg(c: FunctionCall, i: number): string {
+export function timeArg(c: Pick<FunctionCall, 'single' | 'arg'>, i: number): string {
   const t = c.single(i);
   return t?.kind === TokenKind.String ? timestampLiteralSql(t.value) : c.arg(i);
 }

@@ -1,5 +1,5 @@
 import type { ArrayCall } from './call-arguments';
-import { timestampLiteralSql } from './datetime-functions';
+import { timeArg } from './datetime-functions';
 import { TIME_SERIES_TIME_FIELD as TIME, TIME_SERIES_VALUE_FIELD as VALUE } from './functions';
 import { type Token, TokenKind } from './tokenizer';
 
@@ -175,7 +175,7 @@ function splineInterpolation(c: ArrayCall): string {
   const result = isArrayArgument(c, 1)
     ? `list_filter(list_transform(${placed}, __ts_w -> ${point('__ts_w.t', valueAt('__ts_w.u', '__ts_w.i'))}), __ts_r -> ${v('__ts_r')} IS NOT NULL)`
     : bind(
-        timestampValue(c, 1),
+        timeArg(c, 1),
         '__ts_t',
         bind(seconds('__ts_t'), '__ts_u', valueAt('__ts_u', lastAtOrBefore('__ts_s', '__ts_t'))),
       );
@@ -216,18 +216,11 @@ function interpolation(valueAt: (c: ArrayCall) => ValueAt, arity: number) {
       const resampled = `list_transform(${counted}, __ts_w -> ${point('__ts_w.t', at('__ts_s', '__ts_w.t', '__ts_w.i'))})`;
       return bind(c.arg(0), '__ts_s', `list_filter(${resampled}, __ts_r -> ${v('__ts_r')} IS NOT NULL)`);
     }
-    return bind(c.arg(0), '__ts_s', bind(timestampValue(c, 1), '__ts_t', valueAtTime('__ts_s', '__ts_t')));
+    return bind(c.arg(0), '__ts_s', bind(timeArg(c, 1), '__ts_t', valueAtTime('__ts_s', '__ts_t')));
   };
 }
 
 const timestampList = (sql: string) => `CAST(${sql} AS TIMESTAMP_NS[])`;
-
-/** A timestamp argument: a string literal ('2023-04-02 19:26:12.941') is read as a timestamp, as Timestream does. */
-function timestampValue(c: ArrayCall, i: number): string {
-  const token = c.single(i);
-  if (token?.kind === TokenKind.String) return timestampLiteralSql(token.value);
-  return c.arg(i);
-}
 
 /** Per consecutive pair of points i-1, i (i from 2): `f(previous, current)` as a list. */
 const pairs = (s: string, f: (prev: string, cur: string) => string) =>
@@ -314,7 +307,7 @@ function sequence(c: ArrayCall): string {
     return `generate_series(CAST(${a} AS BIGINT), CAST(${b} AS BIGINT), CAST(${step} AS BIGINT))`;
   }
   const step = c.count === 3 ? c.arg(2) : `INTERVAL 1 DAY`;
-  return timestampList(`generate_series(${timestampValue(c, 0)}, ${timestampValue(c, 1)}, ${step})`);
+  return timestampList(`generate_series(${timeArg(c, 0)}, ${timeArg(c, 1)}, ${step})`);
 }
 
 /** The time-series functions by Timestream name (see special-functions.ts for how a translation is called). */
